@@ -1,0 +1,22 @@
+/* What one provisioning run knows: options, host root, kernel identity,
+ * and what the chosen strategy reports for the manifest. */
+#ifndef PH_CONTEXT_H
+#define PH_CONTEXT_H
+
+#include "hostroot.h"
+#include "kernel.h"
+#include "options.h"
+
+#include <json-c/json.h>
+
+struct provision_ctx {
+	const struct options *opts;
+	struct hostroot hr;
+	struct kernel_info kernel;
+	/* Filled by the strategy that provides the tree. */
+	json_object *sources; /* array of objects: where the tree came from */
+	int exact;            /* 1: exact headers for this kernel */
+	char tree_origin[PATH_MAX + 64]; /* human summary of where the tree came from */
+};
+
+#endif

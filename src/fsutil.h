@@ -1,0 +1,36 @@
+/* Small filesystem helpers shared by every module: reading small files,
+ * creating and removing trees, copying files. All return 0 or -errno. */
+#ifndef PH_FSUTIL_H
+#define PH_FSUTIL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Reads a whole file of at most max bytes into a NUL-terminated buffer
+ * the caller frees. -EFBIG when larger. ret_len may be NULL. */
+int fs_read_small_file(const char *path, size_t max, char **ret_text, size_t *ret_len);
+/* Reads the first line (without newline) of a small file into buf. */
+int fs_read_line(const char *path, char *buf, size_t size);
+/* Writes data to path (created with mode 0644, truncated). */
+int fs_write_file(const char *path, const void *data, size_t len);
+int fs_mkdir_p(const char *path, mode_t mode);
+/* Removes a tree; missing is not an error. Never follows symlinks. */
+int fs_rm_rf(const char *path);
+/* Copies a regular file's content and permission bits (setuid, setgid
+ * and sticky dropped). Uses copy_file_range, falling back to read/write. */
+int fs_copy_file(const char *src, const char *dst);
+/* Hardlinks src to dst, copying instead when they are on different
+ * filesystems or linking is refused. */
+int fs_link_or_copy(const char *src, const char *dst);
+int fs_is_dir(const char *path);
+int fs_is_file(const char *path);
+/* Sum of regular-file sizes and count of regular files below dir. */
+int fs_tree_usage(const char *dir, unsigned long long *ret_files, unsigned long long *ret_bytes);
+
+
+
+/* Recreates the tree src at dst (which must not exist): directories made
+ * anew, regular files hardlinked (copied across filesystems), symlinks
+ * recreated with the same text. */
+int fs_clone_tree(const char *src, const char *dst);
+#endif

@@ -1,0 +1,32 @@
+/* Every path on the host goes through here. The host root is "/" on a
+ * plain host, "/host" in a pod, and a prepared fake root in tests; no
+ * other file spells a host path without this prefix. */
+#ifndef PH_HOSTROOT_H
+#define PH_HOSTROOT_H
+
+#include <limits.h>
+
+struct hostroot {
+	char root[PATH_MAX]; /* normalised, no trailing slash unless "/" */
+};
+
+int hostroot_init(struct hostroot *hr, const char *root);
+int hostroot_is_slash(const struct hostroot *hr);
+
+/* out = root + host_path, with no symlink resolution. */
+int hostroot_path(const struct hostroot *hr, const char *host_path, char out[PATH_MAX]);
+
+/* Resolves host_path as the host would see it, following every symlink
+ * inside the host root: absolute targets are re-rooted, relative ones
+ * resolved against their directory. Returns the resolved host path (not
+ * prefixed) in ret_host_path.
+ * Errors: -ENOENT missing, -ELOOP symlink loop, -EXDEV a ".." that would
+ * climb above the host root, -ENAMETOOLONG. */
+int hostroot_resolve(const struct hostroot *hr, const char *host_path, char ret_host_path[PATH_MAX]);
+
+/* Kernel runtime files (/proc, /sys): read under the host root when the
+ * host root carries them, else from this process's own /proc and /sys,
+ * which describe the same running kernel inside a container. */
+int hostroot_runtime_path(const struct hostroot *hr, const char *path, char out[PATH_MAX]);
+
+#endif

@@ -1,0 +1,22 @@
+/* LINUX_VERSION_CODE: computing it and parsing it out of each of the
+ * places a kernel advertises its version. Pure functions, unit tested. */
+#ifndef PH_KVERSION_H
+#define PH_KVERSION_H
+
+/* The kernel's KERNEL_VERSION(a, b, c), with c clamped to 255 exactly as
+ * include/generated/uapi/linux/version.h does since 4.9.256/4.14.218. */
+unsigned kversion_code(unsigned major, unsigned minor, unsigned sublevel);
+void kversion_split(unsigned code, unsigned *major, unsigned *minor, unsigned *sublevel);
+
+/* Each returns 0 and the code, or -EINVAL when the text does not carry a
+ * version in the form that source uses. */
+/* "6.1.0-50-amd64", "5.15.0-91-generic", "6.18.44-fc-v769", "4.9" */
+int kversion_from_release(const char *release, unsigned *ret_code);
+/* Ubuntu's /proc/version_signature: "Ubuntu 5.15.0-91.101-generic 5.15.131" */
+int kversion_from_version_signature(const char *text, unsigned *ret_code);
+/* /proc/sys/kernel/version: "#1 SMP PREEMPT_DYNAMIC Debian 6.1.176-1 (2025-07-02)" */
+int kversion_from_proc_version(const char *text, unsigned *ret_code);
+/* The vDSO's ELF image: its "Linux" note of type 0 holds the code. */
+int kversion_from_vdso_image(const void *image, unsigned long size, unsigned *ret_code);
+
+#endif

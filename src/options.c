@@ -1,0 +1,229 @@
+#include "options.h"
+
+#include "strategy.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { OPT_HOST_ROOT = 256, OPT_KERNEL_RELEASE, OPT_FORCE, OPT_DRY_RUN, OPT_JSON, OPT_PRINT_KERNEL,
+       OPT_VERSION, OPT_CACHE_DIR };
+
+static const struct option long_options[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "host-root", required_argument, NULL, OPT_HOST_ROOT },
+	{ "strategy", required_argument, NULL, 's' },
+	{ "kernel-release", required_argument, NULL, OPT_KERNEL_RELEASE },
+	{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "print-kernel", no_argument, NULL, OPT_PRINT_KERNEL },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+void options_print_help(void)
+{
+	printf("Usage: provision-headers [status] [OPTIONS]\n"
+	       "Makes kernel headers matching the running kernel appear in OUTPUT/<release>/build.\n"
+	       "\n"
+	       "  -o, --output DIR          shared volume to publish into (default %s)\n"
+	       "      --host-root DIR       where the host's filesystem is mounted (default /)\n"
+	       "  -s, --strategy LIST       strategies to try, in order (default %s;\n"
+	       "                            known: cache,host,kheaders,distro,close-match)\n"
+	       "      --kernel-release R    provision for kernel R instead of the running one\n"
+	       "      --cache-dir DIR       a warmed cache to reuse trees from (repeatable)\n"
+	       "      --force               rebuild even when a complete tree is published\n"
+	       "      --dry-run             say what would be done, touch nothing\n"
+	       "      --json                print one JSON status object on stdout at the end\n"
+	       "      --print-kernel        show the kernel identity and exit (also: status)\n"
+	       "  -q, --quiet               errors only\n"
+	       "  -v, --verbose             more detail\n"
+	       "  -h, --help                this text\n"
+	       "      --version             the version\n"
+	       "\n"
+	       "Every option can also be set by environment: PROVISION_HEADERS_OUTPUT,\n"
+	       "PROVISION_HEADERS_HOST_ROOT, PROVISION_HEADERS_STRATEGY, PROVISION_HEADERS_KERNEL_RELEASE,\n"
+	       "PROVISION_HEADERS_CACHE_DIR (colon separated), PROVISION_HEADERS_FORCE,\n"
+	       "PROVISION_HEADERS_DRY_RUN, PROVISION_HEADERS_JSON (1/0, true/false, yes/no),\n"
+	       "PROVISION_HEADERS_VERBOSITY (quiet, normal, verbose).\n"
+	       "Exit codes: 0 ok, 1 internal, 2 usage, 3 no headers, 4 verification, 5 network,\n"
+	       "6 output volume, 7 validation, 8 bad input. See README.md.\n",
+	       PH_DEFAULT_OUTPUT, strategy_default_order);
+}
+
+static int parse_strategies(struct options *o, const char *list, char *err, size_t errlen)
+{
+	char *tok, *save = NULL;
+
+	if (strlen(list) >= sizeof(o->strategy_buf)) {
+		snprintf(err, errlen, "strategy list too long: %s", list);
+		return -EINVAL;
+	}
+	strcpy(o->strategy_buf, list);
+	o->n_strategies = 0;
+	for (tok = strtok_r(o->strategy_buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int i;
+
+		if (!strategy_by_name(tok) && !strategy_is_planned(tok)) {
+			snprintf(err, errlen, "unknown strategy '%s' (known: cache,host,kheaders,distro,close-match)", tok);
+			return -EINVAL;
+		}
+		for (i = 0; i < o->n_strategies; i++)
+			if (strcmp(o->strategies[i], tok) == 0) {
+				snprintf(err, errlen, "strategy '%s' is listed twice", tok);
+				return -EINVAL;
+			}
+		if (o->n_strategies == MAX_STRATEGIES) {
+			snprintf(err, errlen, "too many strategies: %s", list);
+			return -EINVAL;
+		}
+		o->strategies[o->n_strategies++] = tok;
+	}
+	if (o->n_strategies == 0) {
+		snprintf(err, errlen, "empty strategy list");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_cache_dirs(struct options *o, const char *list, char *err, size_t errlen)
+{
+	char *tok, *save = NULL;
+
+	if (strlen(list) >= sizeof(o->cache_buf)) {
+		snprintf(err, errlen, "cache directory list too long");
+		return -EINVAL;
+	}
+	strcpy(o->cache_buf, list);
+	for (tok = strtok_r(o->cache_buf, ":", &save); tok; tok = strtok_r(NULL, ":", &save)) {
+		if (o->n_cache_dirs == MAX_CACHE_DIRS) {
+			snprintf(err, errlen, "at most %d cache directories", MAX_CACHE_DIRS);
+			return -EINVAL;
+		}
+		o->cache_dirs[o->n_cache_dirs++] = tok;
+	}
+	return 0;
+}
+
+static int parse_bool(const char *name, const char *v, int *out, char *err, size_t errlen)
+{
+	if (!strcmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcasecmp(v, "on"))
+		*out = 1;
+	else if (!strcmp(v, "0") || !strcasecmp(v, "false") || !strcasecmp(v, "no") || !strcasecmp(v, "off") || !*v)
+		*out = 0;
+	else {
+		snprintf(err, errlen, "%s: expected 1/0, true/false or yes/no, got '%s'", name, v);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int apply_environment(struct options *o, char *err, size_t errlen)
+{
+	const char *v;
+	int ret = 0;
+
+	if ((v = secure_getenv("PROVISION_HEADERS_OUTPUT")) && *v)
+		o->output = v;
+	if ((v = secure_getenv("PROVISION_HEADERS_HOST_ROOT")) && *v)
+		o->host_root = v;
+	if ((v = secure_getenv("PROVISION_HEADERS_KERNEL_RELEASE")) && *v)
+		o->kernel_release = v;
+	if ((v = secure_getenv("PROVISION_HEADERS_STRATEGY")) && *v)
+		ret = parse_strategies(o, v, err, errlen);
+	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_CACHE_DIR")) && *v)
+		ret = parse_cache_dirs(o, v, err, errlen);
+	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_FORCE")))
+		ret = parse_bool("PROVISION_HEADERS_FORCE", v, &o->force, err, errlen);
+	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_DRY_RUN")))
+		ret = parse_bool("PROVISION_HEADERS_DRY_RUN", v, &o->dry_run, err, errlen);
+	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_JSON")))
+		ret = parse_bool("PROVISION_HEADERS_JSON", v, &o->json, err, errlen);
+	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_VERBOSITY")) && *v) {
+		if (!strcmp(v, "quiet"))
+			o->verbosity = 0;
+		else if (!strcmp(v, "normal"))
+			o->verbosity = 1;
+		else if (!strcmp(v, "verbose"))
+			o->verbosity = 2;
+		else {
+			snprintf(err, errlen, "PROVISION_HEADERS_VERBOSITY: expected quiet, normal or verbose, got '%s'", v);
+			ret = -EINVAL;
+		}
+	}
+	return ret;
+}
+
+int options_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
+{
+	int c, ret, cli_cache_dirs = 0;
+
+	memset(o, 0, sizeof(*o));
+	o->command = CMD_PROVISION;
+	o->output = PH_DEFAULT_OUTPUT;
+	o->host_root = "/";
+	o->verbosity = 1;
+	ret = parse_strategies(o, strategy_default_order, err, errlen);
+	if (ret == 0)
+		ret = apply_environment(o, err, errlen);
+	if (ret < 0)
+		return ret;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:s:qvh", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'o': o->output = optarg; break;
+		case OPT_HOST_ROOT: o->host_root = optarg; break;
+		case 's':
+			ret = parse_strategies(o, optarg, err, errlen);
+			if (ret < 0)
+				return ret;
+			break;
+		case OPT_KERNEL_RELEASE: o->kernel_release = optarg; break;
+		case OPT_CACHE_DIR:
+			if (!cli_cache_dirs++)
+				o->n_cache_dirs = 0; /* the command line replaces the environment */
+			if (o->n_cache_dirs == MAX_CACHE_DIRS) {
+				snprintf(err, errlen, "at most %d --cache-dir", MAX_CACHE_DIRS);
+				return -EINVAL;
+			}
+			o->cache_dirs[o->n_cache_dirs++] = optarg;
+			break;
+		case OPT_FORCE: o->force = 1; break;
+		case OPT_DRY_RUN: o->dry_run = 1; break;
+		case OPT_JSON: o->json = 1; break;
+		case OPT_PRINT_KERNEL: o->command = CMD_STATUS; break;
+		case 'q': o->verbosity = 0; break;
+		case 'v': o->verbosity = 2; break;
+		case 'h': o->command = CMD_HELP; return 0;
+		case OPT_VERSION: o->command = CMD_VERSION; return 0;
+		case ':':
+			snprintf(err, errlen, "option %s needs a value", argv[optind - 1]);
+			return -EINVAL;
+		default:
+			snprintf(err, errlen, "unknown option %s", argv[optind - 1]);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		if (strcmp(argv[optind], "status") == 0 && optind + 1 == argc) {
+			o->command = CMD_STATUS;
+		} else {
+			snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
+			return -EINVAL;
+		}
+	}
+	if (!*o->output) {
+		snprintf(err, errlen, "--output must not be empty");
+		return -EINVAL;
+	}
+	return 0;
+}

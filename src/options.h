@@ -1,0 +1,42 @@
+/* Command line and environment: every option has an environment
+ * variable (PROVISION_HEADERS_<NAME>) so a pod spec needs no command
+ * line; the command line wins over the environment. */
+#ifndef PH_OPTIONS_H
+#define PH_OPTIONS_H
+
+#include <stddef.h>
+
+#define MAX_STRATEGIES 8
+#define MAX_CACHE_DIRS 8
+
+enum command {
+	CMD_PROVISION,
+	CMD_STATUS, /* --print-kernel / status: show the kernel identity */
+	CMD_HELP,
+	CMD_VERSION,
+};
+
+struct options {
+	enum command command;
+	const char *output;
+	const char *host_root;
+	const char *kernel_release; /* NULL: the running kernel */
+	const char *strategies[MAX_STRATEGIES];
+	int n_strategies;
+	const char *cache_dirs[MAX_CACHE_DIRS];
+	int n_cache_dirs;
+	int force;
+	int dry_run;
+	int json;
+	int verbosity; /* 0 quiet, 1 normal, 2 verbose */
+	char strategy_buf[256];
+	char cache_buf[4096];
+};
+
+/* 0 on success; -EINVAL with a message in err on a usage error. */
+int options_parse(int argc, char **argv, struct options *opts, char *err, size_t errlen);
+void options_print_help(void);
+
+#define PH_DEFAULT_OUTPUT "/var/cache/provision-headers"
+
+#endif

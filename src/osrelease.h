@@ -1,0 +1,25 @@
+/* The host's distribution, from os-release(5) under the host root. */
+#ifndef PH_OSRELEASE_H
+#define PH_OSRELEASE_H
+
+#include <stddef.h>
+
+struct os_release {
+	char id[64];
+	char id_like[128];
+	char version_id[64];
+	char version_codename[64];
+	char pretty_name[256];
+};
+
+/* Parses os-release text: KEY=value, values unquoted or in single or
+ * double quotes (backslash escapes inside double quotes), comments and
+ * blank lines ignored. Unknown keys are skipped. */
+void os_release_parse(const char *text, struct os_release *ret);
+
+/* Reads <root>/etc/os-release, falling back to <root>/usr/lib/os-release.
+ * -ENOENT when neither exists. */
+struct hostroot;
+int os_release_read(const struct hostroot *hr, struct os_release *ret);
+
+#endif

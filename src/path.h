@@ -1,0 +1,24 @@
+/* Bounded path building: every path in the program is a PATH_MAX buffer
+ * filled through these helpers, which return -ENAMETOOLONG instead of
+ * truncating. */
+#ifndef PH_PATH_H
+#define PH_PATH_H
+
+#include <limits.h>
+#include <stddef.h>
+
+/* out = a "/" b, with exactly one slash between them. */
+int path_join(char out[PATH_MAX], const char *a, const char *b);
+/* out = printf(fmt, ...), -ENAMETOOLONG if it does not fit. */
+int path_format(char out[PATH_MAX], const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Copies src into out, -ENAMETOOLONG if it does not fit. */
+int path_copy(char out[PATH_MAX], const char *src);
+/* Relative path from directory from_dir to target; both absolute and
+ * normalised (no "." or ".." components). */
+int path_relative(char out[PATH_MAX], const char *from_dir, const char *target);
+/* Normalises an absolute path lexically: collapses "//", ".", "..". */
+int path_normalize(char out[PATH_MAX], const char *in);
+/* True when path equals dir or lies below it (both normalised). */
+int path_is_within(const char *path, const char *dir);
+
+#endif

@@ -1,0 +1,25 @@
+#include "strategy.h"
+
+#include <string.h>
+
+const char strategy_default_order[] = "cache,host";
+
+static const struct strategy *const all_strategies[] = {
+	&strategy_cache,
+	&strategy_host,
+};
+
+const struct strategy *strategy_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(all_strategies) / sizeof(all_strategies[0]); i++)
+		if (strcmp(all_strategies[i]->name, name) == 0)
+			return all_strategies[i];
+	return NULL;
+}
+
+int strategy_is_planned(const char *name)
+{
+	return strcmp(name, "kheaders") == 0 || strcmp(name, "distro") == 0 || strcmp(name, "close-match") == 0;
+}

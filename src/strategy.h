@@ -1,0 +1,31 @@
+/* The interface every strategy implements, and the registry that lists
+ * them in their default order. */
+#ifndef PH_STRATEGY_H
+#define PH_STRATEGY_H
+
+#include <stddef.h>
+
+struct provision_ctx;
+
+struct strategy {
+	const char *name;
+	/* Can this strategy provide headers for ctx->kernel? 0 yes, with a
+	 * description of from where in what; -ENOENT (or another negative
+	 * errno) no, with the reason in what. Touches nothing. */
+	int (*probe)(struct provision_ctx *ctx, char *what, size_t whatlen);
+	/* Builds the tree into build_dir (which exists and is empty). On
+	 * failure, describes the cause in why. */
+	int (*provide)(struct provision_ctx *ctx, const char *build_dir, char *why, size_t whylen);
+};
+
+extern const struct strategy strategy_cache;
+extern const struct strategy strategy_host;
+
+/* NULL when name is not a strategy of this build. */
+const struct strategy *strategy_by_name(const char *name);
+/* The names every build accepts, in default order, comma separated. */
+extern const char strategy_default_order[];
+/* Known but not built into this version: says so instead of "unknown". */
+int strategy_is_planned(const char *name);
+
+#endif

@@ -1,0 +1,4 @@
+#ifndef PH_VERSION_H
+#define PH_VERSION_H
+#define PH_VERSION "0.1.0"
+#endif

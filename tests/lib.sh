@@ -1,0 +1,65 @@
+# Shared helpers for the shell tests: TAP output, the binaries under test,
+# the fixtures. Sourced by every tests/t/*.t.
+set -u
+PH_BUILD=${PH_BUILD:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build}
+PH=$PH_BUILD/provision-headers
+BCC_COMPILE=$PH_BUILD/tests/tools/bcc-compile
+TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+_tap_n=0
+_tap_failed=0
+TMP=$(mktemp -d /tmp/ph-test.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+
+ok() { # ok CONDITION-STATUS NAME
+	local status=$1; shift
+	_tap_n=$((_tap_n + 1))
+	if [ "$status" -eq 0 ]; then
+		echo "ok $_tap_n - $*"
+	else
+		echo "not ok $_tap_n - $*"
+		_tap_failed=$((_tap_failed + 1))
+	fi
+}
+pass_if() { # pass_if NAME -- COMMAND...
+	local name=$1; shift
+	[ "$1" = "--" ] && shift
+	"$@" >"$TMP/last.out" 2>&1
+	local s=$?
+	ok $s "$name"
+	[ $s -eq 0 ] || sed 's/^/#   /' "$TMP/last.out" | tail -n 20
+	return $s
+}
+is() { # is GOT WANT NAME
+	if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3"; echo "#   got '$1', want '$2'"; fi
+}
+like() { # like TEXT REGEX NAME
+	if printf '%s' "$1" | grep -Eq -- "$2"; then ok 0 "$3"; else ok 1 "$3"; echo "#   '$1' does not match /$2/" | head -n 5; fi
+}
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+done_testing() { echo "1..$_tap_n"; [ $_tap_failed -eq 0 ]; }
+
+# Runs the provisioner, keeping stdout, stderr and the exit code.
+run_ph() {
+	"$PH" "$@" >"$TMP/ph.out" 2>"$TMP/ph.err"
+	PH_RC=$?
+	PH_OUT=$(cat "$TMP/ph.out")
+	PH_ERR=$(cat "$TMP/ph.err")
+	if grep -q 'Sanitizer' "$TMP/ph.err"; then
+		echo "# sanitizer report:"; sed 's/^/#   /' "$TMP/ph.err" | head -n 40
+		PH_RC=99
+	fi
+}
+
+load_debian_fixture() {
+	local env
+	env=$("$TESTS_DIR/fixtures/debian-headers") || { echo "Bail out! cannot fetch Debian header fixtures"; exit 1; }
+	# shellcheck disable=SC1090
+	. "$env"
+}
+# A digest of every name, type, mode, link target and content below a dir.
+tree_digest() {
+	( cd "$1" && find . -printf '%y %m %p -> %l\n' | LC_ALL=C sort && \
+	  find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum ) | sha256sum | cut -d' ' -f1
+}

@@ -1,0 +1,27 @@
+#include "osrelease.h"
+#include "tap.h"
+
+int main(void)
+{
+	struct os_release r;
+
+	os_release_parse("PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\n"
+			 "VERSION_ID=\"12\"\nVERSION_CODENAME=bookworm\nID=debian\n",
+			 &r);
+	is_str(r.id, "debian", "unquoted ID");
+	is_str(r.version_id, "12", "double-quoted VERSION_ID");
+	is_str(r.version_codename, "bookworm", "codename");
+	is_str(r.pretty_name, "Debian GNU/Linux 12 (bookworm)", "quoted value with spaces");
+
+	os_release_parse("# comment\n\n  ID='ubuntu'  \nID_LIKE=debian\nVERSION_ID=\"22.04\"\n"
+			 "PRETTY_NAME=\"Say \\\"hi\\\" \\\\ there\"\n",
+			 &r);
+	is_str(r.id, "ubuntu", "single-quoted value, surrounding blanks");
+	is_str(r.id_like, "debian", "ID_LIKE");
+	is_str(r.pretty_name, "Say \"hi\" \\ there", "backslash escapes in double quotes");
+
+	os_release_parse("ID=\nGARBAGE LINE\n=novalue\nVERSION_ID=\"unterminated\n", &r);
+	is_str(r.id, "", "empty value");
+	is_str(r.version_id, "unterminated", "unterminated quote keeps the text");
+	return tap_done();
+}
