@@ -149,7 +149,9 @@ static int host_provide(struct provision_ctx *ctx, const char *build_dir, char *
 	src.source = t.source[0] ? t.source : NULL;
 	ret = treecopy_copy(&ctx->hr, &src, ctx->kernel.arch, build_dir, failed);
 	if (ret < 0) {
-		if (failed[0])
+		if (ret == -ENOSPC || ret == -EDQUOT || ret == -EROFS)
+			snprintf(why, whylen, "output volume: cannot write %s: %s", build_dir, strerror(-ret));
+		else if (failed[0])
 			snprintf(why, whylen, "cannot copy %s%s: %s", ctx->hr.root, failed, strerror(-ret));
 		else
 			snprintf(why, whylen, "cannot write %s: %s", build_dir, strerror(-ret));

@@ -63,3 +63,22 @@ tree_digest() {
 	( cd "$1" && find . -printf '%y %m %p -> %l\n' | LC_ALL=C sort && \
 	  find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum ) | sha256sum | cut -d' ' -f1
 }
+
+# A minimal configured kernel tree for release $2 at $1: the files BCC
+# and the tree checks need, version code $3.
+make_mini_tree() {
+	local dir=$1 release=$2 code=$3
+	mkdir -p "$dir/include/linux" "$dir/include/generated/uapi/linux" "$dir/arch/x86/include/asm" \
+		"$dir/arch/arm64/include/asm" "$dir/include/config" "$dir/scripts"
+	echo '/* kconfig.h */' >"$dir/include/linux/kconfig.h"
+	echo "#define LINUX_VERSION_CODE $code" >"$dir/include/generated/uapi/linux/version.h"
+	echo "#define UTS_RELEASE \"$release\"" >"$dir/include/generated/utsrelease.h"
+	echo '#define CONFIG_BPF 1' >"$dir/include/generated/autoconf.h"
+	echo 'CONFIG_BPF=y' >"$dir/include/config/auto.conf"
+	echo 'x' >"$dir/include/config/BPF"
+	echo '/* x86 */' >"$dir/arch/x86/include/asm/ptrace.h"
+	echo '/* arm64 */' >"$dir/arch/arm64/include/asm/ptrace.h"
+	echo 'VERSION = 6' >"$dir/Makefile"
+	echo 'CONFIG_BPF=y' >"$dir/.config"
+	echo 'not needed' >"$dir/scripts/kallsyms"
+}
