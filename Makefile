@@ -6,10 +6,10 @@ BINDIR = $(PREFIX)/bin
 DATADIR = $(PREFIX)/share/provision-headers
 
 CC ?= gcc
-PKGS = libarchive json-c libcrypto zlib
+PKGS = libarchive json-c libcrypto zlib libkmod
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP $(shell pkg-config --cflags $(PKGS))
-LDLIBS += $(shell pkg-config --libs $(PKGS))
+LDLIBS += $(shell pkg-config --libs $(PKGS)) -lpthread
 
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 

@@ -142,7 +142,7 @@ int fs_mkdir_p(const char *path, mode_t mode)
 	return 0;
 }
 
-static int rm_rf_at(int parent_fd, const char *name)
+int fs_rm_rf_at(int parent_fd, const char *name)
 {
 	struct stat st;
 	int fd, ret = 0;
@@ -165,7 +165,7 @@ static int rm_rf_at(int parent_fd, const char *name)
 	while ((de = readdir(d))) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		ret = rm_rf_at(dirfd(d), de->d_name);
+		ret = fs_rm_rf_at(dirfd(d), de->d_name);
 		if (ret < 0)
 			break;
 	}
@@ -177,7 +177,7 @@ static int rm_rf_at(int parent_fd, const char *name)
 
 int fs_rm_rf(const char *path)
 {
-	return rm_rf_at(AT_FDCWD, path);
+	return fs_rm_rf_at(AT_FDCWD, path);
 }
 
 int fs_copy_file(const char *src, const char *dst)

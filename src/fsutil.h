@@ -16,6 +16,8 @@ int fs_write_file(const char *path, const void *data, size_t len);
 int fs_mkdir_p(const char *path, mode_t mode);
 /* Removes a tree; missing is not an error. Never follows symlinks. */
 int fs_rm_rf(const char *path);
+/* The same for name relative to the directory parent_fd. */
+int fs_rm_rf_at(int parent_fd, const char *name);
 /* Copies a regular file's content and permission bits (setuid, setgid
  * and sticky dropped). Uses copy_file_range, falling back to read/write. */
 int fs_copy_file(const char *src, const char *dst);

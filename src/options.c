@@ -1,6 +1,7 @@
 #include "options.h"
 
 #include "strategy.h"
+#include "unpack.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -9,7 +10,7 @@
 #include <string.h>
 
 enum { OPT_HOST_ROOT = 256, OPT_KERNEL_RELEASE, OPT_FORCE, OPT_DRY_RUN, OPT_JSON, OPT_PRINT_KERNEL,
-       OPT_VERSION, OPT_CACHE_DIR };
+       OPT_VERSION, OPT_CACHE_DIR, OPT_UNLOAD_KHEADERS, OPT_MAX_TREE_SIZE };
 
 static const struct option long_options[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -18,6 +19,8 @@ static const struct option long_options[] = {
 	{ "kernel-release", required_argument, NULL, OPT_KERNEL_RELEASE },
 	{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },
 	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "unload-kheaders", no_argument, NULL, OPT_UNLOAD_KHEADERS },
+	{ "max-tree-size", required_argument, NULL, OPT_MAX_TREE_SIZE },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "print-kernel", no_argument, NULL, OPT_PRINT_KERNEL },
@@ -40,6 +43,8 @@ void options_print_help(void)
 	       "      --kernel-release R    provision for kernel R instead of the running one\n"
 	       "      --cache-dir DIR       a warmed cache to reuse trees from (repeatable)\n"
 	       "      --force               rebuild even when a complete tree is published\n"
+	       "      --unload-kheaders     unload the kheaders module afterwards if this run loaded it\n"
+	       "      --max-tree-size SIZE  refuse archives that unpack to more (default 2G; K, M, G suffixes)\n"
 	       "      --dry-run             say what would be done, touch nothing\n"
 	       "      --json                print one JSON status object on stdout at the end\n"
 	       "      --print-kernel        show the kernel identity and exit (also: status)\n"
@@ -51,7 +56,8 @@ void options_print_help(void)
 	       "Every option can also be set by environment: PROVISION_HEADERS_OUTPUT,\n"
 	       "PROVISION_HEADERS_HOST_ROOT, PROVISION_HEADERS_STRATEGY, PROVISION_HEADERS_KERNEL_RELEASE,\n"
 	       "PROVISION_HEADERS_CACHE_DIR (colon separated), PROVISION_HEADERS_FORCE,\n"
-	       "PROVISION_HEADERS_DRY_RUN, PROVISION_HEADERS_JSON (1/0, true/false, yes/no),\n"
+	       "PROVISION_HEADERS_DRY_RUN, PROVISION_HEADERS_JSON, PROVISION_HEADERS_UNLOAD_KHEADERS\n"
+	       "(1/0, true/false, yes/no), PROVISION_HEADERS_MAX_TREE_SIZE,\n"
 	       "PROVISION_HEADERS_VERBOSITY (quiet, normal, verbose).\n"
 	       "Exit codes: 0 ok, 1 internal, 2 usage, 3 no headers, 4 verification, 5 network,\n"
 	       "6 output volume, 7 validation, 8 bad input. See README.md.\n",
@@ -67,6 +73,7 @@ static int parse_strategies(struct options *o, const char *list, char *err, size
 		return -EINVAL;
 	}
 	strcpy(o->strategy_buf, list);
+	strcpy(o->strategy_list, list);
 	o->n_strategies = 0;
 	for (tok = strtok_r(o->strategy_buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		int i;
@@ -125,6 +132,30 @@ static int parse_bool(const char *name, const char *v, int *out, char *err, size
 	return 0;
 }
 
+/* "512K", "64M", "2G" or a plain byte count. */
+static int parse_size(const char *name, const char *v, unsigned long long *out, char *err, size_t errlen)
+{
+	char *end;
+	unsigned long long n;
+
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno || end == v || v[0] == '-')
+		goto bad;
+	switch (*end) {
+	case 'K': case 'k': n <<= 10; end++; break;
+	case 'M': case 'm': n <<= 20; end++; break;
+	case 'G': case 'g': n <<= 30; end++; break;
+	}
+	if (*end || n == 0)
+		goto bad;
+	*out = n;
+	return 0;
+bad:
+	snprintf(err, errlen, "%s: expected a size such as 512M or 2G, got '%s'", name, v);
+	return -EINVAL;
+}
+
 static int apply_environment(struct options *o, char *err, size_t errlen)
 {
 	const char *v;
@@ -146,6 +177,10 @@ static int apply_environment(struct options *o, char *err, size_t errlen)
 		ret = parse_bool("PROVISION_HEADERS_DRY_RUN", v, &o->dry_run, err, errlen);
 	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_JSON")))
 		ret = parse_bool("PROVISION_HEADERS_JSON", v, &o->json, err, errlen);
+	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_UNLOAD_KHEADERS")))
+		ret = parse_bool("PROVISION_HEADERS_UNLOAD_KHEADERS", v, &o->unload_kheaders, err, errlen);
+	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_MAX_TREE_SIZE")) && *v)
+		ret = parse_size("PROVISION_HEADERS_MAX_TREE_SIZE", v, &o->max_tree_bytes, err, errlen);
 	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_VERBOSITY")) && *v) {
 		if (!strcmp(v, "quiet"))
 			o->verbosity = 0;
@@ -170,6 +205,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 	o->output = PH_DEFAULT_OUTPUT;
 	o->host_root = "/";
 	o->verbosity = 1;
+	o->max_tree_bytes = UNPACK_DEFAULT_MAX_BYTES;
 	ret = parse_strategies(o, strategy_default_order, err, errlen);
 	if (ret == 0)
 		ret = apply_environment(o, err, errlen);
@@ -198,6 +234,12 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 			o->cache_dirs[o->n_cache_dirs++] = optarg;
 			break;
 		case OPT_FORCE: o->force = 1; break;
+		case OPT_UNLOAD_KHEADERS: o->unload_kheaders = 1; break;
+		case OPT_MAX_TREE_SIZE:
+			ret = parse_size("--max-tree-size", optarg, &o->max_tree_bytes, err, errlen);
+			if (ret < 0)
+				return ret;
+			break;
 		case OPT_DRY_RUN: o->dry_run = 1; break;
 		case OPT_JSON: o->json = 1; break;
 		case OPT_PRINT_KERNEL: o->command = CMD_STATUS; break;

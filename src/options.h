@@ -29,7 +29,10 @@ struct options {
 	int dry_run;
 	int json;
 	int verbosity; /* 0 quiet, 1 normal, 2 verbose */
-	char strategy_buf[256];
+	int unload_kheaders;
+	unsigned long long max_tree_bytes; /* cap on any unpacked tree */
+	char strategy_buf[256];  /* tokens, pointed to by strategies[] */
+	char strategy_list[256]; /* the list as given, for messages */
 	char cache_buf[4096];
 };
 

@@ -34,7 +34,7 @@ int provision_exit_code_for(int err)
 		return PH_EXIT_NETWORK;
 	case EILSEQ: case EFBIG:
 		return PH_EXIT_BAD_INPUT;
-	case ENOENT:
+	case ENOENT: case EPERM: case ENOSYS:
 		return PH_EXIT_NO_HEADERS;
 	default:
 		return PH_EXIT_INTERNAL;
@@ -117,7 +117,7 @@ static int dry_run(struct provision_ctx *ctx, json_object *status)
 		}
 		log_info("dry-run: %s: %s", s->name, what);
 	}
-	log_error("no strategy can provide headers for %s (tried %s)", ctx->kernel.release, ctx->opts->strategy_buf);
+	log_error("no strategy can provide headers for %s (tried %s)", ctx->kernel.release, ctx->opts->strategy_list);
 	return PH_EXIT_NO_HEADERS;
 }
 
@@ -207,7 +207,7 @@ static int run_chain(struct provision_ctx *ctx, struct volume *vol, json_object 
 	}
 	if (worst == PH_EXIT_NO_HEADERS)
 		log_error("no strategy could provide headers for %s (tried %s); see the lines above", ctx->kernel.release,
-			  ctx->opts->strategy_buf);
+			  ctx->opts->strategy_list);
 	return worst;
 }
 

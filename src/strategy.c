@@ -2,11 +2,12 @@
 
 #include <string.h>
 
-const char strategy_default_order[] = "cache,host";
+const char strategy_default_order[] = "cache,host,kheaders";
 
 static const struct strategy *const all_strategies[] = {
 	&strategy_cache,
 	&strategy_host,
+	&strategy_kheaders,
 };
 
 const struct strategy *strategy_by_name(const char *name)
@@ -21,5 +22,5 @@ const struct strategy *strategy_by_name(const char *name)
 
 int strategy_is_planned(const char *name)
 {
-	return strcmp(name, "kheaders") == 0 || strcmp(name, "distro") == 0 || strcmp(name, "close-match") == 0;
+	return strcmp(name, "distro") == 0 || strcmp(name, "close-match") == 0;
 }

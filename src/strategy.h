@@ -20,6 +20,7 @@ struct strategy {
 
 extern const struct strategy strategy_cache;
 extern const struct strategy strategy_host;
+extern const struct strategy strategy_kheaders;
 
 /* NULL when name is not a strategy of this build. */
 const struct strategy *strategy_by_name(const char *name);

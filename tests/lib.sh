@@ -41,8 +41,9 @@ skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 done_testing() { echo "1..$_tap_n"; [ $_tap_failed -eq 0 ]; }
 
 # Runs the provisioner, keeping stdout, stderr and the exit code.
+PH_WRAP=()   # a command to run the provisioner under (setpriv, unshare)
 run_ph() {
-	"$PH" "$@" >"$TMP/ph.out" 2>"$TMP/ph.err"
+	"${PH_WRAP[@]}" "$PH" "$@" >"$TMP/ph.out" 2>"$TMP/ph.err"
 	PH_RC=$?
 	PH_OUT=$(cat "$TMP/ph.out")
 	PH_ERR=$(cat "$TMP/ph.err")

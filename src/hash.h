@@ -1,0 +1,19 @@
+/* SHA-256 over a stream, through libcrypto. */
+#ifndef PH_HASH_H
+#define PH_HASH_H
+
+#include <stddef.h>
+
+struct sha256;
+
+struct sha256 *sha256_new(void);
+void sha256_update(struct sha256 *h, const void *data, size_t len);
+/* Writes 64 lowercase hex digits and a NUL into hex; h may not be
+ * updated again afterwards. */
+void sha256_final_hex(struct sha256 *h, char hex[65]);
+void sha256_free(struct sha256 *h);
+
+/* SHA-256 of a whole file, as hex. */
+int sha256_file_hex(const char *path, char hex[65]);
+
+#endif
