@@ -13,6 +13,9 @@ struct provision_ctx {
 	const struct options *opts;
 	struct hostroot hr;
 	struct kernel_info kernel;
+	/* A scratch folder beside the staging dir, removed after each
+	 * strategy (downloads unpack here before they are merged). */
+	char work_dir[PATH_MAX];
 	/* Filled by the strategy that provides the tree. */
 	json_object *sources; /* array of objects: where the tree came from */
 	int exact;            /* 1: exact headers for this kernel */

@@ -1,6 +1,7 @@
 /* provision-headers: argument parsing and dispatch only. */
 #include "context.h"
 #include "exitcodes.h"
+#include "fetch.h"
 #include "log.h"
 #include "options.h"
 #include "provision.h"
@@ -40,6 +41,7 @@ int main(int argc, char **argv)
 	}
 	log_set_level(opts.verbosity == 0 ? LOG_ERR : opts.verbosity == 1 ? LOG_INFO : LOG_DEBUG);
 
+	fetch_global_init();
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.opts = &opts;
 	status = json_object_new_object();

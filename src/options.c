@@ -10,7 +10,8 @@
 #include <string.h>
 
 enum { OPT_HOST_ROOT = 256, OPT_KERNEL_RELEASE, OPT_FORCE, OPT_DRY_RUN, OPT_JSON, OPT_PRINT_KERNEL,
-       OPT_VERSION, OPT_CACHE_DIR, OPT_UNLOAD_KHEADERS, OPT_MAX_TREE_SIZE };
+       OPT_VERSION, OPT_CACHE_DIR, OPT_UNLOAD_KHEADERS, OPT_MAX_TREE_SIZE,
+       OPT_MIRROR, OPT_KEYRING, OPT_INSECURE, OPT_DATA_DIR, OPT_CONNECT_TIMEOUT, OPT_STALL_TIMEOUT, OPT_RETRIES };
 
 static const struct option long_options[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -21,6 +22,13 @@ static const struct option long_options[] = {
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "unload-kheaders", no_argument, NULL, OPT_UNLOAD_KHEADERS },
 	{ "max-tree-size", required_argument, NULL, OPT_MAX_TREE_SIZE },
+	{ "mirror", required_argument, NULL, OPT_MIRROR },
+	{ "keyring", required_argument, NULL, OPT_KEYRING },
+	{ "insecure-skip-signature", no_argument, NULL, OPT_INSECURE },
+	{ "data-dir", required_argument, NULL, OPT_DATA_DIR },
+	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
+	{ "stall-timeout", required_argument, NULL, OPT_STALL_TIMEOUT },
+	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "print-kernel", no_argument, NULL, OPT_PRINT_KERNEL },
@@ -45,6 +53,15 @@ void options_print_help(void)
 	       "      --force               rebuild even when a complete tree is published\n"
 	       "      --unload-kheaders     unload the kheaders module afterwards if this run loaded it\n"
 	       "      --max-tree-size SIZE  refuse archives that unpack to more (default 2G; K, M, G suffixes)\n"
+	       "      --mirror 'URL SUITE [COMPONENT...]'\n"
+	       "                            use this apt repository instead of the host's sources (repeatable)\n"
+	       "      --keyring FILE        trust this keyring for --mirror repositories (repeatable)\n"
+	       "      --insecure-skip-signature\n"
+	       "                            do not check repository signatures (hashes are still checked)\n"
+	       "      --data-dir DIR        where distros/ lives (default: the installed data)\n"
+	       "      --connect-timeout S   seconds to connect to a mirror (default 15)\n"
+	       "      --stall-timeout S     seconds without a byte before a download counts as stalled (default 30)\n"
+	       "      --retries N           attempts per download for transient failures (default 4)\n"
 	       "      --dry-run             say what would be done, touch nothing\n"
 	       "      --json                print one JSON status object on stdout at the end\n"
 	       "      --print-kernel        show the kernel identity and exit (also: status)\n"
@@ -57,7 +74,10 @@ void options_print_help(void)
 	       "PROVISION_HEADERS_HOST_ROOT, PROVISION_HEADERS_STRATEGY, PROVISION_HEADERS_KERNEL_RELEASE,\n"
 	       "PROVISION_HEADERS_CACHE_DIR (colon separated), PROVISION_HEADERS_FORCE,\n"
 	       "PROVISION_HEADERS_DRY_RUN, PROVISION_HEADERS_JSON, PROVISION_HEADERS_UNLOAD_KHEADERS\n"
-	       "(1/0, true/false, yes/no), PROVISION_HEADERS_MAX_TREE_SIZE,\n"
+	       "(1/0, true/false, yes/no), PROVISION_HEADERS_MAX_TREE_SIZE, PROVISION_HEADERS_MIRROR\n"
+	       "(';' separated), PROVISION_HEADERS_KEYRING (':' separated), PROVISION_HEADERS_INSECURE_SKIP_SIGNATURE,\n"
+	       "PROVISION_HEADERS_DATA_DIR, PROVISION_HEADERS_CONNECT_TIMEOUT, PROVISION_HEADERS_STALL_TIMEOUT,\n"
+	       "PROVISION_HEADERS_RETRIES,\n"
 	       "PROVISION_HEADERS_VERBOSITY (quiet, normal, verbose).\n"
 	       "Exit codes: 0 ok, 1 internal, 2 usage, 3 no headers, 4 verification, 5 network,\n"
 	       "6 output volume, 7 validation, 8 bad input. See README.md.\n",
@@ -156,6 +176,44 @@ bad:
 	return -EINVAL;
 }
 
+/* Splits list at sep into out (at most max entries), storing the text
+ * in buf. */
+static int split_list(const char *name, const char *list, const char *sep, char *buf, size_t buflen,
+		      const char **out, int *n, int max, char *err, size_t errlen)
+{
+	char *tok, *save = NULL;
+
+	if (strlen(list) >= buflen) {
+		snprintf(err, errlen, "%s: too long", name);
+		return -EINVAL;
+	}
+	strcpy(buf, list);
+	*n = 0;
+	for (tok = strtok_r(buf, sep, &save); tok; tok = strtok_r(NULL, sep, &save)) {
+		if (*n == max) {
+			snprintf(err, errlen, "%s: at most %d entries", name, max);
+			return -EINVAL;
+		}
+		out[(*n)++] = tok;
+	}
+	return 0;
+}
+
+static int parse_long(const char *name, const char *v, long min, long max, long *out, char *err, size_t errlen)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < min || n > max) {
+		snprintf(err, errlen, "%s: expected a number from %ld to %ld, got '%s'", name, min, max, v);
+		return -EINVAL;
+	}
+	*out = n;
+	return 0;
+}
+
 static int apply_environment(struct options *o, char *err, size_t errlen)
 {
 	const char *v;
@@ -181,6 +239,26 @@ static int apply_environment(struct options *o, char *err, size_t errlen)
 		ret = parse_bool("PROVISION_HEADERS_UNLOAD_KHEADERS", v, &o->unload_kheaders, err, errlen);
 	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_MAX_TREE_SIZE")) && *v)
 		ret = parse_size("PROVISION_HEADERS_MAX_TREE_SIZE", v, &o->max_tree_bytes, err, errlen);
+	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_MIRROR")) && *v)
+		ret = split_list("PROVISION_HEADERS_MIRROR", v, ";\n", o->mirror_buf, sizeof(o->mirror_buf), o->mirrors,
+				 &o->n_mirrors, MAX_MIRRORS, err, errlen);
+	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_KEYRING")) && *v)
+		ret = split_list("PROVISION_HEADERS_KEYRING", v, ":", o->keyring_buf, sizeof(o->keyring_buf), o->keyrings,
+				 &o->n_keyrings, MAX_KEYRINGS, err, errlen);
+	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_INSECURE_SKIP_SIGNATURE")))
+		ret = parse_bool("PROVISION_HEADERS_INSECURE_SKIP_SIGNATURE", v, &o->insecure_skip_signature, err, errlen);
+	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_DATA_DIR")) && *v)
+		o->data_dir = v;
+	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_CONNECT_TIMEOUT")) && *v)
+		ret = parse_long("PROVISION_HEADERS_CONNECT_TIMEOUT", v, 1, 3600, &o->connect_timeout_s, err, errlen);
+	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_STALL_TIMEOUT")) && *v)
+		ret = parse_long("PROVISION_HEADERS_STALL_TIMEOUT", v, 1, 3600, &o->stall_timeout_s, err, errlen);
+	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_RETRIES")) && *v) {
+		long n;
+
+		ret = parse_long("PROVISION_HEADERS_RETRIES", v, 1, 20, &n, err, errlen);
+		o->retries = (int)n;
+	}
 	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_VERBOSITY")) && *v) {
 		if (!strcmp(v, "quiet"))
 			o->verbosity = 0;
@@ -198,7 +276,7 @@ static int apply_environment(struct options *o, char *err, size_t errlen)
 
 int options_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 {
-	int c, ret, cli_cache_dirs = 0;
+	int c, ret, cli_cache_dirs = 0, cli_mirrors = 0, cli_keyrings = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->command = CMD_PROVISION;
@@ -206,6 +284,9 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 	o->host_root = "/";
 	o->verbosity = 1;
 	o->max_tree_bytes = UNPACK_DEFAULT_MAX_BYTES;
+	o->connect_timeout_s = 15;
+	o->stall_timeout_s = 30;
+	o->retries = 4;
 	ret = parse_strategies(o, strategy_default_order, err, errlen);
 	if (ret == 0)
 		ret = apply_environment(o, err, errlen);
@@ -235,6 +316,45 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 			break;
 		case OPT_FORCE: o->force = 1; break;
 		case OPT_UNLOAD_KHEADERS: o->unload_kheaders = 1; break;
+		case OPT_MIRROR:
+			if (!cli_mirrors++)
+				o->n_mirrors = 0;
+			if (o->n_mirrors == MAX_MIRRORS) {
+				snprintf(err, errlen, "at most %d --mirror", MAX_MIRRORS);
+				return -EINVAL;
+			}
+			o->mirrors[o->n_mirrors++] = optarg;
+			break;
+		case OPT_KEYRING:
+			if (!cli_keyrings++)
+				o->n_keyrings = 0;
+			if (o->n_keyrings == MAX_KEYRINGS) {
+				snprintf(err, errlen, "at most %d --keyring", MAX_KEYRINGS);
+				return -EINVAL;
+			}
+			o->keyrings[o->n_keyrings++] = optarg;
+			break;
+		case OPT_INSECURE: o->insecure_skip_signature = 1; break;
+		case OPT_DATA_DIR: o->data_dir = optarg; break;
+		case OPT_CONNECT_TIMEOUT:
+			ret = parse_long("--connect-timeout", optarg, 1, 3600, &o->connect_timeout_s, err, errlen);
+			if (ret < 0)
+				return ret;
+			break;
+		case OPT_STALL_TIMEOUT:
+			ret = parse_long("--stall-timeout", optarg, 1, 3600, &o->stall_timeout_s, err, errlen);
+			if (ret < 0)
+				return ret;
+			break;
+		case OPT_RETRIES: {
+			long n;
+
+			ret = parse_long("--retries", optarg, 1, 20, &n, err, errlen);
+			if (ret < 0)
+				return ret;
+			o->retries = (int)n;
+			break;
+		}
 		case OPT_MAX_TREE_SIZE:
 			ret = parse_size("--max-tree-size", optarg, &o->max_tree_bytes, err, errlen);
 			if (ret < 0)

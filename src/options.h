@@ -8,6 +8,8 @@
 
 #define MAX_STRATEGIES 8
 #define MAX_CACHE_DIRS 8
+#define MAX_MIRRORS 8
+#define MAX_KEYRINGS 8
 
 enum command {
 	CMD_PROVISION,
@@ -30,6 +32,17 @@ struct options {
 	int json;
 	int verbosity; /* 0 quiet, 1 normal, 2 verbose */
 	int unload_kheaders;
+	const char *mirrors[MAX_MIRRORS]; /* "URL SUITE [COMPONENT...]" */
+	int n_mirrors;
+	const char *keyrings[MAX_KEYRINGS];
+	int n_keyrings;
+	int insecure_skip_signature;
+	const char *data_dir;
+	long connect_timeout_s;
+	long stall_timeout_s;
+	int retries;
+	char mirror_buf[4096];
+	char keyring_buf[4096];
 	unsigned long long max_tree_bytes; /* cap on any unpacked tree */
 	char strategy_buf[256];  /* tokens, pointed to by strategies[] */
 	char strategy_list[256]; /* the list as given, for messages */

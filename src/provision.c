@@ -11,6 +11,7 @@
 #include "treecheck.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -28,9 +29,10 @@ int provision_exit_code_for(int err)
 	switch (-err) {
 	case ENOSPC: case EDQUOT: case EROFS: case ENOTDIR:
 		return PH_EXIT_OUTPUT;
-	case EKEYREJECTED: case EBADMSG:
+	case EKEYREJECTED: case EBADMSG: case ENOKEY:
 		return PH_EXIT_VERIFY;
-	case ECONNREFUSED: case ETIMEDOUT: case EHOSTUNREACH: case ENETUNREACH: case ECOMM:
+	case ECONNREFUSED: case ETIMEDOUT: case EHOSTUNREACH: case ENETUNREACH: case ECOMM: case EAGAIN:
+	case ELOOP: case EACCES: case EPIPE:
 		return PH_EXIT_NETWORK;
 	case EILSEQ: case EFBIG:
 		return PH_EXIT_BAD_INPUT;
@@ -137,6 +139,11 @@ static int run_strategy(struct provision_ctx *ctx, const struct strategy *s, con
 		return ret;
 	}
 	path_join(build, stage, "build");
+	if (path_format(ctx->work_dir, "%s.work", stage) < 0 || mkdir(ctx->work_dir, 0700) < 0) {
+		ret = -errno;
+		log_error("output %s: cannot create a work directory: %s", vol->out, strerror(-ret));
+		goto fail;
+	}
 	log_info("%s: providing headers from %s into %s", s->name, what, stage);
 	ret = s->provide(ctx, build, why, sizeof(why));
 	if (ret < 0) {
@@ -156,6 +163,7 @@ static int run_strategy(struct provision_ctx *ctx, const struct strategy *s, con
 		log_error("output %s: cannot write manifest.json: %s", stage, strerror(-ret));
 		goto fail;
 	}
+	fs_rm_rf(ctx->work_dir);
 	ret = volume_publish(vol, stage, ctx->kernel.release);
 	if (ret < 0) {
 		log_error("output %s: cannot publish %s: %s", vol->out, ctx->kernel.release, strerror(-ret));
@@ -171,6 +179,7 @@ static int run_strategy(struct provision_ctx *ctx, const struct strategy *s, con
 	json_object_object_add(status, "exact", json_object_new_boolean(ctx->exact));
 	return 0;
 fail:
+	fs_rm_rf(ctx->work_dir);
 	fs_rm_rf(stage);
 	return ret;
 }

@@ -2,12 +2,13 @@
 
 #include <string.h>
 
-const char strategy_default_order[] = "cache,host,kheaders";
+const char strategy_default_order[] = "cache,host,kheaders,distro";
 
 static const struct strategy *const all_strategies[] = {
 	&strategy_cache,
 	&strategy_host,
 	&strategy_kheaders,
+	&strategy_distro,
 };
 
 const struct strategy *strategy_by_name(const char *name)
@@ -22,5 +23,5 @@ const struct strategy *strategy_by_name(const char *name)
 
 int strategy_is_planned(const char *name)
 {
-	return strcmp(name, "distro") == 0 || strcmp(name, "close-match") == 0;
+	return strcmp(name, "close-match") == 0;
 }

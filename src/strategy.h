@@ -3,6 +3,8 @@
 #ifndef PH_STRATEGY_H
 #define PH_STRATEGY_H
 
+#include <json-c/json.h>
+#include <limits.h>
 #include <stddef.h>
 
 struct provision_ctx;
@@ -21,6 +23,14 @@ struct strategy {
 extern const struct strategy strategy_cache;
 extern const struct strategy strategy_host;
 extern const struct strategy strategy_kheaders;
+extern const struct strategy strategy_distro;
+
+/* The host strategy's search and merge, for any root: finds the header
+ * tree of release under hr and copies (or, with hardlink, links) what
+ * BCC needs into build_dir. Appends to sources when not NULL. */
+struct hostroot;
+int host_tree_copy(const struct hostroot *hr, const char *release, const char *arch, const char *build_dir,
+		   int hardlink, json_object *sources, char found_at[PATH_MAX], char *why, size_t whylen);
 
 /* NULL when name is not a strategy of this build. */
 const struct strategy *strategy_by_name(const char *name);

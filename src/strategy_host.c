@@ -71,11 +71,11 @@ static int try_candidate(const struct hostroot *hr, const char *build_path, cons
 	/* BCC needs kconfig.h (source side) and the generated headers (build side). */
 	if (!has_file(hr, t->build, "include/linux/kconfig.h") &&
 	    !(t->source[0] && has_file(hr, t->source, "include/linux/kconfig.h"))) {
-		snprintf(why, whylen, "%s%s: no include/linux/kconfig.h (incomplete headers)", hr->root, t->build);
+		snprintf(why, whylen, "%.1024s%.2048s: no include/linux/kconfig.h (incomplete headers)", hr->root, t->build);
 		return -ENOENT;
 	}
 	if (!has_file(hr, t->build, "include/generated/uapi/linux/version.h")) {
-		snprintf(why, whylen, "%s%s: no include/generated/uapi/linux/version.h (not a configured build tree)",
+		snprintf(why, whylen, "%.1024s%.2048s: no include/generated/uapi/linux/version.h (not a configured build tree)",
 			 hr->root, t->build);
 		return -ENOENT;
 	}
@@ -83,9 +83,8 @@ static int try_candidate(const struct hostroot *hr, const char *build_path, cons
 	return 0;
 }
 
-static int find_host_tree(struct provision_ctx *ctx, struct host_tree *t, char *why, size_t whylen)
+static int find_host_tree(const struct hostroot *hr, const char *r, struct host_tree *t, char *why, size_t whylen)
 {
-	const char *r = ctx->kernel.release;
 	char build[PATH_MAX], source[PATH_MAX], usr_src[PATH_MAX], kernels[PATH_MAX];
 	const char *cands[3][2] = { { build, source }, { usr_src, NULL }, { kernels, NULL } };
 	int i, ret = -ENOENT;
@@ -97,7 +96,7 @@ static int find_host_tree(struct provision_ctx *ctx, struct host_tree *t, char *
 	for (i = 0; i < 3; i++) {
 		char this_why[PATH_MAX + 128] = "";
 
-		ret = try_candidate(&ctx->hr, cands[i][0], cands[i][1], t, this_why, sizeof(this_why));
+		ret = try_candidate(hr, cands[i][0], cands[i][1], t, this_why, sizeof(this_why));
 		if (ret == 0)
 			return 0;
 		/* Keep the most telling reason: a refusal beats "not there". */
@@ -105,15 +104,15 @@ static int find_host_tree(struct provision_ctx *ctx, struct host_tree *t, char *
 			snprintf(why, whylen, "%s", this_why);
 	}
 	if (!why[0])
-		snprintf(why, whylen, "none of %s%s, %s%s, %s%s exists", ctx->hr.root, build, ctx->hr.root, usr_src,
-			 ctx->hr.root, kernels);
+		snprintf(why, whylen, "none of %s%s, %s%s, %s%s exists", hr->root, build, hr->root, usr_src, hr->root,
+			 kernels);
 	return -ENOENT;
 }
 
 static int host_probe(struct provision_ctx *ctx, char *what, size_t whatlen)
 {
 	struct host_tree t;
-	int ret = find_host_tree(ctx, &t, what, whatlen);
+	int ret = find_host_tree(&ctx->hr, ctx->kernel.release, &t, what, whatlen);
 
 	if (ret < 0)
 		return ret;
@@ -136,32 +135,48 @@ static json_object *source_object(const char *role, const char *root, const char
 	return o;
 }
 
-static int host_provide(struct provision_ctx *ctx, const char *build_dir, char *why, size_t whylen)
+int host_tree_copy(const struct hostroot *hr, const char *release, const char *arch, const char *build_dir,
+		   int hardlink, json_object *sources, char found_at[PATH_MAX], char *why, size_t whylen)
 {
 	struct host_tree t;
 	struct treecopy_source src;
 	char failed[PATH_MAX];
-	int ret = find_host_tree(ctx, &t, why, whylen);
+	int ret = find_host_tree(hr, release, &t, why, whylen);
 
 	if (ret < 0)
 		return ret;
 	src.build = t.build;
 	src.source = t.source[0] ? t.source : NULL;
-	ret = treecopy_copy(&ctx->hr, &src, ctx->kernel.arch, build_dir, failed);
+	src.hardlink = hardlink;
+	ret = treecopy_copy(hr, &src, arch, build_dir, failed);
 	if (ret < 0) {
 		if (ret == -ENOSPC || ret == -EDQUOT || ret == -EROFS)
 			snprintf(why, whylen, "output volume: cannot write %s: %s", build_dir, strerror(-ret));
 		else if (failed[0])
-			snprintf(why, whylen, "cannot copy %s%s: %s", ctx->hr.root, failed, strerror(-ret));
+			snprintf(why, whylen, "cannot copy %s%s: %s", hr->root, failed, strerror(-ret));
 		else
 			snprintf(why, whylen, "cannot write %s: %s", build_dir, strerror(-ret));
 		return ret;
 	}
-	json_object_array_add(ctx->sources, source_object("build", ctx->hr.root, t.build));
-	if (t.source[0])
-		json_object_array_add(ctx->sources, source_object("source", ctx->hr.root, t.source));
+	if (sources) {
+		json_object_array_add(sources, source_object("build", hr->root, t.build));
+		if (t.source[0])
+			json_object_array_add(sources, source_object("source", hr->root, t.source));
+	}
+	path_copy(found_at, t.found_at);
+	return 0;
+}
+
+static int host_provide(struct provision_ctx *ctx, const char *build_dir, char *why, size_t whylen)
+{
+	char found_at[PATH_MAX];
+	int ret = host_tree_copy(&ctx->hr, ctx->kernel.release, ctx->kernel.arch, build_dir, 0, ctx->sources, found_at,
+				 why, whylen);
+
+	if (ret < 0)
+		return ret;
 	ctx->exact = 1;
-	snprintf(ctx->tree_origin, sizeof(ctx->tree_origin), "host headers at %s", t.found_at);
+	snprintf(ctx->tree_origin, sizeof(ctx->tree_origin), "host headers at %s", found_at);
 	return 0;
 }
 

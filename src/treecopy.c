@@ -178,7 +178,9 @@ static int copy_entry(const struct copy_job *job, const char *host_path, const c
 	if (job->overlay && strcmp(rel, "Makefile") == 0 && st.st_size < 512)
 		return 0;
 	ret = clear_dest(dest, 0);
-	return ret < 0 ? ret : fs_copy_file(full, dest);
+	if (ret < 0)
+		return ret;
+	return job->src->hardlink ? fs_link_or_copy(full, dest) : fs_copy_file(full, dest);
 }
 
 static int copy_dir(const struct copy_job *job, const char *host_dir, const char *rel, int depth)

@@ -14,6 +14,7 @@ struct hostroot;
 struct treecopy_source {
 	const char *build;  /* resolved host path of the build tree */
 	const char *source; /* resolved host path of the source tree, or NULL */
+	int hardlink;       /* link files instead of copying (same filesystem) */
 };
 
 /* True when relpath (relative to the tree root, no leading slash) is part

@@ -51,6 +51,20 @@ static int fd_close(struct archive *a, void *data)
 	return ARCHIVE_OK;
 }
 
+int unpack_open_fd_with(struct archive *a, int fd, char *why, size_t whylen)
+{
+	struct fd_reader *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return -ENOMEM;
+	r->fd = fd;
+	if (archive_read_open(a, r, NULL, fd_read, fd_close) != ARCHIVE_OK) {
+		snprintf(why, whylen, "corrupt archive: %s", archive_error_string(a));
+		return -EILSEQ;
+	}
+	return 0;
+}
+
 /* Decompression runs in its own thread and hands plain archive bytes to
  * the extracting thread through a pipe, so xz (or zstd, gzip) overlaps
  * with file creation as it does in a `tar -xJf` pipeline. */

@@ -51,6 +51,10 @@ struct archive *unpack_stream_archive(struct unpack_stream *s);
  * stream cut short can look like a complete archive. */
 int unpack_stream_close(struct unpack_stream *s, char *why, size_t whylen);
 
+/* Opens a, already told which filters and formats to support, on the
+ * plain bytes of fd. -EILSEQ (why) when the start is unreadable. */
+int unpack_open_fd_with(struct archive *a, int fd, char *why, size_t whylen);
+
 /* Normalises an archive member path in place ("./a//b/" -> "a/b").
  * -EILSEQ when it is absolute or has a ".." component; "" for the root. */
 int unpack_normalize_member(char *path);

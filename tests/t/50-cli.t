@@ -53,10 +53,10 @@ pass_if "the tree equals the cached one" -- diff -r "$TMP/cache/$R/build" "$TMP/
 like "$(cat "$TMP/from-cache/$R/manifest.json")" '"strategy":"cache"' "the manifest says it came from the cache"
 
 # Failure as JSON, and strategies this version lacks.
-run_ph --host-root "$TMP/empty" --kernel-release "$R" --output "$TMP/none" --json --strategy distro,kheaders,host
+run_ph --host-root "$TMP/empty" --kernel-release "$R" --output "$TMP/none" --json --strategy close-match,kheaders,host
 is "$PH_RC" 3 "no headers anywhere: exit 3"
-like "$PH_ERR" "distro: not available in this version" "a strategy this version lacks says so"
-like "$PH_ERR" "no strategy could provide headers for $R \\(tried distro,kheaders,host\\)" "the final line lists every strategy tried"
+like "$PH_ERR" "close-match: not available in this version" "a strategy this version lacks says so"
+like "$PH_ERR" "no strategy could provide headers for $R \\(tried close-match,kheaders,host\\)" "the final line lists every strategy tried"
 like "$PH_ERR" "host: skipped: none of $TMP/empty/lib/modules/$R/build, .* exists" "the host strategy names every path it tried"
 like "$PH_OUT" '"exit_code":3' "--json carries the exit code"
 like "$PH_OUT" '"error":"no strategy could provide headers' "--json carries the error line"

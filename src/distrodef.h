@@ -1,0 +1,41 @@
+/* Distribution definitions: the data files in distros/, chosen by the
+ * host's os-release ID (or ID_LIKE). */
+#ifndef PH_DISTRODEF_H
+#define PH_DISTRODEF_H
+
+#include <limits.h>
+#include <stddef.h>
+
+struct os_release;
+
+#define DISTRO_MAX_LIST 16
+
+struct distro_def {
+	char file[PATH_MAX];
+	char name[64];
+	char package_manager[16];
+	char header_package[128];        /* template, {release} */
+	const char *follow_depends[DISTRO_MAX_LIST + 1]; /* NULL-terminated */
+	const char *index_patterns[DISTRO_MAX_LIST + 1];
+	const char *components[DISTRO_MAX_LIST + 1];
+	const char *trusted_keyrings[DISTRO_MAX_LIST + 1];
+	const char *related_suites[DISTRO_MAX_LIST + 1];
+	char strings[8192]; /* storage for the lists above */
+	size_t used;
+};
+
+/* Where distros/ lives: --data-dir, else the installed data directory,
+ * else beside the binary in a source tree. */
+int distrodef_data_dir(const char *override, char out[PATH_MAX]);
+
+/* Loads the definition matching os (ID, then each word of ID_LIKE).
+ * -ENOENT when none matches; -EINVAL for a malformed file (why). */
+int distrodef_load(const char *data_dir, const struct os_release *os, struct distro_def *def, char *why,
+		   size_t whylen);
+/* Loads one file by name ("debian"), for --mirror without os-release. */
+int distrodef_load_named(const char *data_dir, const char *name, struct distro_def *def, char *why, size_t whylen);
+
+/* Expands {release} / {codename} in a template. */
+void distrodef_expand(const char *tmpl, const char *release, const char *codename, char *out, size_t outlen);
+
+#endif

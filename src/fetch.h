@@ -1,0 +1,58 @@
+/* HTTP(S) downloads with libcurl: connect and stall timeouts, redirect
+ * limit, proxies (the environment's HTTPS_PROXY/NO_PROXY, or the host's
+ * apt proxy), credentials, SHA-256 of every body, retry with backoff. */
+#ifndef PH_FETCH_H
+#define PH_FETCH_H
+
+#include <stddef.h>
+
+struct fetch_opts {
+	long connect_timeout_s; /* default 15 */
+	long stall_timeout_s;   /* no byte for this long: give up (default 30) */
+	int attempts;           /* tries per URL for transient failures (default 4) */
+	const char *http_proxy;  /* NULL: libcurl's environment handling */
+	const char *https_proxy;
+	const char *userpwd;    /* "user:password" from auth.conf, or NULL */
+	int progress;           /* show progress on a terminal */
+};
+
+struct fetch_result {
+	long http_code;
+	unsigned long long bytes;
+	char sha256[65];
+	int attempts;
+};
+
+/* A consumer of the body: returns 0 to go on, a negative errno to stop. */
+typedef int (*fetch_sink)(void *data, const void *buf, size_t len);
+
+void fetch_global_init(void);
+void fetch_opts_defaults(struct fetch_opts *o);
+
+/* One attempt: streams the body of url into sink. Errors: -ENOENT
+ * (HTTP 404/410), -EAGAIN (transient: 5xx, 408, 429, reset, refused,
+ * stalled; worth retrying), -ETIMEDOUT (stalled, after retries),
+ * -ELOOP (too many redirects), -EACCES (401/403), -ECOMM (other). */
+int fetch_stream(const struct fetch_opts *o, const char *url, fetch_sink sink, void *data, struct fetch_result *res,
+		 char *why, size_t whylen);
+
+/* Whole body into memory (at most max bytes), retried with backoff. */
+int fetch_to_memory(const struct fetch_opts *o, const char *url, size_t max, char **ret_buf, size_t *ret_len,
+		    struct fetch_result *res, char *why, size_t whylen);
+
+/* Backoff before attempt n (1-based, n >= 2): 0.2 s, 0.4 s, 0.8 s, ... */
+void fetch_backoff(int attempt);
+
+
+
+/* A download running in its own thread, its body readable from a pipe:
+ * the way a stream consumer (libarchive) pulls what libcurl pushes.
+ * The consumer reads *ret_fd to EOF (or stops early), closes it, then
+ * calls fetch_pipe_finish for the result. */
+struct fetch_pipe;
+/* max_body (0: no limit): a body larger than this stops with -EFBIG. */
+int fetch_pipe_start(const struct fetch_opts *o, const char *url, unsigned long long max_body, struct fetch_pipe **ret,
+		     int *ret_fd);
+int fetch_pipe_finish(struct fetch_pipe *p, struct fetch_result *res, char *why, size_t whylen);
+
+#endif

@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""A local HTTP mirror for the tests, on 127.0.0.1 only, with faults.
+
+usage: mirror-server.py ROOT PORTFILE
+
+Serves ROOT. A first path component naming a fault applies it:
+  /ok/...            no fault
+  /500once/...       the first request for each .deb gets HTTP 500
+  /reset/...         .deb bodies stop after half, the connection is reset
+  /stall/...         .deb bodies stop after half and the server goes quiet
+  /redirect-loop/... .deb requests redirect to themselves, forever
+  /auth/...          every request needs Basic auth test:secret
+Anything else is served as is. Writes the port it listens on to PORTFILE,
+logs requests to stderr."""
+import base64
+import http.server
+import os
+import socket
+import socketserver
+import sys
+import threading
+import time
+
+ROOT = os.path.abspath(sys.argv[1])
+PORTFILE = sys.argv[2]
+seen_500 = set()
+lock = threading.Lock()
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):
+        sys.stderr.write("mirror: " + (fmt % args) + "\n")
+
+    def send_plain(self, code, text=b""):
+        self.send_response(code)
+        self.send_header("Content-Length", str(len(text)))
+        self.end_headers()
+        self.wfile.write(text)
+
+    def do_GET(self):
+        parts = self.path.split("/", 2)
+        fault = parts[1] if len(parts) > 2 else ""
+        rel = parts[2] if fault in ("ok", "500once", "reset", "stall", "redirect-loop", "auth") else self.path.lstrip("/")
+        if fault not in ("ok", "500once", "reset", "stall", "redirect-loop", "auth"):
+            fault = ""
+        rel = rel.split("?")[0]
+        path = os.path.realpath(os.path.join(ROOT, rel))
+        if not path.startswith(ROOT + "/") or not os.path.isfile(path):
+            return self.send_plain(404, b"not found\n")
+        is_deb = path.endswith(".deb")
+        if fault == "auth":
+            want = "Basic " + base64.b64encode(b"test:secret").decode()
+            if self.headers.get("Authorization") != want:
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", 'Basic realm="test"')
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+        if fault == "500once" and is_deb:
+            with lock:
+                first = path not in seen_500
+                seen_500.add(path)
+            if first:
+                return self.send_plain(500, b"try again\n")
+        if fault == "redirect-loop" and is_deb:
+            self.send_response(302)
+            self.send_header("Location", self.path)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        with open(path, "rb") as f:
+            data = f.read()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if fault in ("reset", "stall") and is_deb:
+            self.wfile.write(data[: len(data) // 2])
+            self.wfile.flush()
+            if fault == "stall":
+                time.sleep(60)
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            self.connection.close()
+            return
+        self.wfile.write(data)
+
+
+class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+srv = Server(("127.0.0.1", 0), Handler)
+with open(PORTFILE + ".tmp", "w") as f:
+    f.write(str(srv.server_address[1]))
+os.rename(PORTFILE + ".tmp", PORTFILE)
+srv.serve_forever()
