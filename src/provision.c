@@ -200,7 +200,16 @@ static int run_chain(struct provision_ctx *ctx, struct volume *vol, json_object 
 		}
 		ret = s->probe(ctx, what, sizeof(what));
 		if (ret < 0) {
-			log_info("%s: skipped: %s", s->name, what);
+			code = provision_exit_code_for(ret);
+			if (code == PH_EXIT_NO_HEADERS) {
+				log_info("%s: skipped: %s", s->name, what);
+				continue;
+			}
+			log_error("%s: %s", s->name, what);
+			if (severity(code) > severity(worst))
+				worst = code;
+			if (code == PH_EXIT_VERIFY)
+				return code; /* a broken chain of trust is never worked around */
 			continue;
 		}
 		ret = run_strategy(ctx, s, vol, what, now_ms() - t0, status);

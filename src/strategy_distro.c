@@ -534,7 +534,9 @@ static void *pkg_job_run(void *data)
 			continue;
 		}
 		if (fret < 0) {
-			job->ret = fret == -EFBIG ? -EKEYREJECTED : fret;
+			/* A package the signed index promises must be there: a 404
+			 * is the mirror failing, not "no headers". */
+			job->ret = fret == -EFBIG ? -EKEYREJECTED : fret == -ENOENT ? -ECOMM : fret;
 			snprintf(job->why, sizeof(job->why), "%s", fwhy);
 			return NULL;
 		}

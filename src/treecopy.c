@@ -116,6 +116,8 @@ static int copy_symlink(const struct copy_job *job, const char *host_path, const
 		return ret;
 	if (stat(full, &st) < 0)
 		return 0;
+	if (tree_relpath(job, resolved, target_rel) == 0 && strcmp(target_rel, rel) == 0)
+		return 0; /* a symlink farm entry: the merged tree holds its target right here */
 	if (tree_relpath(job, resolved, target_rel) == 0 &&
 	    treecopy_wanted(target_rel, S_ISDIR(st.st_mode), job->arch)) {
 		/* Stays inside the tree: keep it as a link, relative. */

@@ -83,3 +83,19 @@ make_mini_tree() {
 	echo 'CONFIG_BPF=y' >"$dir/.config"
 	echo 'not needed' >"$dir/scripts/kallsyms"
 }
+
+# Starts the local mirror on 127.0.0.1 serving $1; sets MIRROR (its URL).
+start_mirror() {
+	python3 "$TESTS_DIR/tools/mirror-server.py" "$1" "$TMP/mirror.port" 2>>"$TMP/mirror.log" &
+	MIRROR_PID=$!
+	trap 'kill $MIRROR_PID 2>/dev/null; rm -rf "$TMP"' EXIT
+	for _ in $(seq 1 100); do [ -s "$TMP/mirror.port" ] && break; sleep 0.05; done
+	MIRROR=http://127.0.0.1:$(cat "$TMP/mirror.port")
+}
+load_apt_fixture() {
+	local env
+	load_debian_fixture
+	env=$("$TESTS_DIR/fixtures/apt-repo") || { echo "Bail out! cannot build the apt repositories"; exit 1; }
+	# shellcheck disable=SC1090
+	. "$env"
+}
