@@ -140,7 +140,7 @@ fault "tampered .deb" ok/f-deb 4 "$MIRROR/ok/f-deb/pool/main/l/$deb: hash mismat
 d=$(fault_repo missing)
 rm "$d/pool/main/l/$deb"
 fault "404" ok/f-missing 5 "$MIRROR/ok/f-missing/pool/main/l/$deb: HTTP 404"
-fault "reset mid-body" reset/debian 5 "$MIRROR/reset/debian/pool/main/l/.*\.deb: "
+fault "reset mid-body" reset/debian 5 "$MIRROR/reset/debian/pool/main/l/.*\.deb: (Recv failure: Connection reset by peer|transfer closed)"
 fault "stall" stall/debian 5 "$MIRROR/stall/debian/pool/main/l/.*\.deb: .*(too slow|timed out|Timeout)" --stall-timeout 2 --retries 1
 fault "redirect loop" redirect-loop/debian 5 "$MIRROR/redirect-loop/debian/pool/main/l/.*\.deb: .*[Rr]edirects"
 

@@ -80,8 +80,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.flush()
             if fault == "stall":
                 time.sleep(60)
+            # An abortive close (RST), mid-body.
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
-            self.connection.close()
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
             return
         self.wfile.write(data)
 
