@@ -20,6 +20,9 @@ struct provision_ctx {
 	json_object *sources; /* array of objects: where the tree came from */
 	int exact;            /* 1: exact headers for this kernel */
 	char tree_origin[PATH_MAX + 64]; /* human summary of where the tree came from */
+	/* What the strategy wrote, when it counted (saves a walk of the tree). */
+	unsigned long long tree_files, tree_bytes;
+	int tree_counted;
 };
 
 #endif

@@ -8,49 +8,24 @@
 #include <string.h>
 #include <unistd.h>
 
-struct member_source {
-	struct archive *outer;
-	char buf[1 << 17];
-};
-
-/* The inner archive reads the current ar member's bytes. */
-static la_ssize_t read_member(struct archive *a, void *data, const void **buf)
-{
-	struct member_source *m = data;
-	la_ssize_t n = archive_read_data(m->outer, m->buf, sizeof(m->buf));
-
-	if (n < 0) {
-		archive_set_error(a, EILSEQ, "%s", archive_error_string(m->outer));
-		return -1;
-	}
-	*buf = m->buf;
-	return n;
-}
-
+/* The data member decompresses in a thread of its own (through a pipe),
+ * so xz overlaps with file creation. */
 static int extract_data_member(struct archive *outer, const char *dest_dir, const struct unpack_opts *o,
 			       struct unpack_stats *st, char *why, size_t whylen)
 {
-	struct member_source *m = calloc(1, sizeof(*m));
-	struct archive *inner = archive_read_new();
-	int ret;
+	struct unpack_stream *stream = NULL;
+	char stream_why[512];
+	int ret, closed;
 
-	if (!m || !inner) {
-		free(m);
-		archive_read_free(inner);
-		return -ENOMEM;
+	ret = unpack_stream_open_member(outer, &stream, why, whylen);
+	if (ret < 0)
+		return ret;
+	ret = unpack_archive(unpack_stream_archive(stream), dest_dir, o, st, why, whylen);
+	closed = unpack_stream_close(stream, stream_why, sizeof(stream_why));
+	if (closed < 0 && (ret == 0 || ret == -EILSEQ)) {
+		snprintf(why, whylen, "corrupt data archive: %s", stream_why);
+		ret = closed;
 	}
-	m->outer = outer;
-	archive_read_support_filter_all(inner);
-	archive_read_support_format_tar(inner);
-	archive_read_support_format_gnutar(inner);
-	if (archive_read_open(inner, m, NULL, read_member, NULL) != ARCHIVE_OK) {
-		snprintf(why, whylen, "corrupt data archive: %s", archive_error_string(inner));
-		ret = -EILSEQ;
-	} else {
-		ret = unpack_archive(inner, dest_dir, o, st, why, whylen);
-	}
-	archive_read_free(inner);
-	free(m);
 	return ret;
 }
 

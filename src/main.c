@@ -1,7 +1,6 @@
 /* provision-headers: argument parsing and dispatch only. */
 #include "context.h"
 #include "exitcodes.h"
-#include "fetch.h"
 #include "log.h"
 #include "options.h"
 #include "provision.h"
@@ -41,7 +40,6 @@ int main(int argc, char **argv)
 	}
 	log_set_level(opts.verbosity == 0 ? LOG_ERR : opts.verbosity == 1 ? LOG_INFO : LOG_DEBUG);
 
-	fetch_global_init();
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.opts = &opts;
 	status = json_object_new_object();

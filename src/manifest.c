@@ -49,8 +49,12 @@ int manifest_write(const struct provision_ctx *ctx, const char *strategy, const 
 	if (!m)
 		return -ENOMEM;
 	ret = path_join(build, stage_dir, "build");
-	if (ret == 0)
+	if (ret == 0 && ctx->tree_counted) {
+		files = ctx->tree_files;
+		bytes = ctx->tree_bytes;
+	} else if (ret == 0) {
 		ret = fs_tree_usage(build, &files, &bytes);
+	}
 	if (ret == 0)
 		ret = path_join(path, stage_dir, "manifest.json");
 	if (ret < 0) {

@@ -3,6 +3,8 @@
 #ifndef PH_STRATEGY_H
 #define PH_STRATEGY_H
 
+#include "treecopy.h"
+
 #include <json-c/json.h>
 #include <limits.h>
 #include <stddef.h>
@@ -26,11 +28,12 @@ extern const struct strategy strategy_kheaders;
 extern const struct strategy strategy_distro;
 
 /* The host strategy's search and merge, for any root: finds the header
- * tree of release under hr and copies (or, with hardlink, links) what
- * BCC needs into build_dir. Appends to sources when not NULL. */
+ * tree of release under hr and copies (links, moves) what BCC needs into
+ * build_dir, counting it into ctx. Appends to sources when not NULL. */
 struct hostroot;
 int host_tree_copy(const struct hostroot *hr, const char *release, const char *arch, const char *build_dir,
-		   int hardlink, json_object *sources, char found_at[PATH_MAX], char *why, size_t whylen);
+		   enum treecopy_mode mode, struct provision_ctx *ctx, json_object *sources, char found_at[PATH_MAX],
+		   char *why, size_t whylen);
 
 /* NULL when name is not a strategy of this build. */
 const struct strategy *strategy_by_name(const char *name);

@@ -419,6 +419,9 @@ static int make_plan(struct provision_ctx *ctx)
 	if (plan.done)
 		return plan.status;
 	plan.done = 1;
+	/* libcurl and OpenSSL start-up costs milliseconds: only paid here, not
+	 * on a cache hit. Runs before any download thread exists. */
+	fetch_global_init();
 	plan.index_sources = json_object_new_array();
 	plan.arch = deb_arch_for_machine(ctx->kernel.machine);
 	ret = load_config(ctx, plan.why, sizeof(plan.why));
@@ -662,8 +665,8 @@ static int distro_provide(struct provision_ctx *ctx, const char *build_dir, char
 	if (ret == 0)
 		ret = hostroot_init(&pkgroot, root);
 	if (ret == 0) {
-		ret = host_tree_copy(&pkgroot, ctx->kernel.release, ctx->kernel.arch, build_dir, 1, NULL, found_at, why,
-				     whylen);
+		ret = host_tree_copy(&pkgroot, ctx->kernel.release, ctx->kernel.arch, build_dir, TREECOPY_MOVE, ctx, NULL,
+				     found_at, why, whylen);
 		if (ret == -ENOENT)
 			ret = -EILSEQ; /* the packages did not hold the tree they promise */
 	}

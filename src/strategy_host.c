@@ -136,10 +136,12 @@ static json_object *source_object(const char *role, const char *root, const char
 }
 
 int host_tree_copy(const struct hostroot *hr, const char *release, const char *arch, const char *build_dir,
-		   int hardlink, json_object *sources, char found_at[PATH_MAX], char *why, size_t whylen)
+		   enum treecopy_mode mode, struct provision_ctx *ctx, json_object *sources, char found_at[PATH_MAX],
+		   char *why, size_t whylen)
 {
 	struct host_tree t;
 	struct treecopy_source src;
+	struct treecopy_stats stats;
 	char failed[PATH_MAX];
 	int ret = find_host_tree(hr, release, &t, why, whylen);
 
@@ -147,8 +149,8 @@ int host_tree_copy(const struct hostroot *hr, const char *release, const char *a
 		return ret;
 	src.build = t.build;
 	src.source = t.source[0] ? t.source : NULL;
-	src.hardlink = hardlink;
-	ret = treecopy_copy(hr, &src, arch, build_dir, failed);
+	src.mode = mode;
+	ret = treecopy_copy(hr, &src, arch, build_dir, &stats, failed);
 	if (ret < 0) {
 		if (ret == -ENOSPC || ret == -EDQUOT || ret == -EROFS)
 			snprintf(why, whylen, "output volume: cannot write %s: %s", build_dir, strerror(-ret));
@@ -164,14 +166,17 @@ int host_tree_copy(const struct hostroot *hr, const char *release, const char *a
 			json_object_array_add(sources, source_object("source", hr->root, t.source));
 	}
 	path_copy(found_at, t.found_at);
+	ctx->tree_files = stats.files;
+	ctx->tree_bytes = stats.bytes;
+	ctx->tree_counted = 1;
 	return 0;
 }
 
 static int host_provide(struct provision_ctx *ctx, const char *build_dir, char *why, size_t whylen)
 {
 	char found_at[PATH_MAX];
-	int ret = host_tree_copy(&ctx->hr, ctx->kernel.release, ctx->kernel.arch, build_dir, 0, ctx->sources, found_at,
-				 why, whylen);
+	int ret = host_tree_copy(&ctx->hr, ctx->kernel.release, ctx->kernel.arch, build_dir, TREECOPY_COPY, ctx,
+				 ctx->sources, found_at, why, whylen);
 
 	if (ret < 0)
 		return ret;

@@ -22,6 +22,8 @@ struct copy_job {
 	const char *dest;
 	int overlay; /* copying the build tree over the source tree */
 	char *failed; /* PATH_MAX: the first host path that could not be copied */
+	int deref_depth; /* > 0 while copying what a symlink points to */
+	struct treecopy_stats stats;
 };
 
 /* The kconfig outputs BCC or kbuild read; the thousands of per-symbol
@@ -81,7 +83,7 @@ static int clear_dest(const char *path, int want_dir)
 }
 
 /* Maps a resolved host path to its place in the merged tree, if any. */
-static int tree_relpath(const struct copy_job *job, const char *host_path, char out[PATH_MAX])
+static int tree_relpath(struct copy_job *job, const char *host_path, char out[PATH_MAX])
 {
 	const char *roots[2] = { job->src->build, job->src->source };
 	int i;
@@ -97,11 +99,11 @@ static int tree_relpath(const struct copy_job *job, const char *host_path, char 
 	return -ENOENT;
 }
 
-static int copy_dir(const struct copy_job *job, const char *host_dir, const char *rel, int depth);
+static int copy_dir(struct copy_job *job, const char *host_dir, const char *rel, int depth);
 
-static int copy_entry(const struct copy_job *job, const char *host_path, const char *rel, int depth);
+static int copy_entry(struct copy_job *job, const char *host_path, const char *rel, int depth);
 
-static int copy_symlink(const struct copy_job *job, const char *host_path, const char *rel, int depth)
+static int copy_symlink(struct copy_job *job, const char *host_path, const char *rel, int depth)
 {
 	char resolved[PATH_MAX], target_rel[PATH_MAX], dest[PATH_MAX];
 	char full[PATH_MAX], link_text[PATH_MAX];
@@ -143,10 +145,13 @@ static int copy_symlink(const struct copy_job *job, const char *host_path, const
 		return symlink(link_text, dest) < 0 ? -errno : 0;
 	}
 	/* Points outside the tree: take what it points to. */
-	return copy_entry(job, resolved, rel, depth + 1);
+	job->deref_depth++;
+	ret = copy_entry(job, resolved, rel, depth + 1);
+	job->deref_depth--;
+	return ret;
 }
 
-static int copy_entry(const struct copy_job *job, const char *host_path, const char *rel, int depth)
+static int copy_entry(struct copy_job *job, const char *host_path, const char *rel, int depth)
 {
 	char full[PATH_MAX], dest[PATH_MAX];
 	struct stat st;
@@ -182,10 +187,17 @@ static int copy_entry(const struct copy_job *job, const char *host_path, const c
 	ret = clear_dest(dest, 0);
 	if (ret < 0)
 		return ret;
-	return job->src->hardlink ? fs_link_or_copy(full, dest) : fs_copy_file(full, dest);
+	job->stats.files++;
+	job->stats.bytes += (unsigned long long)st.st_size;
+	/* A file reached through a symlink may be reached again: never move it. */
+	if (job->src->mode == TREECOPY_MOVE && job->deref_depth == 0)
+		return rename(full, dest) < 0 ? -errno : 0;
+	if (job->src->mode != TREECOPY_COPY)
+		return fs_link_or_copy(full, dest);
+	return fs_copy_file(full, dest);
 }
 
-static int copy_dir(const struct copy_job *job, const char *host_dir, const char *rel, int depth)
+static int copy_dir(struct copy_job *job, const char *host_dir, const char *rel, int depth)
 {
 	char full[PATH_MAX];
 	DIR *d;
@@ -218,7 +230,7 @@ static int copy_dir(const struct copy_job *job, const char *host_dir, const char
 }
 
 int treecopy_copy(const struct hostroot *hr, const struct treecopy_source *src, const char *arch,
-		  const char *dest_dir, char ret_failed_path[PATH_MAX])
+		  const char *dest_dir, struct treecopy_stats *ret_stats, char ret_failed_path[PATH_MAX])
 {
 	struct copy_job job = { .hr = hr, .src = src, .arch = arch, .dest = dest_dir, .failed = ret_failed_path };
 	int ret;
@@ -233,5 +245,8 @@ int treecopy_copy(const struct hostroot *hr, const struct treecopy_source *src, 
 			return ret;
 		job.overlay = 1;
 	}
-	return copy_dir(&job, src->build, "", 0);
+	ret = copy_dir(&job, src->build, "", 0);
+	if (ret == 0 && ret_stats)
+		*ret_stats = job.stats;
+	return ret;
 }

@@ -14,7 +14,15 @@ struct hostroot;
 struct treecopy_source {
 	const char *build;  /* resolved host path of the build tree */
 	const char *source; /* resolved host path of the source tree, or NULL */
-	int hardlink;       /* link files instead of copying (same filesystem) */
+	enum treecopy_mode {
+		TREECOPY_COPY, /* from another filesystem (the host) */
+		TREECOPY_LINK, /* hardlink, same filesystem */
+		TREECOPY_MOVE, /* rename out of a scratch tree (what symlinks reach is linked) */
+	} mode;
+};
+
+struct treecopy_stats {
+	unsigned long long files, bytes;
 };
 
 /* True when relpath (relative to the tree root, no leading slash) is part
@@ -24,6 +32,6 @@ int treecopy_wanted(const char *relpath, int is_dir, const char *arch);
 /* On failure, ret_failed_path names the host path that could not be
  * copied ("" when the failure was writing dest_dir itself). */
 int treecopy_copy(const struct hostroot *hr, const struct treecopy_source *src, const char *arch,
-		  const char *dest_dir, char ret_failed_path[PATH_MAX]);
+		  const char *dest_dir, struct treecopy_stats *ret_stats, char ret_failed_path[PATH_MAX]);
 
 #endif

@@ -19,6 +19,7 @@
 
 struct fd_reader {
 	int fd;
+	struct archive *src; /* when set, read the current member of this archive instead of fd */
 	struct sha256 *hash;
 	unsigned long long *raw_bytes;
 	unsigned char buf[1 << 17];
@@ -29,6 +30,15 @@ static la_ssize_t fd_read(struct archive *a, void *data, const void **buf)
 	struct fd_reader *r = data;
 	ssize_t n;
 
+	if (r->src) {
+		n = archive_read_data(r->src, r->buf, sizeof(r->buf));
+		if (n < 0) {
+			archive_set_error(a, EILSEQ, "%s", archive_error_string(r->src));
+			return -1;
+		}
+		*buf = r->buf;
+		return n;
+	}
 	do
 		n = read(r->fd, r->buf, sizeof(r->buf));
 	while (n < 0 && errno == EINTR);
@@ -73,6 +83,7 @@ struct unpack_stream {
 	pthread_t thread;
 	int thread_started;
 	int pipe_rd, pipe_wr, in_fd;
+	struct archive *in_archive; /* or the current member of this one */
 	struct sha256 *hash;
 	unsigned long long *raw_bytes;
 	int failed;
@@ -119,6 +130,7 @@ static void *decompress_thread(void *data)
 		goto out;
 	}
 	r->fd = s->in_fd;
+	r->src = s->in_archive;
 	r->hash = s->hash;
 	r->raw_bytes = s->raw_bytes;
 	archive_read_support_filter_all(a);
@@ -150,8 +162,8 @@ out:
 	return NULL;
 }
 
-int unpack_stream_open_fd(int fd, struct sha256 *hash, unsigned long long *raw_bytes, struct unpack_stream **ret,
-			  char *why, size_t whylen)
+static int stream_open(int fd, struct archive *in_archive, struct sha256 *hash, unsigned long long *raw_bytes,
+		       struct unpack_stream **ret, char *why, size_t whylen)
 {
 	struct unpack_stream *s = calloc(1, sizeof(*s));
 	struct fd_reader *r = calloc(1, sizeof(*r));
@@ -167,6 +179,7 @@ int unpack_stream_open_fd(int fd, struct sha256 *hash, unsigned long long *raw_b
 	s->pipe_rd = fds[0];
 	s->pipe_wr = fds[1];
 	s->in_fd = fd;
+	s->in_archive = in_archive;
 	s->hash = hash;
 	s->raw_bytes = raw_bytes;
 	if (pthread_create(&s->thread, NULL, decompress_thread, s) != 0) {
@@ -195,6 +208,17 @@ int unpack_stream_open_fd(int fd, struct sha256 *hash, unsigned long long *raw_b
 	}
 	*ret = s;
 	return 0;
+}
+
+int unpack_stream_open_fd(int fd, struct sha256 *hash, unsigned long long *raw_bytes, struct unpack_stream **ret,
+			  char *why, size_t whylen)
+{
+	return stream_open(fd, NULL, hash, raw_bytes, ret, why, whylen);
+}
+
+int unpack_stream_open_member(struct archive *outer, struct unpack_stream **ret, char *why, size_t whylen)
+{
+	return stream_open(-1, outer, NULL, NULL, ret, why, whylen);
 }
 
 struct archive *unpack_stream_archive(struct unpack_stream *s)

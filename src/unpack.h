@@ -45,6 +45,10 @@ int unpack_archive(struct archive *a, const char *dest_dir, const struct unpack_
 struct unpack_stream;
 int unpack_stream_open_fd(int fd, struct sha256 *hash, unsigned long long *raw_bytes, struct unpack_stream **ret,
 			  char *why, size_t whylen);
+/* The same for the current member of outer (a data.tar.xz inside a .deb):
+ * outer is read only by the decompression thread until the stream is
+ * closed. */
+int unpack_stream_open_member(struct archive *outer, struct unpack_stream **ret, char *why, size_t whylen);
 struct archive *unpack_stream_archive(struct unpack_stream *s);
 /* Stops and frees the stream. -EILSEQ, with why, when decompression
  * failed: check it even after a successful unpack_archive, since a
