@@ -10,6 +10,7 @@ PKGS = libarchive json-c libcrypto zlib libkmod libcurl gpgme
 CFLAGS ?= -O2 -g
 # Messages are cut to their buffers on purpose (snprintf); paths never
 # are: they go through path.c, which fails with -ENAMETOOLONG instead.
+CFLAGS += -DPH_DATADIR='"$(DATADIR)"'
 CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-format-truncation -MMD -MP $(shell pkg-config --cflags $(PKGS))
 LDLIBS += $(shell pkg-config --libs $(PKGS)) -lpthread
 
@@ -25,17 +26,28 @@ BUILD = build
 endif
 
 CORE_SRCS = $(filter-out src/main.c,$(wildcard src/*.c))
+RUNNER_SRCS = $(wildcard src/runner/*.c)
+RUNNER_OBJS = $(RUNNER_SRCS:src/runner/%.c=$(BUILD)/obj/runner/%.o)
+RUNNER_PKGS = libbcc libbpf json-c
 CORE_OBJS = $(CORE_SRCS:src/%.c=$(BUILD)/obj/%.o)
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 TOOLS = $(BUILD)/tests/tools/bcc-compile
 
-all: $(BUILD)/provision-headers $(UNIT_BINS) $(TOOLS)
+all: $(BUILD)/provision-headers $(BUILD)/provision-headers-runner $(UNIT_BINS) $(TOOLS)
 
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
+
+# The runner links libbcc (and LLVM inside it); the provisioner must not.
+$(BUILD)/obj/runner/%.o: src/runner/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(shell pkg-config --cflags $(RUNNER_PKGS)) -c $< -o $@
+
+$(BUILD)/provision-headers-runner: $(RUNNER_OBJS)
+	$(CC) $(LDFLAGS) $^ $(shell pkg-config --libs $(RUNNER_PKGS)) -o $@
 
 $(BUILD)/libph.a: $(CORE_OBJS)
 	$(AR) rcs $@ $^
@@ -64,7 +76,10 @@ bench: all
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)
-	install -m 0755 $(BUILD)/provision-headers $(DESTDIR)$(BINDIR)/provision-headers
+	install -m 0755 $(BUILD)/provision-headers $(BUILD)/provision-headers-runner $(DESTDIR)$(BINDIR)/
+	install -d $(DESTDIR)$(DATADIR)/distros $(DESTDIR)$(DATADIR)/bpf
+	install -m 0644 distros/*.json $(DESTDIR)$(DATADIR)/distros/
+	install -m 0644 bpf/*.c $(DESTDIR)$(DATADIR)/bpf/
 
 deps:
 	scripts/install-deps
@@ -74,4 +89,4 @@ clean:
 
 .PHONY: all san test bench install deps clean
 
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/runner/*.d $(BUILD)/tests/*.d)

@@ -2,6 +2,7 @@
 
 #include "strategy.h"
 #include "unpack.h"
+#include "validate.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -11,7 +12,8 @@
 
 enum { OPT_HOST_ROOT = 256, OPT_KERNEL_RELEASE, OPT_FORCE, OPT_DRY_RUN, OPT_JSON, OPT_PRINT_KERNEL,
        OPT_VERSION, OPT_CACHE_DIR, OPT_UNLOAD_KHEADERS, OPT_MAX_TREE_SIZE,
-       OPT_MIRROR, OPT_KEYRING, OPT_INSECURE, OPT_DATA_DIR, OPT_CONNECT_TIMEOUT, OPT_STALL_TIMEOUT, OPT_RETRIES };
+       OPT_MIRROR, OPT_KEYRING, OPT_INSECURE, OPT_DATA_DIR, OPT_CONNECT_TIMEOUT, OPT_STALL_TIMEOUT, OPT_RETRIES,
+       OPT_VALIDATE, OPT_REQUIRE, OPT_RUNNER, OPT_BPF_DIR };
 
 static const struct option long_options[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -29,6 +31,10 @@ static const struct option long_options[] = {
 	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
 	{ "stall-timeout", required_argument, NULL, OPT_STALL_TIMEOUT },
 	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "validate", no_argument, NULL, OPT_VALIDATE },
+	{ "require", required_argument, NULL, OPT_REQUIRE },
+	{ "runner", required_argument, NULL, OPT_RUNNER },
+	{ "bpf-dir", required_argument, NULL, OPT_BPF_DIR },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "print-kernel", no_argument, NULL, OPT_PRINT_KERNEL },
@@ -62,6 +68,10 @@ void options_print_help(void)
 	       "      --connect-timeout S   seconds to connect to a mirror (default 15)\n"
 	       "      --stall-timeout S     seconds without a byte before a download counts as stalled (default 30)\n"
 	       "      --retries N           attempts per download for transient failures (default 4)\n"
+	       "      --validate            prove the tree with provision-headers-runner (compile, load, compare)\n"
+	       "      --require LEVEL       what validation must show: none, no-mismatch (default), validated, exact\n"
+	       "      --runner PATH         the runner binary (default: beside this one, or on PATH)\n"
+	       "      --bpf-dir DIR         the runner's probes (default: the installed bpf/)\n"
 	       "      --dry-run             say what would be done, touch nothing\n"
 	       "      --json                print one JSON status object on stdout at the end\n"
 	       "      --print-kernel        show the kernel identity and exit (also: status)\n"
@@ -77,7 +87,8 @@ void options_print_help(void)
 	       "(1/0, true/false, yes/no), PROVISION_HEADERS_MAX_TREE_SIZE, PROVISION_HEADERS_MIRROR\n"
 	       "(';' separated), PROVISION_HEADERS_KEYRING (':' separated), PROVISION_HEADERS_INSECURE_SKIP_SIGNATURE,\n"
 	       "PROVISION_HEADERS_DATA_DIR, PROVISION_HEADERS_CONNECT_TIMEOUT, PROVISION_HEADERS_STALL_TIMEOUT,\n"
-	       "PROVISION_HEADERS_RETRIES,\n"
+	       "PROVISION_HEADERS_RETRIES, PROVISION_HEADERS_VALIDATE, PROVISION_HEADERS_REQUIRE,\n"
+	       "PROVISION_HEADERS_RUNNER, PROVISION_HEADERS_BPF_DIR,\n"
 	       "PROVISION_HEADERS_VERBOSITY (quiet, normal, verbose).\n"
 	       "Exit codes: 0 ok, 1 internal, 2 usage, 3 no headers, 4 verification, 5 network,\n"
 	       "6 output volume, 7 validation, 8 bad input. See README.md.\n",
@@ -214,6 +225,18 @@ static int parse_long(const char *name, const char *v, long min, long max, long 
 	return 0;
 }
 
+static int parse_require(const char *name, const char *v, struct options *o, char *err, size_t errlen)
+{
+	enum require_level level;
+
+	if (validate_parse_require(v, &level) < 0) {
+		snprintf(err, errlen, "%s: expected none, no-mismatch, validated or exact, got '%s'", name, v);
+		return -EINVAL;
+	}
+	o->require = (int)level;
+	return 0;
+}
+
 static int apply_environment(struct options *o, char *err, size_t errlen)
 {
 	const char *v;
@@ -259,6 +282,14 @@ static int apply_environment(struct options *o, char *err, size_t errlen)
 		ret = parse_long("PROVISION_HEADERS_RETRIES", v, 1, 20, &n, err, errlen);
 		o->retries = (int)n;
 	}
+	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_VALIDATE")))
+		ret = parse_bool("PROVISION_HEADERS_VALIDATE", v, &o->validate, err, errlen);
+	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_REQUIRE")) && *v)
+		ret = parse_require("PROVISION_HEADERS_REQUIRE", v, o, err, errlen);
+	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_RUNNER")) && *v)
+		o->runner = v;
+	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_BPF_DIR")) && *v)
+		o->bpf_dir = v;
 	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_VERBOSITY")) && *v) {
 		if (!strcmp(v, "quiet"))
 			o->verbosity = 0;
@@ -287,6 +318,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 	o->connect_timeout_s = 15;
 	o->stall_timeout_s = 30;
 	o->retries = 4;
+	o->require = REQUIRE_NO_MISMATCH;
 	ret = parse_strategies(o, strategy_default_order, err, errlen);
 	if (ret == 0)
 		ret = apply_environment(o, err, errlen);
@@ -335,6 +367,14 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 			o->keyrings[o->n_keyrings++] = optarg;
 			break;
 		case OPT_INSECURE: o->insecure_skip_signature = 1; break;
+		case OPT_VALIDATE: o->validate = 1; break;
+		case OPT_REQUIRE:
+			ret = parse_require("--require", optarg, o, err, errlen);
+			if (ret < 0)
+				return ret;
+			break;
+		case OPT_RUNNER: o->runner = optarg; break;
+		case OPT_BPF_DIR: o->bpf_dir = optarg; break;
 		case OPT_DATA_DIR: o->data_dir = optarg; break;
 		case OPT_CONNECT_TIMEOUT:
 			ret = parse_long("--connect-timeout", optarg, 1, 3600, &o->connect_timeout_s, err, errlen);

@@ -41,6 +41,10 @@ struct options {
 	long connect_timeout_s;
 	long stall_timeout_s;
 	int retries;
+	int validate;
+	int require; /* enum require_level */
+	const char *runner;
+	const char *bpf_dir;
 	char mirror_buf[4096];
 	char keyring_buf[4096];
 	unsigned long long max_tree_bytes; /* cap on any unpacked tree */

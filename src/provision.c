@@ -9,6 +9,7 @@
 #include "publish.h"
 #include "strategy.h"
 #include "treecheck.h"
+#include "validate.h"
 
 #include <errno.h>
 #include <sys/stat.h>
@@ -84,6 +85,18 @@ static int published_tree_ok(const struct provision_ctx *ctx, const struct volum
 		return 0;
 	json_object_put(m);
 	return treecheck_verify(build, &ctx->kernel, NULL, why, sizeof(why)) == 0;
+}
+
+/* Copies the manifest's validation result into the --json status. */
+static void status_validation(json_object *status, const char *release_dir)
+{
+	json_object *m = NULL, *v;
+
+	if (manifest_read(release_dir, &m) < 0)
+		return;
+	if (json_object_object_get_ex(m, "validation", &v))
+		json_object_object_add(status, "validation", json_object_get(v));
+	json_object_put(m);
 }
 
 static int report_reuse(json_object *status, const char *release_dir)
@@ -241,8 +254,14 @@ int provision_run(struct provision_ctx *ctx, json_object *status)
 		log_error("output %s: %s", o->output, strerror(-ret));
 		return PH_EXIT_OUTPUT;
 	}
-	if (has_strategy(o, "cache") && !o->force && published_tree_ok(ctx, &vol, release_dir))
-		return report_reuse(status, release_dir);
+	if (has_strategy(o, "cache") && !o->force && published_tree_ok(ctx, &vol, release_dir)) {
+		code = report_reuse(status, release_dir);
+		if (o->validate && !o->dry_run) {
+			code = validate_published(ctx, release_dir);
+			status_validation(status, release_dir);
+		}
+		return code;
+	}
 	if (o->dry_run)
 		return dry_run(ctx, status);
 
@@ -256,7 +275,12 @@ int provision_run(struct provision_ctx *ctx, json_object *status)
 		/* It may have published exactly what we need. */
 		if (has_strategy(o, "cache") && published_tree_ok(ctx, &vol, release_dir)) {
 			volume_close(&vol);
-			return report_reuse(status, release_dir);
+			code = report_reuse(status, release_dir);
+			if (o->validate) {
+				code = validate_published(ctx, release_dir);
+				status_validation(status, release_dir);
+			}
+			return code;
 		}
 	}
 	ret = volume_clean_staging(&vol);
@@ -268,5 +292,10 @@ int provision_run(struct provision_ctx *ctx, json_object *status)
 	code = run_chain(ctx, &vol, status);
 	volume_clean_staging(&vol);
 	volume_close(&vol);
+	if (code == PH_EXIT_OK && o->validate) {
+		volume_release_dir(&vol, ctx->kernel.release, release_dir);
+		code = validate_published(ctx, release_dir);
+		status_validation(status, release_dir);
+	}
 	return code;
 }

@@ -1,0 +1,129 @@
+#include "bpfload.h"
+
+#include "report.h"
+
+#include <bcc/bcc_common.h>
+#include <bcc/libbpf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int tracefs_mounted(void)
+{
+	struct stat st;
+
+	return stat("/sys/kernel/tracing/events", &st) == 0 || stat("/sys/kernel/debug/tracing/events", &st) == 0;
+}
+
+static int kprobes_available(void)
+{
+	struct stat st;
+
+	return stat("/sys/kernel/tracing/kprobe_events", &st) == 0 ||
+	       stat("/sys/kernel/debug/tracing/kprobe_events", &st) == 0;
+}
+
+static void why_not_permitted(struct report *r, const char *what)
+{
+	report_cannot_validate(r, "%s is not permitted: the container needs CAP_BPF and CAP_PERFMON "
+				  "(CAP_SYS_ADMIN on kernels before 5.8)", what);
+}
+
+static int load(void *mod, const char *fn, enum bpf_prog_type type, const char *label, struct report *r)
+{
+	const struct bpf_insn *insns = bpf_function_start(mod, fn);
+	int size = (int)bpf_function_size(mod, fn);
+	const size_t logsz = 1 << 20;
+	char *log;
+	int fd, err;
+
+	fd = bcc_prog_load(type, fn, insns, size, bpf_module_license(mod), bpf_module_kern_version(mod), 0, NULL, 0);
+	if (fd >= 0) {
+		report_check(r, label, CHECK_OK, "%s loaded", fn);
+		return fd;
+	}
+	err = errno;
+	/* EPERM is a missing privilege; the verifier refuses with EACCES or EINVAL. */
+	if (err == EPERM) {
+		why_not_permitted(r, "loading BPF");
+		report_check(r, label, CHECK_SKIP, "%s not loaded: %s", fn, strerror(err));
+		return -EPERM;
+	}
+	/* Once more with the verifier's log, to say why. */
+	log = calloc(1, logsz);
+	if (log) {
+		bcc_prog_load(type, fn, insns, size, bpf_module_license(mod), bpf_module_kern_version(mod), 1, log,
+			      (unsigned)logsz);
+		{
+			/* The last lines carry the reason. */
+			size_t n = strlen(log);
+			const char *tail = log + (n > 1500 ? n - 1500 : 0);
+
+			report_check(r, label, CHECK_FAIL, "the verifier refused %s: %s\n%s", fn, strerror(err), tail);
+		}
+		free(log);
+	}
+	return -EINVAL;
+}
+
+int bpf_load_and_attach(void *mod, const char *fn, const char *label, struct report *r, struct attached *ret)
+{
+	char cat[128], ev[128];
+	enum bpf_prog_type type;
+	int kind; /* 1 tracepoint, 2 kprobe, 3 kretprobe */
+
+	ret->prog_fd = ret->link_fd = -1;
+	if (sscanf(fn, "tracepoint__%127[^_]__%127s", cat, ev) == 2) {
+		type = BPF_PROG_TYPE_TRACEPOINT;
+		kind = 1;
+	} else if (strncmp(fn, "kprobe__", 8) == 0) {
+		type = BPF_PROG_TYPE_KPROBE;
+		kind = 2;
+	} else if (strncmp(fn, "kretprobe__", 11) == 0) {
+		type = BPF_PROG_TYPE_KPROBE;
+		kind = 3;
+	} else {
+		report_check(r, label, CHECK_SKIP, "%s names no tracepoint or kprobe (tracepoint__CAT__EVENT, kprobe__FN): not loaded", fn);
+		return -ENOTSUP;
+	}
+	if (kind != 1 && !kprobes_available()) {
+		report_check(r, label, CHECK_SKIP, "%s: this kernel has no kprobes; use a tracepoint", fn);
+		return -ENOTSUP;
+	}
+	ret->prog_fd = load(mod, fn, type, label, r);
+	if (ret->prog_fd < 0)
+		return ret->prog_fd;
+	if (kind == 1)
+		ret->link_fd = bpf_attach_tracepoint(ret->prog_fd, cat, ev);
+	else
+		ret->link_fd = bpf_attach_kprobe(ret->prog_fd, kind == 2 ? BPF_PROBE_ENTRY : BPF_PROBE_RETURN, fn, fn + (kind == 2 ? 8 : 11), 0, 0);
+	if (ret->link_fd >= 0) {
+		report_check(r, label, CHECK_OK, "%s attached", fn);
+		return 0;
+	}
+	if (!tracefs_mounted()) {
+		report_cannot_validate(r, "no tracefs: mount it with 'mount -t tracefs nodev /sys/kernel/tracing'");
+		report_check(r, label, CHECK_SKIP, "%s not attached: tracefs is not mounted", fn);
+		return -ENOENT;
+	}
+	if (errno == EPERM || errno == EACCES) {
+		why_not_permitted(r, "attaching to a tracepoint");
+		report_check(r, label, CHECK_SKIP, "%s not attached: %s", fn, strerror(errno));
+		return -EPERM;
+	}
+	report_cannot_validate(r, "cannot attach %s: %s", fn, strerror(errno));
+	report_check(r, label, CHECK_SKIP, "%s not attached: %s", fn, strerror(errno));
+	return -ENOENT;
+}
+
+void bpf_detach(struct attached *a)
+{
+	if (a->link_fd >= 0)
+		close(a->link_fd);
+	if (a->prog_fd >= 0)
+		close(a->prog_fd);
+	a->link_fd = a->prog_fd = -1;
+}

@@ -1,0 +1,212 @@
+/* provision-headers-runner: compiles, loads and runs probes against a
+ * header tree and says whether the headers are right for the running
+ * kernel. Links libbcc; the provisioner itself does not. */
+#include "btfcheck.h"
+#include "groundtruth.h"
+#include "report.h"
+#include "userprobe.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef PH_DATADIR
+#define PH_DATADIR "/usr/local/share/provision-headers"
+#endif
+
+/* Documented in README.md ("The BCC runner"). */
+enum runner_exit {
+	RUNNER_OK = 0,
+	RUNNER_HEADERS_WRONG = 1,
+	RUNNER_CANNOT_VALIDATE = 2,
+	RUNNER_COMPILE_FAILED = 3,
+	RUNNER_USAGE = 4,
+};
+
+#define MAX_PROBES 16
+
+struct runner_opts {
+	const char *tree;
+	const char *bpf_dir;
+	const char *btf;
+	const char *probes[MAX_PROBES];
+	int n_probes;
+	int triggers;
+	int json;
+	int no_builtin;
+	int no_load;
+	int quiet;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: provision-headers-runner --tree DIR [--probe FILE ...] [OPTIONS]\n"
+		   "Compiles, loads and runs probes against the header tree DIR and checks what they read\n"
+		   "against the running kernel (ground truth, and its BTF).\n\n"
+		   "  --tree DIR       the header tree (what BCC_KERNEL_SOURCE would name)\n"
+		   "  --probe FILE     also compile, load and attach this BCC program (repeatable)\n"
+		   "  --no-builtin     run only the --probe programs\n"
+		   "  --no-load        compile and cross-check with BTF only; load nothing\n"
+		   "  --bpf-dir DIR    where the bundled probes are (default: the installed bpf/)\n"
+		   "  --btf FILE       the kernel's BTF (default /sys/kernel/btf/vmlinux)\n"
+		   "  --triggers N     how many times the child triggers the probes (default 25)\n"
+		   "  --json           print the result as one JSON object on stdout\n"
+		   "  -q, --quiet      no per-check lines\n\n"
+		   "Exit codes: 0 headers right, 1 headers wrong (a mismatch named), 2 cannot validate\n"
+		   "here (and why), 3 a probe does not compile, 4 usage.\n");
+}
+
+static const char *default_bpf_dir(char *buf, size_t len)
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	struct stat st;
+
+	snprintf(buf, len, "%s/bpf", PH_DATADIR);
+	if (stat(buf, &st) == 0)
+		return buf;
+	if (n > 0) {
+		exe[n] = '\0';
+		snprintf(buf, len, "%s/../bpf", dirname(exe));
+	}
+	return buf;
+}
+
+static int parse(int argc, char **argv, struct runner_opts *o)
+{
+	static const struct option opts[] = {
+		{ "tree", required_argument, NULL, 't' },    { "probe", required_argument, NULL, 'p' },
+		{ "bpf-dir", required_argument, NULL, 'b' }, { "btf", required_argument, NULL, 'B' },
+		{ "triggers", required_argument, NULL, 'n' }, { "json", no_argument, NULL, 'j' },
+		{ "no-builtin", no_argument, NULL, 'N' },    { "no-load", no_argument, NULL, 'L' },
+		{ "quiet", no_argument, NULL, 'q' },         { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->btf = "/sys/kernel/btf/vmlinux";
+	o->triggers = 25;
+	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 't': o->tree = optarg; break;
+		case 'p':
+			if (o->n_probes == MAX_PROBES) {
+				fprintf(stderr, "provision-headers-runner: at most %d --probe\n", MAX_PROBES);
+				return -EINVAL;
+			}
+			o->probes[o->n_probes++] = optarg;
+			break;
+		case 'b': o->bpf_dir = optarg; break;
+		case 'B': o->btf = optarg; break;
+		case 'n': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (*end || v < 1 || v > 100000) {
+				fprintf(stderr, "provision-headers-runner: --triggers: expected 1..100000, got '%s'\n", optarg);
+				return -EINVAL;
+			}
+			o->triggers = (int)v;
+			break;
+		}
+		case 'j': o->json = 1; break;
+		case 'N': o->no_builtin = 1; break;
+		case 'L': o->no_load = 1; break;
+		case 'q': o->quiet = 1; break;
+		case 'h': usage(stdout); exit(RUNNER_OK);
+		default: usage(stderr); return -EINVAL;
+		}
+	}
+	if (!o->tree || optind < argc) {
+		fprintf(stderr, "provision-headers-runner: %s (try --help)\n", !o->tree ? "--tree is required" : "unexpected argument");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int verdict(const struct report *r, const char **word)
+{
+	if (json_object_array_length(r->mismatches) > 0) {
+		*word = "mismatch";
+		return RUNNER_HEADERS_WRONG;
+	}
+	if (r->compile_failed) {
+		*word = "compile-failed";
+		return RUNNER_COMPILE_FAILED;
+	}
+	if (r->cannot_validate) {
+		*word = "not-validated";
+		return RUNNER_CANNOT_VALIDATE;
+	}
+	*word = "ok";
+	return RUNNER_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct runner_opts o;
+	struct report r;
+	char bpf_dir[4096];
+	const char *word;
+	struct stat st;
+	int i, code;
+
+	if (parse(argc, argv, &o) < 0)
+		return RUNNER_USAGE;
+	if (stat(o.tree, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "provision-headers-runner: --tree %s: not a directory\n", o.tree);
+		return RUNNER_USAGE;
+	}
+	if (!o.bpf_dir)
+		o.bpf_dir = default_bpf_dir(bpf_dir, sizeof(bpf_dir));
+	report_init(&r, o.quiet);
+	if (!o.no_builtin) {
+		/* The BTF check needs no privilege: it runs first, whatever follows. */
+		btf_cross_check(o.tree, o.btf, runner_probe_members, runner_probe_members_count,
+				"#include <linux/sched.h>\n", &r);
+		if (o.no_load)
+			report_cannot_validate(&r, "--no-load: nothing was loaded or run");
+		else
+			groundtruth_run(o.tree, o.bpf_dir, o.triggers, &r);
+	}
+	for (i = 0; i < o.n_probes; i++)
+		userprobe_run(o.tree, o.probes[i], o.btf, !o.no_load, &r);
+	code = verdict(&r, &word);
+	if (!o.quiet) {
+		if (code == RUNNER_HEADERS_WRONG) {
+			size_t k;
+
+			fprintf(stderr, "provision-headers-runner: verdict: HEADERS WRONG for this kernel:");
+			for (k = 0; k < json_object_array_length(r.mismatches); k++)
+				fprintf(stderr, " %s", json_object_get_string(json_object_array_get_idx(r.mismatches, k)));
+			fprintf(stderr, "\n");
+		} else if (code == RUNNER_COMPILE_FAILED) {
+			fprintf(stderr, "provision-headers-runner: verdict: a probe does not compile against %s\n", o.tree);
+		} else if (code == RUNNER_CANNOT_VALIDATE) {
+			fprintf(stderr, "provision-headers-runner: verdict: cannot validate here: %s\n", r.cannot_why);
+		} else {
+			fprintf(stderr, "provision-headers-runner: verdict: headers right for this kernel\n");
+		}
+	}
+	if (o.json) {
+		json_object *out = json_object_new_object();
+
+		json_object_object_add(out, "verdict", json_object_new_string(word));
+		json_object_object_add(out, "exit_code", json_object_new_int(code));
+		json_object_object_add(out, "tree", json_object_new_string(o.tree));
+		json_object_object_add(out, "mismatches", json_object_get(r.mismatches));
+		json_object_object_add(out, "cannot_validate", r.cannot_validate ? json_object_new_string(r.cannot_why) : NULL);
+		json_object_object_add(out, "checks", json_object_get(r.checks));
+		json_object_object_add(out, "btf", json_object_get(r.btf));
+		printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(out);
+	}
+	report_free(&r);
+	return code;
+}

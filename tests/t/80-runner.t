@@ -1,0 +1,110 @@
+#!/bin/bash
+# The BCC runner on this machine's real kernel: a tree from older Debian
+# headers is caught by ground truth and by the BTF cross-check, naming
+# the members; compiler and verifier errors are shown; without privileges
+# it says it cannot validate and why.
+. "$(dirname "$0")/../lib.sh"
+RUNNER=$PH_BUILD/provision-headers-runner
+[ "$(id -u)" -eq 0 ] || skip_all "the runner tests load BPF programs: run as root"
+[ -r /sys/kernel/btf/vmlinux ] || skip_all "this kernel has no BTF"
+load_debian_fixture
+mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
+[ -e /sys/kernel/tracing/events/syscalls/sys_enter_getppid ] || skip_all "no syscalls:sys_enter_getppid tracepoint here"
+BPF=$TESTS_DIR/../bpf
+
+run_runner() {
+	"${PH_WRAP[@]}" "$RUNNER" --bpf-dir "$BPF" "$@" >"$TMP/r.out" 2>"$TMP/r.err"
+	R_RC=$?
+	R_OUT=$(cat "$TMP/r.out")
+	R_ERR=$(cat "$TMP/r.err")
+}
+field() { python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$R_OUT" "$1"; }
+
+# The Debian 6.1 tree against this kernel.
+run_ph --host-root "$HOST_ROOT" --kernel-release "$RELEASE" --output "$TMP/out" -q
+OLD=$TMP/out/$RELEASE/build
+run_runner --tree "$OLD" --json
+is "$R_RC" 1 "a tree from other kernel headers: headers wrong (exit 1)"
+like "$R_ERR" "ok   count: 25 calls counted" "the struct-free counter still counts right"
+like "$R_ERR" "FAIL start_time: task_struct->group_leader->start_time read as [0-9]+ ticks after boot; /proc/[0-9]+/stat says [0-9]+" \
+	"the start-time check catches the wrong offset, with both values"
+like "$R_ERR" "FAIL real_parent: task_struct->real_parent->tgid read as [0-9]+, the real parent is $$|FAIL real_parent: .*the real parent is" \
+	"the parent check catches it too"
+like "$R_ERR" "FAIL btf: task_struct.start_time: tree has offset [0-9]+ size 8, kernel has offset [0-9]+ size 8" \
+	"the BTF cross-check names the member and both layouts"
+like "$R_ERR" "verdict: HEADERS WRONG for this kernel: .*task_struct.start_time" "the verdict names the members"
+is "$(field 'd["verdict"]')" "mismatch" "--json: verdict"
+is "$(field '"task_struct.real_parent" in d["mismatches"] and "task_struct.start_time" in d["mismatches"]')" "True" \
+	"--json: the mismatched members"
+is "$(field 'len([b for b in d["btf"] if not b["match"]])')" "4" "--json: every member read by the probes differs in BTF"
+
+# User probes: a syntax error, a verifier refusal, a good one.
+cat >"$TMP/syntax.c" <<'C'
+TRACEPOINT_PROBE(syscalls, sys_enter_getppid) { return this is not C; }
+C
+run_runner --tree "$OLD" --no-builtin --probe "$TMP/syntax.c"
+is "$R_RC" 3 "a probe with a syntax error: compile failed (exit 3)"
+like "$R_ERR" "error: use of undeclared identifier 'this'|error: " "the compiler's message is shown"
+cat >"$TMP/verifier.c" <<'C'
+BPF_HASH(counts, u32, u64);
+TRACEPOINT_PROBE(syscalls, sys_enter_getppid)
+{
+	u32 key = 1;
+	u64 *v = counts.lookup(&key);
+	(*v)++; /* no NULL check: the verifier must refuse */
+	return 0;
+}
+C
+run_runner --tree "$OLD" --no-builtin --probe "$TMP/verifier.c"
+like "$R_ERR" "FAIL load .*verifier.c: the verifier refused tracepoint__syscalls__sys_enter_getppid" "a verifier refusal fails the load check"
+like "$R_ERR" "invalid mem access|map_value_or_null" "...with the verifier's own words"
+cat >"$TMP/good.c" <<'C'
+#include <linux/sched.h>
+BPF_HASH(seen, u32, u64);
+TRACEPOINT_PROBE(syscalls, sys_enter_getppid)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	u32 k = t->tgid;
+	seen.increment(k);
+	return 0;
+}
+C
+run_runner --tree "$OLD" --no-builtin --probe "$TMP/good.c" --json
+like "$R_ERR" "ok   load .*good.c: tracepoint__syscalls__sys_enter_getppid attached" "a user probe compiles, loads and attaches"
+like "$R_ERR" "FAIL btf: task_struct.tgid: tree has offset" "the user probe's own members are cross-checked with BTF"
+is "$R_RC" 1 "...so the old tree is reported wrong for it"
+
+# Without privileges: cannot validate, and why; BTF still reported.
+PH_WRAP=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all)
+chmod -R a+rX "$TMP"
+cat >"$TMP/nostruct.c" <<'C'
+BPF_HASH(c, u32, u64);
+TRACEPOINT_PROBE(syscalls, sys_enter_getppid) { u32 k = 0; c.increment(k); return 0; }
+C
+run_runner --tree "$OLD" --no-builtin --probe "$TMP/nostruct.c" --json
+is "$R_RC" 2 "unprivileged: cannot validate (exit 2)"
+like "$R_ERR" "cannot validate here: .*CAP_BPF" "...naming the capability it needs"
+run_runner --tree "$OLD" --json
+like "$(field 'd["cannot_validate"]')" "CAP_BPF" "unprivileged builtin run: says it cannot load"
+is "$(field 'len(d["btf"])')" "4" "...and still reports the BTF cross-check"
+PH_WRAP=()
+
+# No tracefs.
+if unshare -m true 2>/dev/null; then
+	unshare -m sh -c "umount /sys/kernel/tracing 2>/dev/null; umount /sys/kernel/debug/tracing 2>/dev/null; umount /sys/kernel/debug 2>/dev/null;
+		'$RUNNER' --bpf-dir '$BPF' --tree '$OLD' --no-builtin --probe '$TMP/nostruct.c'" >"$TMP/r.out" 2>"$TMP/r.err"
+	is "$?" 2 "without tracefs: cannot validate (exit 2)"
+	like "$(cat "$TMP/r.err")" "mount -t tracefs nodev /sys/kernel/tracing" "...saying how to mount it"
+else
+	ok 0 "# SKIP no mount namespaces"; ok 0 "# SKIP no mount namespaces"
+fi
+
+# --validate in the provisioner: a tree for another kernel is not checked
+# against this one.
+run_ph --host-root "$HOST_ROOT" --kernel-release "$RELEASE" --output "$TMP/out" --validate --json
+is "$PH_RC" 0 "--validate on a tree for another kernel: not validated, not failed by default"
+like "$PH_ERR" "not validated: the tree is for $RELEASE, not for the running kernel" "...and says why"
+like "$(cat "$TMP/out/$RELEASE/manifest.json")" '"verdict":"not-validated"' "the manifest records it"
+run_ph --host-root "$HOST_ROOT" --kernel-release "$RELEASE" --output "$TMP/out" --validate --require validated
+is "$PH_RC" 7 "--require validated turns that into exit 7"
+done_testing
