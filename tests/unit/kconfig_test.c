@@ -68,6 +68,7 @@ static void test_parser(void)
 	ok(kconfig_parse("CONFIG_BAD=\"unterminated\n", &over, why, sizeof(why)) == -EINVAL, "an unterminated string is refused");
 	ok(strstr(why, "line 1") != NULL, "...naming the line");
 	ok(kconfig_parse("garbage here\n", &over, why, sizeof(why)) == -EINVAL, "garbage is refused");
+	kconfig_free(&kc);
 
 	ok(kconfig_parse("CONFIG_RETPOLINE=y\nCONFIG_OLD_ONLY=y\nCONFIG_B=y\n", &kc, why, sizeof(why)) == 0 &&
 	   kconfig_parse("# Linux/x86 7.0 Kernel Configuration\nCONFIG_MITIGATION_RETPOLINE=m\nCONFIG_B=m\n", &over, why, sizeof(why)) == 0,
