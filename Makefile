@@ -80,6 +80,8 @@ install: all
 	install -d $(DESTDIR)$(DATADIR)/distros $(DESTDIR)$(DATADIR)/bpf
 	install -m 0644 distros/*.json $(DESTDIR)$(DATADIR)/distros/
 	install -m 0644 bpf/*.c $(DESTDIR)$(DATADIR)/bpf/
+	install -d $(DESTDIR)$(DATADIR)/patches
+	install -m 0644 patches/series patches/kconfig-renames patches/kconfig-implied $(DESTDIR)$(DATADIR)/patches/
 
 deps:
 	scripts/install-deps

@@ -23,6 +23,7 @@ struct provision_ctx {
 	/* What the strategy wrote, when it counted (saves a walk of the tree). */
 	unsigned long long tree_files, tree_bytes;
 	int tree_counted;
+	json_object *close_match; /* close-match's choice and rewrites, for the manifest */
 };
 
 #endif

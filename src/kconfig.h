@@ -30,10 +30,12 @@ const char *kconfig_get(const struct kconfig *kc, const char *name);
 int kconfig_set(struct kconfig *kc, const char *name, const char *value);
 
 /* The running kernel's symbols over the candidate's: every symbol of over
- * replaces base's (including "is not set"); symbols only base has keep
- * their values; renames (pairs "OLD NEW") carry a value across a rename
- * in either direction. over's title wins. */
-int kconfig_merge(struct kconfig *base, const struct kconfig *over, const char *renames);
+ * replaces base's (including "is not set"); of the symbols only base has,
+ * values (numbers, strings) are kept and bools/tristates turned off (see
+ * kconfig.c for why); renames (pairs "OLD NEW") carry a value across a
+ * rename in either direction; implied ("SYMBOL VALUE" lines) gives symbols
+ * the running kernel dropped as always-on their value. over's title wins. */
+int kconfig_merge(struct kconfig *base, const struct kconfig *over, const char *renames, const char *implied);
 
 /* Writers; the caller frees the text. order_ref, when not NULL, is an
  * existing autoconf.h or auto.conf whose symbol order is kept (kconfig

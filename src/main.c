@@ -67,5 +67,6 @@ int main(int argc, char **argv)
 		print_json_status(status, code);
 	json_object_put(status);
 	json_object_put(ctx.sources);
+	json_object_put(ctx.close_match);
 	return code;
 }

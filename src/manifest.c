@@ -79,6 +79,8 @@ int manifest_write(const struct provision_ctx *ctx, const char *strategy, const 
 	json_object_object_add(tree, "bytes", json_object_new_int64((int64_t)bytes));
 	json_object_object_add(m, "tree", tree);
 	json_object_object_add(m, "sources", json_object_get(ctx->sources));
+	if (ctx->close_match)
+		json_object_object_add(m, "close_match", json_object_get(ctx->close_match));
 	timings = json_object_new_object();
 	json_object_object_add(timings, "probe_ms", json_object_new_double(t->probe_ms));
 	json_object_object_add(timings, "provide_ms", json_object_new_double(t->provide_ms));

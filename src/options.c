@@ -13,7 +13,7 @@
 enum { OPT_HOST_ROOT = 256, OPT_KERNEL_RELEASE, OPT_FORCE, OPT_DRY_RUN, OPT_JSON, OPT_PRINT_KERNEL,
        OPT_VERSION, OPT_CACHE_DIR, OPT_UNLOAD_KHEADERS, OPT_MAX_TREE_SIZE,
        OPT_MIRROR, OPT_KEYRING, OPT_INSECURE, OPT_DATA_DIR, OPT_CONNECT_TIMEOUT, OPT_STALL_TIMEOUT, OPT_RETRIES,
-       OPT_VALIDATE, OPT_REQUIRE, OPT_RUNNER, OPT_BPF_DIR };
+       OPT_VALIDATE, OPT_REQUIRE, OPT_RUNNER, OPT_BPF_DIR, OPT_BANK, OPT_MAX_DISTANCE };
 
 static const struct option long_options[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -35,6 +35,8 @@ static const struct option long_options[] = {
 	{ "require", required_argument, NULL, OPT_REQUIRE },
 	{ "runner", required_argument, NULL, OPT_RUNNER },
 	{ "bpf-dir", required_argument, NULL, OPT_BPF_DIR },
+	{ "bank", required_argument, NULL, OPT_BANK },
+	{ "max-distance", required_argument, NULL, OPT_MAX_DISTANCE },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "print-kernel", no_argument, NULL, OPT_PRINT_KERNEL },
@@ -72,6 +74,8 @@ void options_print_help(void)
 	       "      --require LEVEL       what validation must show: none, no-mismatch (default), validated, exact\n"
 	       "      --runner PATH         the runner binary (default: beside this one, or on PATH)\n"
 	       "      --bpf-dir DIR         the runner's probes (default: the installed bpf/)\n"
+	       "      --bank DIR            header trees (DIR/<release>/build) close-match may start from (repeatable)\n"
+	       "      --max-distance D      how far close-match may go: same-major (default), same-minor, any, or N minors\n"
 	       "      --dry-run             say what would be done, touch nothing\n"
 	       "      --json                print one JSON status object on stdout at the end\n"
 	       "      --print-kernel        show the kernel identity and exit (also: status)\n"
@@ -88,7 +92,8 @@ void options_print_help(void)
 	       "(';' separated), PROVISION_HEADERS_KEYRING (':' separated), PROVISION_HEADERS_INSECURE_SKIP_SIGNATURE,\n"
 	       "PROVISION_HEADERS_DATA_DIR, PROVISION_HEADERS_CONNECT_TIMEOUT, PROVISION_HEADERS_STALL_TIMEOUT,\n"
 	       "PROVISION_HEADERS_RETRIES, PROVISION_HEADERS_VALIDATE, PROVISION_HEADERS_REQUIRE,\n"
-	       "PROVISION_HEADERS_RUNNER, PROVISION_HEADERS_BPF_DIR,\n"
+	       "PROVISION_HEADERS_RUNNER, PROVISION_HEADERS_BPF_DIR, PROVISION_HEADERS_BANK (':' separated),\n"
+	       "PROVISION_HEADERS_MAX_DISTANCE,\n"
 	       "PROVISION_HEADERS_VERBOSITY (quiet, normal, verbose).\n"
 	       "Exit codes: 0 ok, 1 internal, 2 usage, 3 no headers, 4 verification, 5 network,\n"
 	       "6 output volume, 7 validation, 8 bad input. See README.md.\n",
@@ -109,7 +114,7 @@ static int parse_strategies(struct options *o, const char *list, char *err, size
 	for (tok = strtok_r(o->strategy_buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		int i;
 
-		if (!strategy_by_name(tok) && !strategy_is_planned(tok)) {
+		if (!strategy_by_name(tok)) {
 			snprintf(err, errlen, "unknown strategy '%s' (known: cache,host,kheaders,distro,close-match)", tok);
 			return -EINVAL;
 		}
@@ -290,6 +295,11 @@ static int apply_environment(struct options *o, char *err, size_t errlen)
 		o->runner = v;
 	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_BPF_DIR")) && *v)
 		o->bpf_dir = v;
+	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_BANK")) && *v)
+		ret = split_list("PROVISION_HEADERS_BANK", v, ":", o->bank_buf, sizeof(o->bank_buf), o->banks, &o->n_banks,
+				 MAX_BANKS, err, errlen);
+	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_MAX_DISTANCE")) && *v)
+		o->max_distance = v;
 	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_VERBOSITY")) && *v) {
 		if (!strcmp(v, "quiet"))
 			o->verbosity = 0;
@@ -307,7 +317,7 @@ static int apply_environment(struct options *o, char *err, size_t errlen)
 
 int options_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 {
-	int c, ret, cli_cache_dirs = 0, cli_mirrors = 0, cli_keyrings = 0;
+	int c, ret, cli_cache_dirs = 0, cli_mirrors = 0, cli_keyrings = 0, cli_banks = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->command = CMD_PROVISION;
@@ -375,6 +385,16 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 			break;
 		case OPT_RUNNER: o->runner = optarg; break;
 		case OPT_BPF_DIR: o->bpf_dir = optarg; break;
+		case OPT_BANK:
+			if (!cli_banks++)
+				o->n_banks = 0;
+			if (o->n_banks == MAX_BANKS) {
+				snprintf(err, errlen, "at most %d --bank", MAX_BANKS);
+				return -EINVAL;
+			}
+			o->banks[o->n_banks++] = optarg;
+			break;
+		case OPT_MAX_DISTANCE: o->max_distance = optarg; break;
 		case OPT_DATA_DIR: o->data_dir = optarg; break;
 		case OPT_CONNECT_TIMEOUT:
 			ret = parse_long("--connect-timeout", optarg, 1, 3600, &o->connect_timeout_s, err, errlen);

@@ -10,6 +10,7 @@
 #define MAX_CACHE_DIRS 8
 #define MAX_MIRRORS 8
 #define MAX_KEYRINGS 8
+#define MAX_BANKS 8
 
 enum command {
 	CMD_PROVISION,
@@ -45,6 +46,10 @@ struct options {
 	int require; /* enum require_level */
 	const char *runner;
 	const char *bpf_dir;
+	const char *banks[MAX_BANKS];
+	int n_banks;
+	char bank_buf[4096];
+	const char *max_distance;
 	char mirror_buf[4096];
 	char keyring_buf[4096];
 	unsigned long long max_tree_bytes; /* cap on any unpacked tree */

@@ -119,10 +119,6 @@ static int dry_run(struct provision_ctx *ctx, json_object *status)
 		const struct strategy *s = strategy_by_name(ctx->opts->strategies[i]);
 		char what[PATH_MAX * 2];
 
-		if (!s) {
-			log_info("%s: not available in this version", ctx->opts->strategies[i]);
-			continue;
-		}
 		if (s->probe(ctx, what, sizeof(what)) == 0) {
 			log_info("dry-run: %s would provide headers from %s", s->name, what);
 			status_set(status, "result", "dry-run");
@@ -207,10 +203,6 @@ static int run_chain(struct provision_ctx *ctx, struct volume *vol, json_object 
 		double t0 = now_ms();
 		int ret, code;
 
-		if (!s) {
-			log_info("%s: not available in this version, skipped", ctx->opts->strategies[i]);
-			continue;
-		}
 		ret = s->probe(ctx, what, sizeof(what));
 		if (ret < 0) {
 			code = provision_exit_code_for(ret);
@@ -235,6 +227,9 @@ static int run_chain(struct provision_ctx *ctx, struct volume *vol, json_object 
 			worst = code;
 		json_object_put(ctx->sources);
 		ctx->sources = json_object_new_array();
+		json_object_put(ctx->close_match);
+		ctx->close_match = NULL;
+		ctx->tree_counted = 0;
 	}
 	if (worst == PH_EXIT_NO_HEADERS)
 		log_error("no strategy could provide headers for %s (tried %s); see the lines above", ctx->kernel.release,

@@ -2,13 +2,14 @@
 
 #include <string.h>
 
-const char strategy_default_order[] = "cache,host,kheaders,distro";
+const char strategy_default_order[] = "cache,host,kheaders,distro,close-match";
 
 static const struct strategy *const all_strategies[] = {
 	&strategy_cache,
 	&strategy_host,
 	&strategy_kheaders,
 	&strategy_distro,
+	&strategy_closematch,
 };
 
 const struct strategy *strategy_by_name(const char *name)
@@ -19,9 +20,4 @@ const struct strategy *strategy_by_name(const char *name)
 		if (strcmp(all_strategies[i]->name, name) == 0)
 			return all_strategies[i];
 	return NULL;
-}
-
-int strategy_is_planned(const char *name)
-{
-	return strcmp(name, "close-match") == 0;
 }

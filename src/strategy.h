@@ -26,6 +26,7 @@ extern const struct strategy strategy_cache;
 extern const struct strategy strategy_host;
 extern const struct strategy strategy_kheaders;
 extern const struct strategy strategy_distro;
+extern const struct strategy strategy_closematch;
 
 /* The host strategy's search and merge, for any root: finds the header
  * tree of release under hr and copies (links, moves) what BCC needs into
@@ -39,7 +40,6 @@ int host_tree_copy(const struct hostroot *hr, const char *release, const char *a
 const struct strategy *strategy_by_name(const char *name);
 /* The names every build accepts, in default order, comma separated. */
 extern const char strategy_default_order[];
-/* Known but not built into this version: says so instead of "unknown". */
-int strategy_is_planned(const char *name);
+
 
 #endif

@@ -32,19 +32,25 @@ static int has_file(const struct hostroot *hr, const char *host_dir, const char 
  * that names the source tree when no "source" link does. */
 static int source_from_wrapper_makefile(const struct hostroot *hr, const char *build, char out[PATH_MAX])
 {
-	char host_path[PATH_MAX], full[PATH_MAX], line[PATH_MAX];
-	size_t n;
+	char host_path[PATH_MAX], full[PATH_MAX];
+	char *text = NULL, *line, *save = NULL;
+	int ret = -ENOENT;
 
+	/* Small wrappers only ("KBUILD_OUTPUT=..." may come first, as in 7.x). */
 	if (path_join(host_path, build, "Makefile") < 0 || hostroot_path(hr, host_path, full) < 0 ||
-	    fs_read_line(full, line, sizeof(line)) < 0)
+	    fs_read_small_file(full, 4096, &text, NULL) < 0)
 		return -ENOENT;
-	if (strncmp(line, "include /", 9) != 0)
-		return -ENOENT;
-	n = strlen(line);
-	if (n < 18 || strcmp(line + n - 9, "/Makefile") != 0)
-		return -ENOENT;
-	line[n - 9] = '\0';
-	return hostroot_resolve(hr, line + 8, out);
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		size_t n = strlen(line);
+
+		if (strncmp(line, "include /", 9) != 0 || n < 18 || strcmp(line + n - 9, "/Makefile") != 0)
+			continue;
+		line[n - 9] = '\0';
+		ret = hostroot_resolve(hr, line + 8, out);
+		break;
+	}
+	free(text);
+	return ret;
 }
 
 /* Resolves one candidate; 0 when it holds a usable tree. */

@@ -182,7 +182,7 @@ static int copy_entry(struct copy_job *job, const char *host_path, const char *r
 		return 0; /* devices, fifos, sockets have no place in a header tree */
 	/* The build tree's Makefile is often a one-line wrapper that includes
 	 * the source tree's by absolute path; the real one wins. */
-	if (job->overlay && strcmp(rel, "Makefile") == 0 && st.st_size < 512)
+	if (job->overlay && strcmp(rel, "Makefile") == 0 && st.st_size < 1024)
 		return 0;
 	ret = clear_dest(dest, 0);
 	if (ret < 0)

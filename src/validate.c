@@ -6,6 +6,7 @@
 #include "log.h"
 #include "manifest.h"
 #include "path.h"
+#include "runnerexec.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,78 +30,11 @@ int validate_parse_require(const char *s, enum require_level *ret)
 	return -EINVAL;
 }
 
-/* --runner, else beside this binary, else on PATH. */
-static void runner_path(const struct provision_ctx *ctx, char out[PATH_MAX])
-{
-	char exe[PATH_MAX], cand[PATH_MAX];
-	ssize_t n;
-
-	if (ctx->opts->runner) {
-		path_copy(out, ctx->opts->runner);
-		return;
-	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		if (path_format(cand, "%s/provision-headers-runner", dirname(exe)) == 0 && access(cand, X_OK) == 0) {
-			path_copy(out, cand);
-			return;
-		}
-	}
-	path_copy(out, "provision-headers-runner");
-}
-
-/* Runs the runner with --json; returns its parsed output. */
 static int run_runner(const struct provision_ctx *ctx, const char *tree, json_object **ret, char *why, size_t whylen)
 {
-	char runner[PATH_MAX], out[1 << 16];
-	size_t len = 0;
-	int fds[2], status;
-	pid_t pid;
-	ssize_t n;
+	const char *args[] = { "--tree", tree, NULL };
 
-	runner_path(ctx, runner);
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return -errno;
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		const char *argv[12];
-		int a = 0;
-
-		dup2(fds[1], STDOUT_FILENO);
-		argv[a++] = runner;
-		argv[a++] = "--tree";
-		argv[a++] = tree;
-		argv[a++] = "--json";
-		if (log_get_level() < LOG_INFO)
-			argv[a++] = "--quiet";
-		if (ctx->opts->bpf_dir) {
-			argv[a++] = "--bpf-dir";
-			argv[a++] = ctx->opts->bpf_dir;
-		}
-		argv[a] = NULL;
-		execvp(runner, (char *const *)argv);
-		fprintf(stderr, "provision-headers: error: cannot run %s: %s\n", runner, strerror(errno));
-		_exit(127);
-	}
-	close(fds[1]);
-	while (len < sizeof(out) - 1 && (n = read(fds[0], out + len, sizeof(out) - 1 - len)) > 0)
-		len += (size_t)n;
-	close(fds[0]);
-	out[len] = '\0';
-	waitpid(pid, &status, 0);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
-		snprintf(why, whylen, "cannot run %s (install provision-headers-runner or give --runner)", runner);
-		return -ENOENT;
-	}
-	*ret = json_tokener_parse(out);
-	if (!*ret) {
-		snprintf(why, whylen, "%s gave no result (exit status %d)", runner, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-		return -EINVAL;
-	}
-	return 0;
+	return runner_exec(ctx->opts, args, ret, why, whylen);
 }
 
 /* Replaces the manifest's "validation" by result, atomically. */

@@ -41,6 +41,9 @@ struct runner_opts {
 	int no_builtin;
 	int no_load;
 	int quiet;
+	int btf_only;
+	const char *members; /* "type.member,..." for --btf-only */
+	const char *includes;
 };
 
 static void usage(FILE *f)
@@ -54,6 +57,9 @@ static void usage(FILE *f)
 		   "  --no-load        compile and cross-check with BTF only; load nothing\n"
 		   "  --bpf-dir DIR    where the bundled probes are (default: the installed bpf/)\n"
 		   "  --btf FILE       the kernel's BTF (default /sys/kernel/btf/vmlinux)\n"
+		   "  --btf-only       only compare struct layouts with BTF (needs no privilege)\n"
+		   "  --members LIST   for --btf-only: type.member[.sub],... (default: the bundled probes')\n"
+		   "  --include HDRS   for --btf-only: headers to include, comma separated (default linux/sched.h)\n"
 		   "  --triggers N     how many times the child triggers the probes (default 25)\n"
 		   "  --json           print the result as one JSON object on stdout\n"
 		   "  -q, --quiet      no per-check lines\n\n"
@@ -85,6 +91,8 @@ static int parse(int argc, char **argv, struct runner_opts *o)
 		{ "triggers", required_argument, NULL, 'n' }, { "json", no_argument, NULL, 'j' },
 		{ "no-builtin", no_argument, NULL, 'N' },    { "no-load", no_argument, NULL, 'L' },
 		{ "quiet", no_argument, NULL, 'q' },         { "help", no_argument, NULL, 'h' },
+		{ "btf-only", no_argument, NULL, 'O' },      { "members", required_argument, NULL, 'M' },
+		{ "include", required_argument, NULL, 'I' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -119,6 +127,9 @@ static int parse(int argc, char **argv, struct runner_opts *o)
 		case 'N': o->no_builtin = 1; break;
 		case 'L': o->no_load = 1; break;
 		case 'q': o->quiet = 1; break;
+		case 'O': o->btf_only = 1; break;
+		case 'M': o->members = optarg; break;
+		case 'I': o->includes = optarg; break;
 		case 'h': usage(stdout); exit(RUNNER_OK);
 		default: usage(stderr); return -EINVAL;
 		}
@@ -127,6 +138,45 @@ static int parse(int argc, char **argv, struct runner_opts *o)
 		fprintf(stderr, "provision-headers-runner: %s (try --help)\n", !o->tree ? "--tree is required" : "unexpected argument");
 		return -EINVAL;
 	}
+	return 0;
+}
+
+/* --btf-only: the layouts of --members (default: the probes') against BTF. */
+static int btf_only(const struct runner_opts *o, struct report *r)
+{
+	struct member_ref m[256];
+	char list[8192], incs[4096], *tok, *save = NULL;
+	size_t n = 0, off = 0;
+	int ret;
+
+	if (!o->members) {
+		n = runner_probe_members_count;
+		memcpy(m, runner_probe_members, n * sizeof(m[0]));
+	} else {
+		snprintf(list, sizeof(list), "%s", o->members);
+		for (tok = strtok_r(list, ",", &save); tok && n < 256; tok = strtok_r(NULL, ",", &save)) {
+			char *dot = strchr(tok, '.');
+
+			if (!dot || !dot[1]) {
+				fprintf(stderr, "provision-headers-runner: --members: '%s' is not type.member\n", tok);
+				return -EINVAL;
+			}
+			*dot = '\0';
+			snprintf(m[n].type, sizeof(m[n].type), "%s", tok);
+			snprintf(m[n].member, sizeof(m[n].member), "%s", dot + 1);
+			n++;
+		}
+	}
+	snprintf(list, sizeof(list), "%s", o->includes ? o->includes : "linux/sched.h");
+	save = NULL;
+	incs[0] = '\0';
+	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		off += (size_t)snprintf(incs + off, off < sizeof(incs) ? sizeof(incs) - off : 0, "#include <%s>\n", tok);
+	ret = btf_cross_check(o->tree, o->btf, m, n, incs, r);
+	if (ret == -EINVAL)
+		r->compile_failed = 1;
+	else if (ret == -ENOENT)
+		report_cannot_validate(r, "no kernel BTF at %s", o->btf);
 	return 0;
 }
 
@@ -166,7 +216,12 @@ int main(int argc, char **argv)
 	if (!o.bpf_dir)
 		o.bpf_dir = default_bpf_dir(bpf_dir, sizeof(bpf_dir));
 	report_init(&r, o.quiet);
-	if (!o.no_builtin) {
+	if (o.btf_only) {
+		if (btf_only(&o, &r) < 0) {
+			report_free(&r);
+			return RUNNER_USAGE;
+		}
+	} else if (!o.no_builtin) {
 		/* The BTF check needs no privilege: it runs first, whatever follows. */
 		btf_cross_check(o.tree, o.btf, runner_probe_members, runner_probe_members_count,
 				"#include <linux/sched.h>\n", &r);

@@ -70,12 +70,13 @@ static void test_parser(void)
 	ok(kconfig_parse("garbage here\n", &over, why, sizeof(why)) == -EINVAL, "garbage is refused");
 	kconfig_free(&kc);
 
-	ok(kconfig_parse("CONFIG_RETPOLINE=y\nCONFIG_OLD_ONLY=y\nCONFIG_B=y\n", &kc, why, sizeof(why)) == 0 &&
+	ok(kconfig_parse("CONFIG_RETPOLINE=y\nCONFIG_OLD_ONLY=y\nCONFIG_B=y\nCONFIG_BASE_SMALL=0\n", &kc, why, sizeof(why)) == 0 &&
 	   kconfig_parse("# Linux/x86 7.0 Kernel Configuration\nCONFIG_MITIGATION_RETPOLINE=m\nCONFIG_B=m\n", &over, why, sizeof(why)) == 0,
 	   "two configs parse");
-	kconfig_merge(&kc, &over, "# old new\nRETPOLINE MITIGATION_RETPOLINE\n");
+	kconfig_merge(&kc, &over, "# old new\nRETPOLINE MITIGATION_RETPOLINE\n", "X86_5LEVEL y\n");
 	is_str(kconfig_get(&kc, "B"), "m", "merge: the running kernel's value wins");
-	is_str(kconfig_get(&kc, "OLD_ONLY"), "y", "merge: a symbol only the tree has keeps its value");
+	ok(kconfig_get(&kc, "OLD_ONLY") == NULL, "merge: a bool only the tree has is off (its dependencies are unmet)");
+	is_str(kconfig_get(&kc, "BASE_SMALL"), "0", "merge: a value only the tree has is kept");
 	is_str(kconfig_get(&kc, "RETPOLINE"), "m", "merge: a known rename carries the value to the tree's name");
 	is_str(kc.title, "Linux/x86 7.0 Kernel Configuration", "merge: the running kernel's title");
 	kconfig_free(&kc);
