@@ -55,7 +55,7 @@ like "$(cat "$TMP/from-cache/$R/manifest.json")" '"strategy":"cache"' "the manif
 # Failure as JSON, and strategies this version lacks.
 run_ph --host-root "$TMP/empty" --kernel-release "$R" --output "$TMP/none" --json --strategy close-match,kheaders,host
 is "$PH_RC" 3 "no headers anywhere: exit 3"
-like "$PH_ERR" "close-match: not available in this version" "a strategy this version lacks says so"
+like "$PH_ERR" "close-match: skipped: no candidate tree in $TMP/none" "close-match says where it looked"
 like "$PH_ERR" "no strategy could provide headers for $R \\(tried close-match,kheaders,host\\)" "the final line lists every strategy tried"
 like "$PH_ERR" "host: skipped: none of $TMP/empty/lib/modules/$R/build, .* exists" "the host strategy names every path it tried"
 like "$PH_OUT" '"exit_code":3' "--json carries the exit code"
