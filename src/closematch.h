@@ -13,7 +13,8 @@ struct cm_candidate {
 	char release[256];
 	unsigned version_code;
 	unsigned sublevel;      /* unclamped, when the tree says */
-	char build[PATH_MAX];   /* the candidate tree */
+	char build[PATH_MAX];   /* the candidate tree ("" for a repository package) */
+	int from_repo;          /* a distro package, downloaded when built */
 	char origin[PATH_MAX + 32];
 	/* filled when measured against BTF */
 	int btf_measured;

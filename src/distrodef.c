@@ -132,6 +132,14 @@ static int parse_def(const char *path, struct distro_def *d, const char **match_
 		ret = read_list(d, root, "trusted_keyrings", d->trusted_keyrings, 0, why, whylen);
 	if (ret == 0)
 		ret = read_list(d, root, "related_suites", d->related_suites, 0, why, whylen);
+	if (ret == 0)
+		ret = read_list(d, root, "releases", d->releases, 0, why, whylen);
+	if (ret == 0) {
+		json_object *fs;
+
+		if (json_object_object_get_ex(root, "flavour_suffix", &fs) && json_object_is_type(fs, json_type_string))
+			snprintf(d->flavour_suffix, sizeof(d->flavour_suffix), "%s", json_object_get_string(fs));
+	}
 	json_object_put(root);
 	return ret;
 }

@@ -20,6 +20,8 @@ struct distro_def {
 	const char *components[DISTRO_MAX_LIST + 1];
 	const char *trusted_keyrings[DISTRO_MAX_LIST + 1];
 	const char *related_suites[DISTRO_MAX_LIST + 1];
+	const char *releases[DISTRO_MAX_LIST + 1];  /* in order, for {next} */
+	char flavour_suffix[64];                    /* "-amd64", "-generic": close-match candidates */
 	char strings[8192]; /* storage for the lists above */
 	size_t used;
 };

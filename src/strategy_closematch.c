@@ -6,6 +6,7 @@
 #include "closematch.h"
 #include "configsrc.h"
 #include "context.h"
+#include "distro.h"
 #include "distrodef.h"
 #include "fsutil.h"
 #include "log.h"
@@ -126,6 +127,48 @@ static void scan_dir(struct provision_ctx *ctx, const char *dir, const char *kin
 	free(names);
 }
 
+/* Repository candidates need a distribution definition and apt sources
+ * (or --mirror). */
+static int has_distro_strategy_data(const struct provision_ctx *ctx)
+{
+	return ctx->kernel.have_distro || ctx->opts->n_mirrors > 0;
+}
+
+static void add_repo_candidates(struct provision_ctx *ctx, struct candidates *cs, const struct cm_limit *limit)
+{
+	struct distro_candidate *dc = calloc(MAX_CANDIDATES, sizeof(*dc));
+	char why[1024];
+	size_t n = 0, i;
+	size_t used = strlen(cs->searched);
+
+	if (!dc)
+		return;
+	if (distro_closematch_candidates(ctx, dc, MAX_CANDIDATES, &n, why, sizeof(why)) < 0) {
+		log_info("close-match: no repository candidates: %s", why);
+		free(dc);
+		return;
+	}
+	snprintf(cs->searched + used, sizeof(cs->searched) - used, "%sthe distribution's repositories", used ? ", " : "");
+	for (i = 0; i < n && cs->n < MAX_CANDIDATES; i++) {
+		struct cm_candidate *c = &cs->c[cs->n];
+
+		if (strcmp(dc[i].release, ctx->kernel.release) == 0)
+			continue;
+		if (!cm_allowed(limit, ctx->kernel.version_code, dc[i].code)) {
+			cs->too_far++;
+			continue;
+		}
+		memset(c, 0, sizeof(*c));
+		snprintf(c->release, sizeof(c->release), "%s", dc[i].release);
+		c->version_code = dc[i].code;
+		c->sublevel = dc[i].sublevel;
+		c->from_repo = 1;
+		snprintf(c->origin, sizeof(c->origin), "%s", dc[i].origin);
+		cs->n++;
+	}
+	free(dc);
+}
+
 static int gather(struct provision_ctx *ctx, struct candidates *cs, char *why, size_t whylen)
 {
 	const struct options *o = ctx->opts;
@@ -146,6 +189,8 @@ static int gather(struct provision_ctx *ctx, struct candidates *cs, char *why, s
 		scan_dir(ctx, o->cache_dirs[i], "cache", cs, &limit);
 	for (i = 0; i < o->n_banks; i++)
 		scan_dir(ctx, o->banks[i], "bank", cs, &limit);
+	if (has_distro_strategy_data(ctx))
+		add_repo_candidates(ctx, cs, &limit);
 	if (cs->n > 0) {
 		cm_sort(cs->c, cs->n, ctx->kernel.version_code);
 		return 0;
@@ -252,6 +297,23 @@ static int better_layout(const struct cm_candidate *a, const struct cm_candidate
 	return am > bm || (am == bm && ae < be);
 }
 
+/* Downloads are the costly part: among the candidates measured, at most
+ * two come from repositories (the nearest two), the rest from local trees. */
+static void drop_extra_repo_candidates(struct candidates *cs)
+{
+	size_t i, kept = 0, repo = 0;
+
+	for (i = 0; i < cs->n; i++) {
+		if (cs->c[i].from_repo && repo >= 2 && kept < MEASURED)
+			continue;
+		repo += cs->c[i].from_repo;
+		if (kept != i)
+			cs->c[kept] = cs->c[i];
+		kept++;
+	}
+	cs->n = kept;
+}
+
 static json_object *candidate_json(const struct cm_candidate *c, unsigned target)
 {
 	json_object *o = json_object_new_object();
@@ -285,7 +347,7 @@ static int closematch_provide(struct provision_ctx *ctx, const char *build_dir, 
 	struct candidates *cs = malloc(sizeof(*cs));
 	char data_dir[PATH_MAX], patches[PATH_MAX], trees[MEASURED][PATH_MAX];
 	char *config = NULL, *renames = NULL, *implied = NULL;
-	json_object *rewritten[MEASURED] = { NULL }, *info, *list;
+	json_object *rewritten[MEASURED] = { NULL }, *fetched[MEASURED] = { NULL }, *info, *list;
 	size_t i, n, best = 0;
 	int ret, any_measured = 0;
 
@@ -308,15 +370,35 @@ static int closematch_provide(struct provision_ctx *ctx, const char *build_dir, 
 		log_warn("close-match: no config for %s (no /proc/config.gz, /boot/config-%s): the candidate's configuration stays",
 			 ctx->kernel.release, ctx->kernel.release);
 	}
+	drop_extra_repo_candidates(cs);
 	n = cs->n < MEASURED ? cs->n : MEASURED;
 	for (i = 0; i < n; i++) {
 		struct cm_candidate *c = &cs->c[i];
 		char inner[1024] = "";
 
 		rewritten[i] = json_object_new_array();
-		if (path_format(trees[i], "%s/cand%zu", ctx->work_dir, i) < 0 ||
-		    (ret = fs_clone_tree(c->build, trees[i])) < 0) {
-			snprintf(why, whylen, "cannot clone %s: %s", c->build, strerror(-ret ? -ret : ENAMETOOLONG));
+		fetched[i] = json_object_new_array();
+		if (path_format(trees[i], "%s/cand%zu", ctx->work_dir, i) < 0) {
+			ret = -ENAMETOOLONG;
+			goto out;
+		}
+		if (c->from_repo) {
+			char work[PATH_MAX];
+
+			if (path_format(work, "%s/fetch%zu", ctx->work_dir, i) < 0 || mkdir(work, 0700) < 0 ||
+			    mkdir(trees[i], 0755) < 0) {
+				ret = -errno;
+				snprintf(why, whylen, "cannot prepare %s: %s", work, strerror(-ret));
+				goto out;
+			}
+			ret = distro_fetch_candidate(ctx, c->release, work, trees[i], fetched[i], inner, sizeof(inner));
+			if (ret < 0) {
+				snprintf(why, whylen, "%s: %s", c->release, inner);
+				goto out;
+			}
+			fs_rm_rf(work);
+		} else if ((ret = fs_clone_tree(c->build, trees[i])) < 0) {
+			snprintf(why, whylen, "cannot clone %s: %s", c->build, strerror(-ret));
 			goto out;
 		}
 		ret = cm_rewrite(trees[i], &ctx->kernel, config, renames, implied, patches, c->version_code, rewritten[i], inner,
@@ -359,7 +441,10 @@ static int closematch_provide(struct provision_ctx *ctx, const char *build_dir, 
 		 cs->c[best].sublevel, cs->c[best].origin, ctx->kernel.release);
 	log_info("close-match: chose %s (%s)%s; an approximation of %s's headers", cs->c[best].release, cs->c[best].origin,
 		 any_measured ? " for the best BTF agreement" : ", the nearest version", ctx->kernel.release);
-	{
+	if (cs->c[best].from_repo) {
+		for (i = 0; i < json_object_array_length(fetched[best]); i++)
+			json_object_array_add(ctx->sources, json_object_get(json_object_array_get_idx(fetched[best], i)));
+	} else {
 		json_object *src = json_object_new_object();
 
 		json_object_object_add(src, "type", json_object_new_string("close-match"));
@@ -368,8 +453,10 @@ static int closematch_provide(struct provision_ctx *ctx, const char *build_dir, 
 	}
 	ret = 0;
 out:
-	for (i = 0; i < MEASURED; i++)
+	for (i = 0; i < MEASURED; i++) {
 		json_object_put(rewritten[i]);
+		json_object_put(fetched[i]);
+	}
 	free(config);
 	free(renames);
 	free(implied);

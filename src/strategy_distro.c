@@ -16,9 +16,12 @@
 #include "path.h"
 #include "strategy.h"
 #include "treecopy.h"
+#include "distro.h"
+#include "kversion.h"
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
@@ -591,12 +594,12 @@ static int gather_trees(struct pkg_job *jobs, int n, const char *root, char *why
 	return ret;
 }
 
-static void record_packages(struct provision_ctx *ctx, struct pkg_job *jobs, int n)
+static void record_packages(json_object *sources, struct pkg_job *jobs, int n)
 {
 	int i;
 
 	for (i = 0; i < (int)json_object_array_length(plan.index_sources); i++)
-		json_object_array_add(ctx->sources, json_object_get(json_object_array_get_idx(plan.index_sources, (size_t)i)));
+		json_object_array_add(sources, json_object_get(json_object_array_get_idx(plan.index_sources, (size_t)i)));
 	for (i = 0; i < n; i++) {
 		json_object *o = json_object_new_object();
 
@@ -606,50 +609,43 @@ static void record_packages(struct provision_ctx *ctx, struct pkg_job *jobs, int
 		json_object_object_add(o, "url", json_object_new_string(jobs[i].url));
 		json_object_object_add(o, "size", json_object_new_int64((int64_t)jobs[i].res.bytes));
 		json_object_object_add(o, "sha256", json_object_new_string(jobs[i].res.sha256));
-		json_object_array_add(ctx->sources, o);
+		json_object_array_add(sources, o);
 	}
 }
 
-static int distro_provide(struct provision_ctx *ctx, const char *build_dir, char *why, size_t whylen)
+/* Downloads pkgs in parallel into work, checks them, and merges the tree
+ * of release they hold into build_dir. */
+static int fetch_packages(struct provision_ctx *ctx, const struct apt_pkg *const *pkgs, int n, const char *release,
+			  const char *work, const char *build_dir, json_object *sources, char *why, size_t whylen)
 {
-	struct pkg_job *jobs;
-	char root[PATH_MAX], found_at[PATH_MAX];
+	struct pkg_job *jobs = calloc((size_t)n, sizeof(*jobs));
+	char root[PATH_MAX], found_at[PATH_MAX], userpwd[600];
 	struct hostroot pkgroot;
-	int i, ret = make_plan(ctx);
+	int i, ret = 0;
 
-	if (ret < 0) {
-		snprintf(why, whylen, "%s", plan.why);
-		return ret;
-	}
-	jobs = calloc((size_t)plan.n_chosen, sizeof(*jobs));
 	if (!jobs)
 		return -ENOMEM;
-	for (i = 0; i < plan.n_chosen; i++) {
-		jobs[i].pkg = plan.chosen[i];
+	for (i = 0; i < n; i++) {
+		jobs[i].pkg = pkgs[i];
 		jobs[i].arch = ctx->kernel.arch;
 		jobs[i].max_bytes = ctx->opts->max_tree_bytes;
-		snprintf(jobs[i].url, sizeof(jobs[i].url), "%s/%s", plan.chosen[i]->base_uri, plan.chosen[i]->filename);
-		if (path_format(jobs[i].dir, "%s/pkg%d", ctx->work_dir, i) < 0) {
+		snprintf(jobs[i].url, sizeof(jobs[i].url), "%s/%s", pkgs[i]->base_uri, pkgs[i]->filename);
+		if (path_format(jobs[i].dir, "%s/pkg%d", work, i) < 0) {
 			free(jobs);
 			return -ENAMETOOLONG;
 		}
-		log_info("distro: fetching %s (%llu bytes)", jobs[i].url, plan.chosen[i]->size);
+		log_info("distro: fetching %s (%llu bytes)", jobs[i].url, pkgs[i]->size);
 	}
-	{
-		/* Credentials follow the source each package came from; one set
-		 * for all jobs is what apt does per host as well. */
-		char userpwd[600];
-
-		plan.fetch.userpwd = apt_auth_for(&plan.cfg, plan.chosen[0]->base_uri, userpwd, sizeof(userpwd));
-		for (i = 0; i < plan.n_chosen; i++)
-			if (pthread_create(&jobs[i].thread, NULL, pkg_job_run, &jobs[i]) != 0)
-				jobs[i].ret = -EAGAIN, jobs[i].thread = 0;
-		for (i = 0; i < plan.n_chosen; i++)
-			if (jobs[i].thread)
-				pthread_join(jobs[i].thread, NULL);
-		plan.fetch.userpwd = NULL;
-	}
-	for (i = 0; i < plan.n_chosen && ret == 0; i++) {
+	/* Credentials follow the source the packages came from. */
+	plan.fetch.userpwd = apt_auth_for(&plan.cfg, pkgs[0]->base_uri, userpwd, sizeof(userpwd));
+	for (i = 0; i < n; i++)
+		if (pthread_create(&jobs[i].thread, NULL, pkg_job_run, &jobs[i]) != 0)
+			jobs[i].ret = -EAGAIN, jobs[i].thread = 0;
+	for (i = 0; i < n; i++)
+		if (jobs[i].thread)
+			pthread_join(jobs[i].thread, NULL);
+	plan.fetch.userpwd = NULL;
+	for (i = 0; i < n && ret == 0; i++) {
 		if (jobs[i].ret < 0) {
 			ret = jobs[i].ret;
 			snprintf(why, whylen, "%s", jobs[i].why);
@@ -659,25 +655,180 @@ static int distro_provide(struct provision_ctx *ctx, const char *build_dir, char
 		}
 	}
 	if (ret == 0)
-		ret = path_join(root, ctx->work_dir, "root");
+		ret = path_join(root, work, "root");
 	if (ret == 0)
-		ret = gather_trees(jobs, plan.n_chosen, root, why, whylen);
+		ret = gather_trees(jobs, n, root, why, whylen);
 	if (ret == 0)
 		ret = hostroot_init(&pkgroot, root);
 	if (ret == 0) {
-		ret = host_tree_copy(&pkgroot, ctx->kernel.release, ctx->kernel.arch, build_dir, TREECOPY_MOVE, ctx, NULL,
-				     found_at, why, whylen);
+		ret = host_tree_copy(&pkgroot, release, ctx->kernel.arch, build_dir, TREECOPY_MOVE, ctx, NULL, found_at, why,
+				     whylen);
 		if (ret == -ENOENT)
 			ret = -EILSEQ; /* the packages did not hold the tree they promise */
 	}
+	if (ret == 0 && sources)
+		record_packages(sources, jobs, n);
+	free(jobs);
+	return ret;
+}
+
+static int distro_provide(struct provision_ctx *ctx, const char *build_dir, char *why, size_t whylen)
+{
+	int ret = make_plan(ctx);
+
+	if (ret < 0) {
+		snprintf(why, whylen, "%s", plan.why);
+		return ret;
+	}
+	ret = fetch_packages(ctx, plan.chosen, plan.n_chosen, ctx->kernel.release, ctx->work_dir, build_dir, ctx->sources,
+			     why, whylen);
 	if (ret == 0) {
-		record_packages(ctx, jobs, plan.n_chosen);
 		ctx->exact = 1;
 		snprintf(ctx->tree_origin, sizeof(ctx->tree_origin), "%s package %s %s from %s", plan.def.name,
 			 plan.chosen[0]->name, plan.chosen[0]->version, plan.chosen[0]->base_uri);
 	}
-	free(jobs);
 	return ret;
+}
+
+/* The suites of the same distribution beside the host's own (its
+ * backports, the next release), on the same mirrors with the same keys. */
+static void read_related_suites(struct provision_ctx *ctx)
+{
+	const char *codename = ctx->kernel.have_distro ? ctx->kernel.distro.version_codename : "";
+	const char *next = "";
+	size_t n_host = plan.cfg.n_sources, i, t;
+
+	if (!codename[0])
+		return;
+	for (i = 0; plan.def.releases[i]; i++)
+		if (strcmp(plan.def.releases[i], codename) == 0 && plan.def.releases[i + 1])
+			next = plan.def.releases[i + 1];
+	for (i = 0; i < n_host; i++) {
+		for (t = 0; plan.def.related_suites[t]; t++) {
+			struct apt_source *bigger, *s;
+			char suite[128];
+			size_t k, dup = 0;
+
+			if (strcmp(plan.cfg.sources[i].suite, codename) != 0)
+				continue;
+			distrodef_expand(plan.def.related_suites[t], "", codename, suite, sizeof(suite));
+			if (strstr(plan.def.related_suites[t], "{next}")) {
+				if (!next[0])
+					continue;
+				snprintf(suite, sizeof(suite), "%s", next);
+			}
+			for (k = 0; k < plan.cfg.n_sources; k++)
+				dup |= !strcmp(plan.cfg.sources[k].uri, plan.cfg.sources[i].uri) && !strcmp(plan.cfg.sources[k].suite, suite);
+			if (dup)
+				continue;
+			bigger = realloc(plan.cfg.sources, (plan.cfg.n_sources + 1) * sizeof(*bigger));
+			if (!bigger)
+				return;
+			plan.cfg.sources = bigger;
+			s = &plan.cfg.sources[plan.cfg.n_sources];
+			*s = plan.cfg.sources[i];
+			s->signed_by_key = plan.cfg.sources[i].signed_by_key ? strdup(plan.cfg.sources[i].signed_by_key) : NULL;
+			snprintf(s->suite, sizeof(s->suite), "%s", suite);
+			snprintf(s->origin, sizeof(s->origin), "related suite of %s", plan.cfg.sources[i].origin);
+			plan.cfg.n_sources++;
+		}
+	}
+	for (i = n_host; i < plan.cfg.n_sources; i++) {
+		char why[2048] = "";
+
+		log_info("distro: also reading %s %s for close-match candidates", plan.cfg.sources[i].uri, plan.cfg.sources[i].suite);
+		if (read_source(ctx, (int)i, why, sizeof(why)) < 0)
+			log_info("distro: %s %s not used: %s", plan.cfg.sources[i].uri, plan.cfg.sources[i].suite, why);
+	}
+}
+
+/* "6.12.117-1~bpo12+1" -> the code of 6.12.117, and its sublevel. */
+static int upstream_version(const char *v, unsigned *code, unsigned *sub)
+{
+	unsigned a, b, c = 0;
+	const char *colon = strchr(v, ':');
+
+	if (colon)
+		v = colon + 1;
+	if (sscanf(v, "%u.%u.%u", &a, &b, &c) < 2 || a == 0 || a > 255 || b > 255)
+		return -EINVAL;
+	*code = kversion_code(a, b, c);
+	*sub = c;
+	return 0;
+}
+
+int distro_closematch_candidates(struct provision_ctx *ctx, struct distro_candidate *out, size_t max, size_t *ret_n,
+				 char *why, size_t whylen)
+{
+	char suffix[64];
+	size_t i, n = 0;
+	static int related_read;
+
+	*ret_n = 0;
+	make_plan(ctx);
+	if (plan.status < 0 && plan.status != -ENOENT) {
+		snprintf(why, whylen, "%s", plan.why);
+		return plan.status;
+	}
+	if (!plan.def.name[0] || !plan.cfg.n_sources) {
+		snprintf(why, whylen, "%s", plan.why[0] ? plan.why : "no distribution repository");
+		return -ENOENT;
+	}
+	if (!related_read) {
+		related_read = 1;
+		read_related_suites(ctx);
+	}
+	distrodef_expand(plan.def.flavour_suffix, "", "", suffix, sizeof(suffix));
+	if (strstr(suffix, "{debarch}")) {
+		char *at = strstr(suffix, "{debarch}");
+		char rest[64];
+
+		snprintf(rest, sizeof(rest), "%s", at + 9);
+		snprintf(at, sizeof(suffix) - (size_t)(at - suffix), "%s%s", plan.arch, rest);
+	}
+	for (i = 0; i < plan.pkgs.n && n < max; i++) {
+		const struct apt_pkg *p = &plan.pkgs.pkgs[i];
+		size_t len = strlen(p->name), sl = strlen(suffix);
+
+		/* linux-headers-<release> of the default flavour only */
+		/* ...and not another flavour ending the same way (-cloud-amd64, -rt-amd64) */
+		if (strncmp(p->name, "linux-headers-", 14) != 0 || len <= sl + 14 || strcmp(p->name + len - sl, suffix) != 0 ||
+		    !isdigit((unsigned char)p->name[14]) || !isdigit((unsigned char)p->name[len - sl - 1]))
+			continue;
+		/* A release has three numbers (6.1.0-56, 6.12.117+deb13);
+		 * metapackages such as linux-headers-6.12-amd64 do not. */
+		{
+			unsigned a, b, c;
+			char dot;
+
+			if (sscanf(p->name + 14, "%u.%u%c%u", &a, &b, &dot, &c) != 4 || dot != '.')
+				continue;
+		}
+		if (upstream_version(p->version, &out[n].code, &out[n].sublevel) < 0)
+			continue;
+		snprintf(out[n].release, sizeof(out[n].release), "%s", p->name + 14);
+		snprintf(out[n].origin, sizeof(out[n].origin), "%s package %s %s from %s", plan.def.name, p->name,
+			 p->version, p->base_uri);
+		n++;
+	}
+	*ret_n = n;
+	return 0;
+}
+
+int distro_fetch_candidate(struct provision_ctx *ctx, const char *release, const char *work, const char *build_dir,
+			   json_object *sources, char *why, size_t whylen)
+{
+	const struct apt_pkg *pkgs[MAX_PACKAGES];
+	char name[300];
+	int n;
+
+	snprintf(name, sizeof(name), "linux-headers-%s", release);
+	n = apt_depends_closure(&plan.pkgs, name, plan.def.follow_depends, pkgs, MAX_PACKAGES);
+	if (n <= 0) {
+		snprintf(why, whylen, "no package %s", name);
+		return -ENOENT;
+	}
+	return fetch_packages(ctx, pkgs, n, release, work, build_dir, sources, why, whylen);
 }
 
 const struct strategy strategy_distro = {
