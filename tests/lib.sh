@@ -42,8 +42,11 @@ done_testing() { echo "1..$_tap_n"; [ $_tap_failed -eq 0 ]; }
 
 # Runs the provisioner, keeping stdout, stderr and the exit code.
 PH_WRAP=()   # a command to run the provisioner under (setpriv, unshare)
+# Tests talk to 127.0.0.1 only: any other host the provisioner might try
+# goes to a proxy that is not there, and fails at once.
+NO_NETWORK=(env http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 no_proxy=127.0.0.1,localhost)
 run_ph() {
-	"${PH_WRAP[@]}" "$PH" "$@" >"$TMP/ph.out" 2>"$TMP/ph.err"
+	"${NO_NETWORK[@]}" "${PH_WRAP[@]}" "$PH" "$@" >"$TMP/ph.out" 2>"$TMP/ph.err"
 	PH_RC=$?
 	PH_OUT=$(cat "$TMP/ph.out")
 	PH_ERR=$(cat "$TMP/ph.err")

@@ -10,6 +10,12 @@ env=$("$TESTS_DIR/fixtures/closematch-bank") || { echo "Bail out! cannot build t
 . "$env"
 REL=$(uname -r)
 OUT=$TMP/out
+# A host root without apt sources: the bank is the only candidate source,
+# and nothing but loopback is ever contacted. /proc and /sys still come
+# from this machine (the runtime fallback), so the kernel is the real one.
+EMPTY=$TMP/emptyroot
+mkdir -p "$EMPTY"
+PH_WRAP=(env PROVISION_HEADERS_HOST_ROOT="$EMPTY")
 BPF=$TESTS_DIR/../bpf
 manifest() { python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1/$REL/manifest.json" "$2"; }
 
