@@ -407,8 +407,8 @@ static int closematch_provide(struct provision_ctx *ctx, const char *build_dir, 
 			snprintf(why, whylen, "%s: %s", c->release, inner);
 			goto out;
 		}
-		if (ctx->kernel.btf)
-			measure(ctx, c, trees[i]);
+		if (ctx->kernel.btf && n > 1)
+			measure(ctx, c, trees[i]); /* ranking one candidate would change nothing */
 		if (c->btf_measured) {
 			any_measured = 1;
 			log_info("close-match: %s (%s): %d of %d struct members agree with the kernel's BTF (offsets off by %ld bytes in all)",
