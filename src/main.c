@@ -18,6 +18,39 @@ static void print_json_status(json_object *status, int code)
 	printf("%s\n", json_object_to_json_string_ext(status, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
+/* warm: one provisioning per release into the same output, as a cache
+ * for image builds; the worst exit code wins. */
+static int warm(struct options *opts)
+{
+	int i, worst = PH_EXIT_OK;
+
+	for (i = 0; i < opts->n_warm; i++) {
+		struct provision_ctx ctx;
+		json_object *status = json_object_new_object();
+		int code;
+
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.opts = opts;
+		ctx.sources = json_object_new_array();
+		if (hostroot_init(&ctx.hr, opts->host_root) < 0 ||
+		    kernel_info_read(&ctx.hr, opts->warm_releases[i], &ctx.kernel) < 0) {
+			log_error("warm: '%s' is not a kernel release", opts->warm_releases[i]);
+			code = PH_EXIT_USAGE;
+		} else {
+			log_info("warm: %s", ctx.kernel.release);
+			code = provision_run(&ctx, status);
+		}
+		if (opts->json)
+			print_json_status(status, code);
+		if (code != PH_EXIT_OK && (worst == PH_EXIT_OK || code > worst))
+			worst = code;
+		json_object_put(status);
+		json_object_put(ctx.sources);
+		json_object_put(ctx.close_match);
+	}
+	return worst;
+}
+
 int main(int argc, char **argv)
 {
 	struct options opts;
@@ -40,6 +73,8 @@ int main(int argc, char **argv)
 	}
 	log_set_level(opts.verbosity == 0 ? LOG_ERR : opts.verbosity == 1 ? LOG_INFO : LOG_DEBUG);
 
+	if (opts.command == CMD_WARM)
+		return warm(&opts);
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.opts = &opts;
 	status = json_object_new_object();

@@ -49,7 +49,9 @@ static const struct option long_options[] = {
 
 void options_print_help(void)
 {
-	printf("Usage: provision-headers [status] [OPTIONS]\n"
+	printf("Usage: provision-headers [OPTIONS]\n"
+	       "       provision-headers status [--json]\n"
+	       "       provision-headers warm [OPTIONS] RELEASE...   (fill --output as a cache, e.g. in an image build)\n"
 	       "Makes kernel headers matching the running kernel appear in OUTPUT/<release>/build.\n"
 	       "\n"
 	       "  -o, --output DIR          shared volume to publish into (default %s)\n"
@@ -342,6 +344,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 		case 'o': o->output = optarg; break;
 		case OPT_HOST_ROOT: o->host_root = optarg; break;
 		case 's':
+			o->strategy_given = 1;
 			ret = parse_strategies(o, optarg, err, errlen);
 			if (ret < 0)
 				return ret;
@@ -438,6 +441,24 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 	if (optind < argc) {
 		if (strcmp(argv[optind], "status") == 0 && optind + 1 == argc) {
 			o->command = CMD_STATUS;
+		} else if (strcmp(argv[optind], "warm") == 0) {
+			int i;
+
+			o->command = CMD_WARM;
+			for (i = optind + 1; i < argc; i++) {
+				if (o->n_warm == 64) {
+					snprintf(err, errlen, "warm: at most 64 releases");
+					return -EINVAL;
+				}
+				o->warm_releases[o->n_warm++] = argv[i];
+			}
+			if (o->n_warm == 0) {
+				snprintf(err, errlen, "warm: name the kernel releases to warm the cache for");
+				return -EINVAL;
+			}
+			/* A cache holds exact trees: no approximations unless asked. */
+			if (!o->strategy_given && !secure_getenv("PROVISION_HEADERS_STRATEGY"))
+				parse_strategies(o, "cache,host,distro", err, errlen);
 		} else {
 			snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
 			return -EINVAL;

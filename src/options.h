@@ -15,6 +15,7 @@
 enum command {
 	CMD_PROVISION,
 	CMD_STATUS, /* --print-kernel / status: show the kernel identity */
+	CMD_WARM,   /* warm RELEASE...: fill a cache, for image builds */
 	CMD_HELP,
 	CMD_VERSION,
 };
@@ -50,6 +51,9 @@ struct options {
 	int n_banks;
 	char bank_buf[4096];
 	const char *max_distance;
+	const char *warm_releases[64];
+	int n_warm;
+	int strategy_given;
 	char mirror_buf[4096];
 	char keyring_buf[4096];
 	unsigned long long max_tree_bytes; /* cap on any unpacked tree */

@@ -36,8 +36,10 @@
 
 /* What planning found, kept for provide (one kernel per process). */
 struct distro_plan {
-	int done;
-	int status;
+	int done;           /* indexes read */
+	int index_status;
+	char index_why[2048];
+	int status;         /* for the kernel asked last */
 	char why[2048];
 	struct distro_def def;
 	struct apt_config cfg;
@@ -412,24 +414,26 @@ static int load_config(struct provision_ctx *ctx, char *why, size_t whylen)
 	return 0;
 }
 
-/* Reads every index once; the result stays in plan for provide. */
-static int make_plan(struct provision_ctx *ctx)
+/* Reads every index once per process (warm provisions several kernels
+ * from the same indexes). */
+static int read_indexes(struct provision_ctx *ctx)
 {
-	char name[256];
 	size_t i;
 	int ret;
 
 	if (plan.done)
-		return plan.status;
+		return plan.index_status;
 	plan.done = 1;
 	/* libcurl and OpenSSL start-up costs milliseconds: only paid here, not
 	 * on a cache hit. Runs before any download thread exists. */
 	fetch_global_init();
 	plan.index_sources = json_object_new_array();
 	plan.arch = deb_arch_for_machine(ctx->kernel.machine);
-	ret = load_config(ctx, plan.why, sizeof(plan.why));
-	if (ret < 0)
-		return plan.status = ret;
+	ret = load_config(ctx, plan.index_why, sizeof(plan.index_why));
+	if (ret < 0) {
+		snprintf(plan.why, sizeof(plan.why), "%s", plan.index_why);
+		return plan.index_status = plan.status = ret;
+	}
 	plan_fetch_opts(ctx);
 	for (i = 0; i < plan.cfg.n_sources; i++) {
 		char why[2048] = "", userpwd[600];
@@ -440,7 +444,8 @@ static int make_plan(struct provision_ctx *ctx)
 		ret = read_source(ctx, (int)i, why, sizeof(why));
 		if (ret < 0 && is_fatal(ret)) {
 			snprintf(plan.why, sizeof(plan.why), "%s", why);
-			return plan.status = ret;
+			snprintf(plan.index_why, sizeof(plan.index_why), "%s", why);
+			return plan.index_status = plan.status = ret;
 		}
 		if (ret < 0) {
 			log_warn("distro: skipping %s %s (%s): %s", plan.cfg.sources[i].uri, plan.cfg.sources[i].suite,
@@ -450,6 +455,19 @@ static int make_plan(struct provision_ctx *ctx)
 		}
 	}
 	plan.fetch.userpwd = NULL;
+	return plan.index_status = 0;
+}
+
+/* The packages for ctx's kernel, from the indexes read once. */
+static int make_plan(struct provision_ctx *ctx)
+{
+	char name[256];
+	int ret = read_indexes(ctx);
+
+	if (ret < 0) {
+		snprintf(plan.why, sizeof(plan.why), "%s", plan.index_why);
+		return plan.status = ret;
+	}
 	distrodef_expand(plan.def.header_package, ctx->kernel.release, "", name, sizeof(name));
 	plan.n_chosen = apt_depends_closure(&plan.pkgs, name, plan.def.follow_depends, plan.chosen, MAX_PACKAGES);
 	if (plan.n_chosen <= 0) {

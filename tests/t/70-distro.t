@@ -167,4 +167,11 @@ make_mini_tree "$r/usr/src/linux-headers-9.9.9-none" 9.9.9-none $(( (9 << 16) + 
 run_ph --host-root "$r" --kernel-release 9.9.9-none --output "$TMP/omiss" --strategy distro,host
 is "$PH_RC" 0 "a package missing from the index falls through to the next strategy"
 like "$PH_ERR" "distro: skipped: no package linux-headers-9.9.9-none in the amd64 indexes of 1 apt source" "...saying what was missing"
+# warm: several kernels into one cache, the indexes read once.
+run_ph warm "$RELEASE" "$RELEASE2" --host-root "$R1" --output "$TMP/warm"
+is "$PH_RC" 0 "warm fills a cache with two kernels"
+is "$(ls "$TMP/warm" | tr '\n' ' ')" "$RELEASE2 $RELEASE " "...one tree each"
+is "$(echo "$PH_ERR" | grep -c 'good signature')" 1 "...reading the signed index once"
+run_ph --host-root "$TMP/empty-host" --kernel-release "$RELEASE" --output "$TMP/from-warm" --cache-dir "$TMP/warm" --strategy cache
+is "$PH_RC" 0 "a node with no network takes the tree from the warmed cache"
 done_testing
