@@ -4,6 +4,8 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 BINDIR = $(PREFIX)/bin
 DATADIR = $(PREFIX)/share/provision-headers
+MANDIR = $(PREFIX)/share/man
+COMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
 
 CC ?= gcc
 PKGS = libarchive json-c libcrypto zlib libkmod libcurl gpgme
@@ -74,14 +76,20 @@ test: san
 bench: all
 	PH_BUILD=$(CURDIR)/build tests/bench/run
 
-install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)
+install: all install-files
+
+# Installs what the binaries need, without building the tests.
+install-files: $(BUILD)/provision-headers $(BUILD)/provision-headers-runner
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPLETIONDIR)
 	install -m 0755 $(BUILD)/provision-headers $(BUILD)/provision-headers-runner $(DESTDIR)$(BINDIR)/
 	install -d $(DESTDIR)$(DATADIR)/distros $(DESTDIR)$(DATADIR)/bpf
 	install -m 0644 distros/*.json $(DESTDIR)$(DATADIR)/distros/
 	install -m 0644 bpf/*.c $(DESTDIR)$(DATADIR)/bpf/
 	install -d $(DESTDIR)$(DATADIR)/patches
 	install -m 0644 patches/series patches/kconfig-renames patches/kconfig-implied $(DESTDIR)$(DATADIR)/patches/
+	install -m 0644 doc/provision-headers.1 $(DESTDIR)$(MANDIR)/man1/
+	ln -sf provision-headers.1 $(DESTDIR)$(MANDIR)/man1/provision-headers-runner.1
+	install -m 0644 doc/provision-headers.bash-completion $(DESTDIR)$(COMPLETIONDIR)/provision-headers
 
 deps:
 	scripts/install-deps
@@ -89,6 +97,6 @@ deps:
 clean:
 	rm -rf build build-san
 
-.PHONY: all san test bench install deps clean
+.PHONY: all san test bench install install-files deps clean
 
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/runner/*.d $(BUILD)/tests/*.d)

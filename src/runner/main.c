@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #ifndef PH_DATADIR
@@ -48,10 +49,10 @@ struct runner_opts {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: provision-headers-runner --tree DIR [--probe FILE ...] [OPTIONS]\n"
+	fprintf(f, "Usage: provision-headers-runner [--tree DIR] [--probe FILE ...] [OPTIONS]\n"
 		   "Compiles, loads and runs probes against the header tree DIR and checks what they read\n"
 		   "against the running kernel (ground truth, and its BTF).\n\n"
-		   "  --tree DIR       the header tree (what BCC_KERNEL_SOURCE would name)\n"
+		   "  --tree DIR       the header tree (default: /lib/modules/$(uname -r)/build, found by BCC itself)\n"
 		   "  --probe FILE     also compile, load and attach this BCC program (repeatable)\n"
 		   "  --no-builtin     run only the --probe programs\n"
 		   "  --no-load        compile and cross-check with BTF only; load nothing\n"
@@ -134,9 +135,19 @@ static int parse(int argc, char **argv, struct runner_opts *o)
 		default: usage(stderr); return -EINVAL;
 		}
 	}
-	if (!o->tree || optind < argc) {
-		fprintf(stderr, "provision-headers-runner: %s (try --help)\n", !o->tree ? "--tree is required" : "unexpected argument");
+	if (optind < argc) {
+		fprintf(stderr, "provision-headers-runner: unexpected argument '%s' (try --help)\n", argv[optind]);
 		return -EINVAL;
+	}
+	if (!o->tree) {
+		/* What BCC itself would use: BCC then finds it with no flag. */
+		static char def[512];
+		struct utsname un;
+
+		uname(&un);
+		snprintf(def, sizeof(def), "/lib/modules/%s/build", un.release);
+		o->tree = def;
+		setenv("PH_RUNNER_BCC_DEFAULT_TREE", "1", 1);
 	}
 	return 0;
 }
