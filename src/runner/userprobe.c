@@ -73,13 +73,15 @@ void userprobe_run(const char *tree, const char *path, const char *btf_path, int
 		return;
 	}
 	report_check(r, label, CHECK_OK, "compiled against %s", tree);
+	if (!load)
+		report_cannot_validate(r, "--no-load: %s was compiled, not loaded", path);
 	for (i = 0; load && i < bpf_num_functions(mod); i++) {
 		struct attached a;
 		const char *fn = bpf_function_name(mod, i);
 
 		snprintf(label, sizeof(label), "load %s", path);
-		if (bpf_load_and_attach(mod, fn, label, r, &a) == -EINVAL)
-			r->compile_failed = r->compile_failed; /* the verifier's refusal is already a failed check */
+		/* A verifier refusal is a failed check in the report already. */
+		bpf_load_and_attach(mod, fn, label, r, &a);
 		bpf_detach(&a);
 	}
 	bpf_module_destroy(mod);
