@@ -179,6 +179,7 @@ int btf_cross_check(const char *tree, const char *btf_path, const struct member_
 		if (returned_constant(mod, fn, &tsize) < 0)
 			continue;
 		in_btf = btf_member_layout(btf, &m[i], &boff, &bsize) == 0;
+		r->truth_checked |= in_btf;
 		add_row(r, &m[i], toff, tsize, in_btf, boff, bsize);
 		mismatches += in_btf && (toff != boff || tsize != bsize);
 	}

@@ -256,8 +256,11 @@ int main(int argc, char **argv)
 			fprintf(stderr, "provision-headers-runner: verdict: a probe does not compile against %s\n", o.tree);
 		} else if (code == RUNNER_CANNOT_VALIDATE) {
 			fprintf(stderr, "provision-headers-runner: verdict: cannot validate here: %s\n", r.cannot_why);
-		} else {
+		} else if (r.truth_checked) {
 			fprintf(stderr, "provision-headers-runner: verdict: headers right for this kernel\n");
+		} else {
+			fprintf(stderr, "provision-headers-runner: verdict: the probes compile, load and attach; "
+					"nothing read was checked (no BTF, no bundled probes)\n");
 		}
 	}
 	if (o.json) {

@@ -15,6 +15,7 @@ struct report {
 	int cannot_validate;
 	char cannot_why[512];
 	int quiet;
+	int truth_checked; /* ground truth or BTF actually compared something */
 };
 
 void report_init(struct report *r, int quiet);
