@@ -135,16 +135,6 @@ static int replace_file(const char *dir, const char *rel, const char *text, json
 	return ret;
 }
 
-static char *read_rel(const char *dir, const char *rel)
-{
-	char path[PATH_MAX];
-	char *text = NULL;
-
-	if (path_join(path, dir, rel) < 0 || fs_read_small_file(path, 64 << 20, &text, NULL) < 0)
-		return NULL;
-	return text;
-}
-
 /* The real sublevel: from the release string when it agrees with the
  * version code (which clamps at 255), else from the code. */
 static unsigned real_sublevel(const struct kernel_info *k)
@@ -159,7 +149,7 @@ static unsigned real_sublevel(const struct kernel_info *k)
 
 static int rewrite_version(const char *dir, const struct kernel_info *k, json_object *rw)
 {
-	char *old = read_rel(dir, "include/generated/uapi/linux/version.h");
+	char *old = fs_read_text_at(dir, "include/generated/uapi/linux/version.h", 64 << 20);
 	char text[1024];
 	unsigned code = k->version_code;
 	int has_parts = old && strstr(old, "LINUX_VERSION_MAJOR");
@@ -179,7 +169,7 @@ static int rewrite_version(const char *dir, const struct kernel_info *k, json_ob
 static int rewrite_release(const char *dir, const struct kernel_info *k, json_object *rw)
 {
 	char text[512];
-	char *old = read_rel(dir, "include/config/kernel.release");
+	char *old = fs_read_text_at(dir, "include/config/kernel.release", 64 << 20);
 	int ret;
 
 	snprintf(text, sizeof(text), "#define UTS_RELEASE \"%s\"\n", k->release);
@@ -195,8 +185,8 @@ static int rewrite_release(const char *dir, const struct kernel_info *k, json_ob
 static int rewrite_config(const char *dir, const char *config_text, const char *renames, const char *implied,
 			  json_object *rw, char *why, size_t whylen)
 {
-	char *cand_text = read_rel(dir, ".config"), *autoconf = read_rel(dir, "include/generated/autoconf.h");
-	char *auto_conf = read_rel(dir, "include/config/auto.conf"), *out, inner[256];
+	char *cand_text = fs_read_text_at(dir, ".config", 64 << 20), *autoconf = fs_read_text_at(dir, "include/generated/autoconf.h", 64 << 20);
+	char *auto_conf = fs_read_text_at(dir, "include/config/auto.conf", 64 << 20), *out, inner[256];
 	struct kconfig base, run;
 	const char *hz;
 	int ret;

@@ -1,5 +1,6 @@
 #include "fetch.h"
 
+#include "fsutil.h"
 #include "hash.h"
 #include "log.h"
 
@@ -248,23 +249,11 @@ struct fetch_pipe {
 static int pipe_sink(void *data, const void *buf, size_t len)
 {
 	struct fetch_pipe *p = data;
-	const char *c = buf;
 
 	p->written += len;
 	if (p->max_body && p->written > p->max_body)
 		return -EFBIG;
-	while (len > 0) {
-		ssize_t n = write(p->wr, c, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno; /* EPIPE: the consumer stopped reading */
-		}
-		c += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return fs_write_all(p->wr, buf, len); /* -EPIPE: the consumer stopped reading */
 }
 
 static void *pipe_thread(void *data)

@@ -86,7 +86,7 @@ int fs_read_line(const char *path, char *buf, size_t size)
 	return 0;
 }
 
-static int write_all(int fd, const void *data, size_t len)
+int fs_write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;
 
@@ -111,7 +111,7 @@ int fs_write_file(const char *path, const void *data, size_t len)
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
-	ret = write_all(fd, data, len);
+	ret = fs_write_all(fd, data, len);
 	if (close(fd) < 0 && ret == 0)
 		ret = -errno;
 	return ret;
@@ -213,7 +213,7 @@ int fs_copy_file(const char *src, const char *dst)
 			ssize_t r;
 
 			while ((r = read(in, buf, sizeof(buf))) > 0) {
-				ret = write_all(out, buf, (size_t)r);
+				ret = fs_write_all(out, buf, (size_t)r);
 				if (ret < 0)
 					break;
 			}
@@ -237,6 +237,16 @@ int fs_link_or_copy(const char *src, const char *dst)
 	if (errno != EXDEV && errno != EPERM && errno != EMLINK)
 		return -errno;
 	return fs_copy_file(src, dst);
+}
+
+char *fs_read_text_at(const char *dir, const char *rel, size_t max)
+{
+	char path[PATH_MAX];
+	char *text = NULL;
+
+	if (path_join(path, dir, rel) < 0 || fs_read_small_file(path, max, &text, NULL) < 0)
+		return NULL;
+	return text;
 }
 
 int fs_is_dir(const char *path)

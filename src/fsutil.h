@@ -11,6 +11,10 @@
 int fs_read_small_file(const char *path, size_t max, char **ret_text, size_t *ret_len);
 /* Reads the first line (without newline) of a small file into buf. */
 int fs_read_line(const char *path, char *buf, size_t size);
+/* Writes all of data to fd, retrying short writes and EINTR. */
+int fs_write_all(int fd, const void *data, size_t len);
+/* The text of dir/rel (at most max bytes), or NULL when it cannot be read. */
+char *fs_read_text_at(const char *dir, const char *rel, size_t max);
 /* Writes data to path (created with mode 0644, truncated). */
 int fs_write_file(const char *path, const void *data, size_t len);
 int fs_mkdir_p(const char *path, mode_t mode);

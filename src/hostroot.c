@@ -71,21 +71,18 @@ int hostroot_resolve(const struct hostroot *hr, const char *host_path, char ret_
 	if (ret < 0)
 		return ret;
 	p = pending;
-	while (*p) {
-		char *start;
+	for (;;) {
+		const char *cp = p, *start;
 		size_t n;
 		struct stat st;
 		ssize_t len;
 
-		while (*p == '/')
-			p++;
-		start = p;
-		while (*p && *p != '/')
-			p++;
-		n = (size_t)(p - start);
-		if (n == 0 || (n == 1 && start[0] == '.'))
+		if (!path_next_component(&cp, &start, &n))
+			break;
+		p = (char *)cp;
+		if (path_is_dot(start, n))
 			continue;
-		if (n == 2 && start[0] == '.' && start[1] == '.') {
+		if (path_is_dotdot(start, n)) {
 			if (strcmp(resolved, "/") == 0)
 				return -EXDEV;
 			pop_component(resolved);

@@ -429,21 +429,30 @@ static int is_set(const char *v)
 	return v && strcmp(v, "n") != 0;
 }
 
+/* The symbols in writing order; ref is parsed from order_ref (and must
+ * be freed with kconfig_free) when order_ref is given. */
+static struct order_entry *begin_ordered(const struct kconfig *kc, const char *order_ref, struct kconfig *ref)
+{
+	struct order_entry *e;
+
+	memset(ref, 0, sizeof(*ref));
+	if (order_ref)
+		parse_ref(order_ref, ref);
+	e = ordered(kc, order_ref ? ref : NULL);
+	if (!e)
+		kconfig_free(ref);
+	return e;
+}
+
 char *kconfig_write_autoconf(const struct kconfig *kc, const char *order_ref)
 {
 	struct kconfig ref;
-	struct order_entry *e;
+	struct order_entry *e = begin_ordered(kc, order_ref, &ref);
 	struct text t = { 0 };
 	size_t i;
 
-	if (order_ref)
-		parse_ref(order_ref, &ref);
-	e = ordered(kc, order_ref ? &ref : NULL);
-	if (!e) {
-		if (order_ref)
-			kconfig_free(&ref);
+	if (!e)
 		return NULL;
-	}
 	append(&t, "/*\n * Automatically generated file; DO NOT EDIT.\n * %s\n */\n", kc->title);
 	for (i = 0; i < kc->n; i++) {
 		const struct kconfig_sym *s = &kc->syms[e[i].sym];
@@ -459,23 +468,18 @@ char *kconfig_write_autoconf(const struct kconfig *kc, const char *order_ref)
 			       needs_hex_prefix(order_ref ? &ref : NULL, s->name, s->value) ? "0x" : "", s->value);
 	}
 	free(e);
-	if (order_ref)
-		kconfig_free(&ref);
+	kconfig_free(&ref);
 	return finish(&t);
 }
 
 char *kconfig_write_auto_conf(const struct kconfig *kc, const char *order_ref)
 {
 	struct kconfig ref;
-	struct order_entry *e;
+	struct order_entry *e = begin_ordered(kc, order_ref, &ref);
 	struct text t = { 0 };
 	size_t i;
 
-	if (order_ref)
-		parse_ref(order_ref, &ref);
-	e = ordered(kc, order_ref ? &ref : NULL);
-	if (order_ref)
-		kconfig_free(&ref);
+	kconfig_free(&ref);
 	if (!e)
 		return NULL;
 	append(&t, "#\n# Automatically generated file; DO NOT EDIT.\n# %s\n#\n", kc->title);

@@ -45,27 +45,32 @@ int path_join(char out[PATH_MAX], const char *a, const char *b)
 	return path_format(out, "%.*s/%s", (int)la, a, b);
 }
 
+int path_next_component(const char **p, const char **ret_start, size_t *ret_len)
+{
+	const char *s = *p;
+
+	while (*s == '/')
+		s++;
+	*ret_start = s;
+	while (*s && *s != '/')
+		s++;
+	*ret_len = (size_t)(s - *ret_start);
+	*p = s;
+	return *ret_len > 0;
+}
+
 int path_normalize(char out[PATH_MAX], const char *in)
 {
 	char tmp[PATH_MAX];
-	size_t len = 0;
-	const char *p = in;
+	size_t len = 0, n;
+	const char *p = in, *start;
 
 	if (*in != '/')
 		return -EINVAL;
-	while (*p) {
-		const char *start;
-		size_t n;
-
-		while (*p == '/')
-			p++;
-		start = p;
-		while (*p && *p != '/')
-			p++;
-		n = (size_t)(p - start);
-		if (n == 0 || (n == 1 && start[0] == '.'))
+	while (path_next_component(&p, &start, &n)) {
+		if (path_is_dot(start, n))
 			continue;
-		if (n == 2 && start[0] == '.' && start[1] == '.') {
+		if (path_is_dotdot(start, n)) {
 			while (len > 0 && tmp[len - 1] != '/')
 				len--;
 			if (len > 0)

@@ -18,6 +18,11 @@ int path_copy(char out[PATH_MAX], const char *src);
 int path_relative(char out[PATH_MAX], const char *from_dir, const char *target);
 /* Normalises an absolute path lexically: collapses "//", ".", "..". */
 int path_normalize(char out[PATH_MAX], const char *in);
+/* Steps *p past the next non-empty component ("a", ".", ".."), giving its
+ * start and length; 0 at the end of the path. */
+int path_next_component(const char **p, const char **ret_start, size_t *ret_len);
+static inline int path_is_dot(const char *s, size_t n) { return n == 1 && s[0] == '.'; }
+static inline int path_is_dotdot(const char *s, size_t n) { return n == 2 && s[0] == '.' && s[1] == '.'; }
 /* True when path equals dir or lies below it (both normalised). */
 int path_is_within(const char *path, const char *dir);
 

@@ -332,16 +332,6 @@ static json_object *candidate_json(const struct cm_candidate *c, unsigned target
 	return o;
 }
 
-static char *read_optional(const char *data_dir, const char *rel)
-{
-	char path[PATH_MAX];
-	char *text = NULL;
-
-	if (path_join(path, data_dir, rel) < 0 || fs_read_small_file(path, 1 << 20, &text, NULL) < 0)
-		return NULL;
-	return text;
-}
-
 static int closematch_provide(struct provision_ctx *ctx, const char *build_dir, char *why, size_t whylen)
 {
 	struct candidates *cs = malloc(sizeof(*cs));
@@ -358,8 +348,8 @@ static int closematch_provide(struct provision_ctx *ctx, const char *build_dir, 
 		goto out;
 	distrodef_data_dir(ctx->opts->data_dir, data_dir);
 	path_join(patches, data_dir, "patches");
-	renames = read_optional(data_dir, "patches/kconfig-renames");
-	implied = read_optional(data_dir, "patches/kconfig-implied");
+	renames = fs_read_text_at(data_dir, "patches/kconfig-renames", 1 << 20);
+	implied = fs_read_text_at(data_dir, "patches/kconfig-implied", 1 << 20);
 	if (ctx->kernel.config_source) {
 		ret = configsrc_read(ctx->kernel.config_path, &config, NULL);
 		if (ret < 0) {

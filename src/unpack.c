@@ -90,24 +90,6 @@ struct unpack_stream {
 	char error[512];
 };
 
-static int write_full(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static void *decompress_thread(void *data)
 {
 	struct unpack_stream *s = data;
@@ -151,7 +133,7 @@ static void *decompress_thread(void *data)
 			snprintf(s->error, sizeof(s->error), "corrupt archive: %s", archive_error_string(a));
 			break;
 		}
-		if (write_full(s->pipe_wr, buf, (size_t)n) < 0)
+		if (fs_write_all(s->pipe_wr, buf, (size_t)n) < 0)
 			break; /* the reader gave up; it reports why */
 	}
 out:
@@ -278,26 +260,19 @@ int unpack_normalize_member(char *path)
 static int lexically_escapes(const char *link_rel, const char *target)
 {
 	int depth = 0;
-	const char *p;
+	const char *p, *start;
+	size_t n;
 
 	for (p = link_rel; *p; p++)
 		if (*p == '/')
 			depth++;
-	for (p = target; *p;) {
-		const char *start = p;
-		size_t n;
-
-		while (*p && *p != '/')
-			p++;
-		n = (size_t)(p - start);
-		if (n == 2 && start[0] == '.' && start[1] == '.') {
+	for (p = target; path_next_component(&p, &start, &n);) {
+		if (path_is_dotdot(start, n)) {
 			if (--depth < 0)
 				return 1;
-		} else if (n > 0 && !(n == 1 && start[0] == '.')) {
+		} else if (!path_is_dot(start, n)) {
 			depth++;
 		}
-		while (*p == '/')
-			p++;
 	}
 	return 0;
 }
