@@ -35,7 +35,7 @@ CORE_OBJS = $(CORE_SRCS:src/%.c=$(BUILD)/obj/%.o)
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-TOOLS = $(BUILD)/tests/tools/bcc-compile
+TOOLS = $(BUILD)/tests/tools/bcc-compile $(BUILD)/tests/tools/modload-tool
 
 all: $(BUILD)/provision-headers $(BUILD)/provision-headers-runner $(UNIT_BINS) $(TOOLS)
 
@@ -65,6 +65,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libph.a
 $(BUILD)/tests/tools/bcc-compile: tests/tools/bcc-compile.c
 	@mkdir -p $(dir $@)
 	$(CC) -O1 -g -Wall -Wextra -Werror $< $(shell pkg-config --cflags --libs libbcc) -o $@
+
+$(BUILD)/tests/tools/modload-tool: tests/tools/modload-tool.c $(BUILD)/libph.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Isrc $< $(BUILD)/libph.a $(LDFLAGS) $(LDLIBS) -o $@
 
 san:
 	$(MAKE) SAN=1

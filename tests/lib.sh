@@ -2,6 +2,7 @@
 # the fixtures. Sourced by every tests/t/*.t.
 set -u
 PH_BUILD=${PH_BUILD:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build}
+PH_BUILD=$(cd "$PH_BUILD" && pwd)
 PH=$PH_BUILD/provision-headers
 BCC_COMPILE=$PH_BUILD/tests/tools/bcc-compile
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
