@@ -99,11 +99,28 @@ static int name_matches(const char *const *patterns, const char *name)
 	return 0;
 }
 
-static void end_stanza(struct packages_parser *p)
+int apt_pkglist_add(struct apt_pkglist *l, const struct apt_pkg *pkg)
 {
-	struct apt_pkg *existing;
+	struct apt_pkg *bigger;
 	size_t i;
 
+	for (i = 0; i < l->n; i++) {
+		if (strcmp(l->pkgs[i].name, pkg->name) != 0)
+			continue;
+		if (deb_version_compare(pkg->version, l->pkgs[i].version) > 0)
+			l->pkgs[i] = *pkg;
+		return 0;
+	}
+	bigger = realloc(l->pkgs, (l->n + 1) * sizeof(*bigger));
+	if (!bigger)
+		return -ENOMEM;
+	l->pkgs = bigger;
+	l->pkgs[l->n++] = *pkg;
+	return 0;
+}
+
+static void end_stanza(struct packages_parser *p)
+{
 	if (p->cur_keep && !p->error) {
 		if (!p->cur.filename[0] || strlen(p->cur.sha256) != 64) {
 			p->error = -EINVAL;
@@ -112,23 +129,7 @@ static void end_stanza(struct packages_parser *p)
 		} else {
 			snprintf(p->cur.base_uri, sizeof(p->cur.base_uri), "%s", p->base_uri);
 			p->cur.source_index = p->source_index;
-			existing = NULL;
-			for (i = 0; i < p->into->n; i++)
-				if (strcmp(p->into->pkgs[i].name, p->cur.name) == 0)
-					existing = &p->into->pkgs[i];
-			if (existing) {
-				if (deb_version_compare(p->cur.version, existing->version) > 0)
-					*existing = p->cur;
-			} else {
-				struct apt_pkg *bigger = realloc(p->into->pkgs, (p->into->n + 1) * sizeof(*bigger));
-
-				if (!bigger)
-					p->error = -ENOMEM;
-				else {
-					p->into->pkgs = bigger;
-					p->into->pkgs[p->into->n++] = p->cur;
-				}
-			}
+			p->error = apt_pkglist_add(p->into, &p->cur);
 		}
 	}
 	memset(&p->cur, 0, sizeof(p->cur));

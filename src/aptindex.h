@@ -52,6 +52,9 @@ int packages_parser_feed(struct packages_parser *p, const char *buf, size_t len)
 int packages_parser_finish(struct packages_parser *p, char *why, size_t whylen);
 
 const struct apt_pkg *apt_pkglist_find(const struct apt_pkglist *l, const char *name);
+/* Adds pkg, or replaces a package of the same name when pkg's version is
+ * higher. */
+int apt_pkglist_add(struct apt_pkglist *l, const struct apt_pkg *pkg);
 void apt_pkglist_free(struct apt_pkglist *l);
 
 /* dpkg's version ordering: <0, 0, >0. */

@@ -262,23 +262,11 @@ static int read_index_once(const char *url, const struct release_entry *e, int s
 static int merge_pkglist(struct apt_pkglist *from)
 {
 	size_t i;
+	int ret = 0;
 
-	for (i = 0; i < from->n; i++) {
-		struct apt_pkg *mine = (struct apt_pkg *)apt_pkglist_find(&plan.pkgs, from->pkgs[i].name);
-
-		if (mine) {
-			if (deb_version_compare(from->pkgs[i].version, mine->version) > 0)
-				*mine = from->pkgs[i];
-		} else {
-			struct apt_pkg *bigger = realloc(plan.pkgs.pkgs, (plan.pkgs.n + 1) * sizeof(*bigger));
-
-			if (!bigger)
-				return -ENOMEM;
-			plan.pkgs.pkgs = bigger;
-			plan.pkgs.pkgs[plan.pkgs.n++] = from->pkgs[i];
-		}
-	}
-	return 0;
+	for (i = 0; ret == 0 && i < from->n; i++)
+		ret = apt_pkglist_add(&plan.pkgs, &from->pkgs[i]);
+	return ret;
 }
 
 static int read_index(const char *url, const struct release_entry *e, int source_index, const char *base, char *why,
