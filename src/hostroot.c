@@ -32,6 +32,11 @@ int hostroot_is_slash(const struct hostroot *hr)
 	return strcmp(hr->root, "/") == 0;
 }
 
+const char *hostroot_prefix(const struct hostroot *hr)
+{
+	return hostroot_is_slash(hr) ? "" : hr->root;
+}
+
 int hostroot_path(const struct hostroot *hr, const char *host_path, char out[PATH_MAX])
 {
 	return path_join(out, hr->root, host_path);

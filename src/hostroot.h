@@ -12,6 +12,8 @@ struct hostroot {
 
 int hostroot_init(struct hostroot *hr, const char *root);
 int hostroot_is_slash(const struct hostroot *hr);
+/* What to print before a host path in messages: "" for "/", else the root. */
+const char *hostroot_prefix(const struct hostroot *hr);
 
 /* out = root + host_path, with no symlink resolution. */
 int hostroot_path(const struct hostroot *hr, const char *host_path, char out[PATH_MAX]);

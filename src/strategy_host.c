@@ -61,11 +61,11 @@ static int try_candidate(const struct hostroot *hr, const char *build_path, cons
 
 	if (ret < 0) {
 		if (ret == -ELOOP)
-			snprintf(why, whylen, "%s%s: refused, symlink loop", hr->root, build_path);
+			snprintf(why, whylen, "%s%s: refused, symlink loop", hostroot_prefix(hr), build_path);
 		else if (ret == -EXDEV)
-			snprintf(why, whylen, "%s%s: refused, a symlink climbs out of the host root", hr->root, build_path);
+			snprintf(why, whylen, "%s%s: refused, a symlink climbs out of the host root", hostroot_prefix(hr), build_path);
 		else if (ret != -ENOENT)
-			snprintf(why, whylen, "%s%s: %s", hr->root, build_path, strerror(-ret));
+			snprintf(why, whylen, "%s%s: %s", hostroot_prefix(hr), build_path, strerror(-ret));
 		return ret;
 	}
 	t->source[0] = '\0';
@@ -77,12 +77,12 @@ static int try_candidate(const struct hostroot *hr, const char *build_path, cons
 	/* BCC needs kconfig.h (source side) and the generated headers (build side). */
 	if (!has_file(hr, t->build, "include/linux/kconfig.h") &&
 	    !(t->source[0] && has_file(hr, t->source, "include/linux/kconfig.h"))) {
-		snprintf(why, whylen, "%.1024s%.2048s: no include/linux/kconfig.h (incomplete headers)", hr->root, t->build);
+		snprintf(why, whylen, "%.1024s%.2048s: no include/linux/kconfig.h (incomplete headers)", hostroot_prefix(hr), t->build);
 		return -ENOENT;
 	}
 	if (!has_file(hr, t->build, "include/generated/uapi/linux/version.h")) {
 		snprintf(why, whylen, "%.1024s%.2048s: no include/generated/uapi/linux/version.h (not a configured build tree)",
-			 hr->root, t->build);
+			 hostroot_prefix(hr), t->build);
 		return -ENOENT;
 	}
 	snprintf(t->found_at, sizeof(t->found_at), "%s", build_path);
@@ -110,7 +110,7 @@ static int find_host_tree(const struct hostroot *hr, const char *r, struct host_
 			snprintf(why, whylen, "%s", this_why);
 	}
 	if (!why[0])
-		snprintf(why, whylen, "none of %s%s, %s%s, %s%s exists", hr->root, build, hr->root, usr_src, hr->root,
+		snprintf(why, whylen, "none of %s%s, %s%s, %s%s exists", hostroot_prefix(hr), build, hostroot_prefix(hr), usr_src, hostroot_prefix(hr),
 			 kernels);
 	return -ENOENT;
 }
@@ -123,9 +123,9 @@ static int host_probe(struct provision_ctx *ctx, char *what, size_t whatlen)
 	if (ret < 0)
 		return ret;
 	if (t.source[0])
-		snprintf(what, whatlen, "%s%s (build %s, source %s)", ctx->hr.root, t.found_at, t.build, t.source);
+		snprintf(what, whatlen, "%s%s (build %s, source %s)", hostroot_prefix(&ctx->hr), t.found_at, t.build, t.source);
 	else
-		snprintf(what, whatlen, "%s%s (%s)", ctx->hr.root, t.found_at, t.build);
+		snprintf(what, whatlen, "%s%s (%s)", hostroot_prefix(&ctx->hr), t.found_at, t.build);
 	return 0;
 }
 
@@ -161,7 +161,7 @@ int host_tree_copy(const struct hostroot *hr, const char *release, const char *a
 		if (ret == -ENOSPC || ret == -EDQUOT || ret == -EROFS)
 			snprintf(why, whylen, "output volume: cannot write %s: %s", build_dir, strerror(-ret));
 		else if (failed[0])
-			snprintf(why, whylen, "cannot copy %s%s: %s", hr->root, failed, strerror(-ret));
+			snprintf(why, whylen, "cannot copy %s%s: %s", hostroot_prefix(hr), failed, strerror(-ret));
 		else
 			snprintf(why, whylen, "cannot write %s: %s", build_dir, strerror(-ret));
 		return ret;

@@ -45,10 +45,10 @@ static int kheaders_probe(struct provision_ctx *ctx, char *what, size_t whatlen)
 	}
 	r = modload_check(&ctx->hr, ctx->kernel.release, "kheaders", why, sizeof(why));
 	if (r < 0) {
-		snprintf(what, whatlen, "no %s%s, and %s", ctx->hr.root[1] ? ctx->hr.root : "", KHEADERS, why);
+		snprintf(what, whatlen, "no %s%s, and %s", hostroot_prefix(&ctx->hr), KHEADERS, why);
 		return r;
 	}
-	snprintf(what, whatlen, "%s%s once the kheaders module is loaded", ctx->hr.root[1] ? ctx->hr.root : "",
+	snprintf(what, whatlen, "%s%s once the kheaders module is loaded", hostroot_prefix(&ctx->hr),
 		 KHEADERS);
 	return 0;
 }
