@@ -16,55 +16,23 @@ static int ends_with(const char *s, const char *suffix)
 	return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
+static ssize_t read_gz(void *src, void *buf, size_t len)
+{
+	int n = gzread(*(gzFile *)src, buf, (unsigned)len);
+
+	return n < 0 ? -EILSEQ : n;
+}
+
 static int read_gzip(const char *path, char **ret_text, size_t *ret_len)
 {
 	gzFile gz = gzopen(path, "rb");
-	size_t len = 0, cap = 1 << 18;
-	char *buf;
+	int ret;
 
 	if (!gz)
 		return errno ? -errno : -ENOMEM;
-	buf = malloc(cap + 1);
-	if (!buf) {
-		gzclose(gz);
-		return -ENOMEM;
-	}
-	for (;;) {
-		int n;
-
-		if (len == cap) {
-			char *bigger;
-
-			if (cap >= MAX_CONFIG) {
-				free(buf);
-				gzclose(gz);
-				return -EFBIG;
-			}
-			cap *= 2;
-			bigger = realloc(buf, cap + 1);
-			if (!bigger) {
-				free(buf);
-				gzclose(gz);
-				return -ENOMEM;
-			}
-			buf = bigger;
-		}
-		n = gzread(gz, buf + len, (unsigned)(cap - len));
-		if (n < 0) {
-			free(buf);
-			gzclose(gz);
-			return -EILSEQ;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
+	ret = fs_read_all(read_gz, &gz, MAX_CONFIG, ret_text, ret_len);
 	gzclose(gz);
-	buf[len] = '\0';
-	*ret_text = buf;
-	if (ret_len)
-		*ret_len = len;
-	return 0;
+	return ret;
 }
 
 int configsrc_read(const char *path, char **ret_text, size_t *ret_len)

@@ -12,20 +12,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int fs_read_small_file(const char *path, size_t max, char **ret_text, size_t *ret_len)
+int fs_read_all(ssize_t (*read_fn)(void *src, void *buf, size_t len), void *src, size_t max, char **ret_text,
+		size_t *ret_len)
 {
-	int fd, ret = 0;
-	char *buf;
 	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap + 1);
+	int ret = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	buf = malloc(cap + 1);
-	if (!buf) {
-		close(fd);
+	if (!buf)
 		return -ENOMEM;
-	}
 	for (;;) {
 		ssize_t n;
 
@@ -44,18 +39,15 @@ int fs_read_small_file(const char *path, size_t max, char **ret_text, size_t *re
 			}
 			buf = bigger;
 		}
-		n = read(fd, buf + len, cap - len);
+		n = read_fn(src, buf + len, cap - len);
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			ret = -errno;
+			ret = (int)n;
 			break;
 		}
 		if (n == 0)
 			break;
 		len += (size_t)n;
 	}
-	close(fd);
 	if (ret < 0) {
 		free(buf);
 		return ret;
@@ -65,6 +57,27 @@ int fs_read_small_file(const char *path, size_t max, char **ret_text, size_t *re
 	if (ret_len)
 		*ret_len = len;
 	return 0;
+}
+
+static ssize_t read_fd(void *src, void *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = read(*(int *)src, buf, len);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : n;
+}
+
+int fs_read_small_file(const char *path, size_t max, char **ret_text, size_t *ret_len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = fs_read_all(read_fd, &fd, max, ret_text, ret_len);
+	close(fd);
+	return ret;
 }
 
 int fs_read_line(const char *path, char *buf, size_t size)

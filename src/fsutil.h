@@ -9,6 +9,10 @@
 /* Reads a whole file of at most max bytes into a NUL-terminated buffer
  * the caller frees. -EFBIG when larger. ret_len may be NULL. */
 int fs_read_small_file(const char *path, size_t max, char **ret_text, size_t *ret_len);
+/* Reads everything read_fn gives (0 at the end, a negative errno on
+ * failure) into a NUL-terminated buffer the caller frees; -EFBIG past max. */
+int fs_read_all(ssize_t (*read_fn)(void *src, void *buf, size_t len), void *src, size_t max, char **ret_text,
+		size_t *ret_len);
 /* Reads the first line (without newline) of a small file into buf. */
 int fs_read_line(const char *path, char *buf, size_t size);
 /* Writes all of data to fd, retrying short writes and EINTR. */
