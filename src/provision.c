@@ -99,6 +99,16 @@ static void status_validation(json_object *status, const char *release_dir)
 	json_object_put(m);
 }
 
+/* With --validate, the published tree's validation decides the code. */
+static int validated(struct provision_ctx *ctx, json_object *status, const char *release_dir, int code)
+{
+	if (code != PH_EXIT_OK || !ctx->opts->validate)
+		return code;
+	code = validate_published(ctx, release_dir);
+	status_validation(status, release_dir);
+	return code;
+}
+
 static int report_reuse(json_object *status, const char *release_dir)
 {
 	char build[PATH_MAX];
@@ -251,11 +261,7 @@ int provision_run(struct provision_ctx *ctx, json_object *status)
 	}
 	if (has_strategy(o, "cache") && !o->force && published_tree_ok(ctx, &vol, release_dir)) {
 		code = report_reuse(status, release_dir);
-		if (o->validate && !o->dry_run) {
-			code = validate_published(ctx, release_dir);
-			status_validation(status, release_dir);
-		}
-		return code;
+		return o->dry_run ? code : validated(ctx, status, release_dir, code);
 	}
 	if (o->dry_run)
 		return dry_run(ctx, status);
@@ -270,12 +276,7 @@ int provision_run(struct provision_ctx *ctx, json_object *status)
 		/* It may have published exactly what we need. */
 		if (has_strategy(o, "cache") && published_tree_ok(ctx, &vol, release_dir)) {
 			volume_close(&vol);
-			code = report_reuse(status, release_dir);
-			if (o->validate) {
-				code = validate_published(ctx, release_dir);
-				status_validation(status, release_dir);
-			}
-			return code;
+			return validated(ctx, status, release_dir, report_reuse(status, release_dir));
 		}
 	}
 	ret = volume_clean_staging(&vol);
@@ -287,10 +288,6 @@ int provision_run(struct provision_ctx *ctx, json_object *status)
 	code = run_chain(ctx, &vol, status);
 	volume_clean_staging(&vol);
 	volume_close(&vol);
-	if (code == PH_EXIT_OK && o->validate) {
-		volume_release_dir(&vol, ctx->kernel.release, release_dir);
-		code = validate_published(ctx, release_dir);
-		status_validation(status, release_dir);
-	}
-	return code;
+	volume_release_dir(&vol, ctx->kernel.release, release_dir);
+	return validated(ctx, status, release_dir, code);
 }

@@ -239,7 +239,7 @@ static void measure(struct provision_ctx *ctx, struct cm_candidate *c, const cha
 	for (g = 0; g < sizeof(ranking_groups) / sizeof(ranking_groups[0]); g++) {
 		const char *args[] = { "--tree", tree, "--btf-only", "--members", ranking_groups[g].members, "--include",
 				       ranking_groups[g].includes, "--btf", ctx->kernel.btf_path, "--quiet", NULL };
-		json_object *result = NULL, *rows;
+		json_object *result = NULL, *rows = NULL;
 		char why[512];
 
 		if (runner_exec(ctx->opts, args, &result, why, sizeof(why)) < 0) {

@@ -9,13 +9,9 @@
 #include "runnerexec.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 int validate_parse_require(const char *s, enum require_level *ret)
 {
