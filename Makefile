@@ -27,11 +27,20 @@ else
 BUILD = build
 endif
 
-CORE_SRCS = $(filter-out src/main.c,$(wildcard src/*.c))
+# One static library per layer, listed from the top down and linked in
+# this order, so a layer that calls upward fails to link; tests/t/05-layers.t
+# also refuses an upward #include. lib/ folders are layers of their own.
+LAYERS = strategies lib/runnerexec lib/closematch lib/apt lib/distro lib/output lib/archive lib/net \
+	 lib/kconfig lib/kernel util
+layer_lib = $(BUILD)/lib$(subst /,-,$(1)).a
+layer_objs = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(wildcard src/$(1)/*.c))
+LAYER_LIBS = $(foreach l,$(LAYERS),$(call layer_lib,$(l)))
+CFLAGS += -Isrc
+
+TOOL_OBJS = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(wildcard src/tool/*.c))
 RUNNER_SRCS = $(wildcard src/runner/*.c)
 RUNNER_OBJS = $(RUNNER_SRCS:src/runner/%.c=$(BUILD)/obj/runner/%.o)
 RUNNER_PKGS = libbcc libbpf json-c
-CORE_OBJS = $(CORE_SRCS:src/%.c=$(BUILD)/obj/%.o)
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -51,24 +60,28 @@ $(BUILD)/obj/runner/%.o: src/runner/%.c
 $(BUILD)/provision-headers-runner: $(RUNNER_OBJS)
 	$(CC) $(LDFLAGS) $^ $(shell pkg-config --libs $(RUNNER_PKGS)) -o $@
 
-$(BUILD)/libph.a: $(CORE_OBJS)
-	$(AR) rcs $@ $^
+define layer_rule
+$(call layer_lib,$(1)): $(call layer_objs,$(1))
+	@rm -f $$@
+	$$(AR) rcs $$@ $$^
+endef
+$(foreach l,$(LAYERS),$(eval $(call layer_rule,$(l))))
 
-$(BUILD)/provision-headers: $(BUILD)/obj/main.o $(BUILD)/libph.a
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+$(BUILD)/provision-headers: $(TOOL_OBJS) $(LAYER_LIBS)
+	$(CC) $(LDFLAGS) $(TOOL_OBJS) $(LAYER_LIBS) $(LDLIBS) -o $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libph.a
+$(BUILD)/tests/%: tests/unit/%.c $(LAYER_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Isrc $< $(BUILD)/libph.a $(LDFLAGS) $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) $< $(LAYER_LIBS) $(LDFLAGS) $(LDLIBS) -o $@
 
 # Test tools link libbcc (LLVM inside): built without sanitizers.
 $(BUILD)/tests/tools/bcc-compile: tests/tools/bcc-compile.c
 	@mkdir -p $(dir $@)
 	$(CC) -O1 -g -Wall -Wextra -Werror $< $(shell pkg-config --cflags --libs libbcc) -o $@
 
-$(BUILD)/tests/tools/modload-tool: tests/tools/modload-tool.c $(BUILD)/libph.a
+$(BUILD)/tests/tools/modload-tool: tests/tools/modload-tool.c $(LAYER_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Isrc $< $(BUILD)/libph.a $(LDFLAGS) $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) $< $(LAYER_LIBS) $(LDFLAGS) $(LDLIBS) -o $@
 
 san:
 	$(MAKE) SAN=1
@@ -103,4 +116,4 @@ clean:
 
 .PHONY: all san test bench install install-files deps clean
 
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/runner/*.d $(BUILD)/tests/*.d)
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

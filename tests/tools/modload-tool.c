@@ -3,8 +3,8 @@
  * strategy does for kheaders and configs. Used inside the Debian-kernel
  * VM, whose kernel has modules.
  *   modload-tool HOST_ROOT RELEASE MODULE */
-#include "hostroot.h"
-#include "modload.h"
+#include "util/hostroot.h"
+#include "lib/kernel/modload.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* apt configuration and index parsing: sources in both formats,
  * auth.conf, apt.conf proxies, Release, Packages, versions, Depends. */
-#include "aptindex.h"
-#include "aptsources.h"
+#include "lib/apt/aptindex.h"
+#include "lib/apt/aptsources.h"
 #include "tap.h"
 
 #include <errno.h>

@@ -2,8 +2,8 @@
  * a real Debian linux-headers package must come out exactly as the
  * kernel's own tools wrote them. PH_KCONFIG_TREE names that tree (the
  * test runner sets it from the Debian fixture). */
-#include "fsutil.h"
-#include "kconfig.h"
+#include "util/fs.h"
+#include "lib/kconfig/kconfig.h"
 #include "tap.h"
 
 #include <errno.h>

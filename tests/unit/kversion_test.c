@@ -1,6 +1,6 @@
 /* Every source of LINUX_VERSION_CODE, including the clamping of the
  * sublevel and text that must be refused. */
-#include "kversion.h"
+#include "lib/kernel/kversion.h"
 #include "tap.h"
 
 #include <elf.h>

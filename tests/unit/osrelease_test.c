@@ -1,4 +1,4 @@
-#include "osrelease.h"
+#include "lib/kernel/osrelease.h"
 #include "tap.h"
 
 int main(void)

@@ -1,4 +1,4 @@
-#include "path.h"
+#include "util/path.h"
 #include "tap.h"
 
 #include <errno.h>

@@ -1,0 +1,246 @@
+#include "lib/distro/distrodef.h"
+
+#include "util/fs.h"
+#include "lib/kernel/osrelease.h"
+#include "util/path.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <json-c/json.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef PH_DATADIR
+#define PH_DATADIR "/usr/local/share/provision-headers"
+#endif
+
+int distrodef_data_dir(const char *override, char out[PATH_MAX])
+{
+	char exe[PATH_MAX], probe[PATH_MAX];
+	ssize_t n;
+
+	if (override && *override)
+		return path_copy(out, override);
+	if (path_join(probe, PH_DATADIR, "distros") == 0 && fs_is_dir(probe))
+		return path_copy(out, PH_DATADIR);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		/* build/provision-headers -> the source tree above build/ */
+		if (path_format(probe, "%s/../distros", dirname(exe)) == 0 && fs_is_dir(probe))
+			return path_format(out, "%s/..", exe);
+	}
+	return path_copy(out, PH_DATADIR);
+}
+
+static const char *keep_string(struct distro_def *d, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *at;
+
+	if (d->used + n > sizeof(d->strings))
+		return NULL;
+	at = d->strings + d->used;
+	memcpy(at, s, n);
+	d->used += n;
+	return at;
+}
+
+static int read_list(struct distro_def *d, json_object *root, const char *key, const char **out, int required,
+		     char *why, size_t whylen)
+{
+	json_object *arr;
+	size_t i, n;
+
+	out[0] = NULL;
+	if (!json_object_object_get_ex(root, key, &arr)) {
+		if (required)
+			snprintf(why, whylen, "%s: missing \"%s\"", d->file, key);
+		return required ? -EINVAL : 0;
+	}
+	if (!json_object_is_type(arr, json_type_array)) {
+		snprintf(why, whylen, "%s: \"%s\" must be a list of strings", d->file, key);
+		return -EINVAL;
+	}
+	n = json_object_array_length(arr);
+	if (n > DISTRO_MAX_LIST) {
+		snprintf(why, whylen, "%s: \"%s\" has more than %d entries", d->file, key, DISTRO_MAX_LIST);
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		json_object *s = json_object_array_get_idx(arr, i);
+
+		if (!json_object_is_type(s, json_type_string) || !(out[i] = keep_string(d, json_object_get_string(s)))) {
+			snprintf(why, whylen, "%s: \"%s\" must be a list of strings", d->file, key);
+			return -EINVAL;
+		}
+	}
+	out[n] = NULL;
+	return 0;
+}
+
+static int read_string(struct distro_def *d, json_object *root, const char *key, char *out, size_t outlen, char *why,
+		       size_t whylen)
+{
+	json_object *s;
+
+	if (!json_object_object_get_ex(root, key, &s) || !json_object_is_type(s, json_type_string)) {
+		snprintf(why, whylen, "%s: missing string \"%s\"", d->file, key);
+		return -EINVAL;
+	}
+	snprintf(out, outlen, "%s", json_object_get_string(s));
+	return 0;
+}
+
+static int parse_def(const char *path, struct distro_def *d, const char **match_ids, char *why, size_t whylen)
+{
+	char *text = NULL;
+	json_object *root;
+	int ret;
+
+	memset(d, 0, sizeof(*d));
+	snprintf(d->file, sizeof(d->file), "%s", path);
+	ret = fs_read_small_file(path, 1 << 20, &text, NULL);
+	if (ret < 0) {
+		snprintf(why, whylen, "%s: %s", path, strerror(-ret));
+		return ret;
+	}
+	root = json_tokener_parse(text);
+	free(text);
+	if (!root || !json_object_is_type(root, json_type_object)) {
+		snprintf(why, whylen, "%s: not a JSON object", path);
+		json_object_put(root);
+		return -EINVAL;
+	}
+	ret = read_string(d, root, "name", d->name, sizeof(d->name), why, whylen);
+	if (ret == 0)
+		ret = read_string(d, root, "package_manager", d->package_manager, sizeof(d->package_manager), why, whylen);
+	if (ret == 0)
+		ret = read_string(d, root, "header_package", d->header_package, sizeof(d->header_package), why, whylen);
+	if (ret == 0)
+		ret = read_list(d, root, "match_ids", match_ids, 1, why, whylen);
+	if (ret == 0)
+		ret = read_list(d, root, "follow_depends", d->follow_depends, 1, why, whylen);
+	if (ret == 0)
+		ret = read_list(d, root, "index_patterns", d->index_patterns, 1, why, whylen);
+	if (ret == 0)
+		ret = read_list(d, root, "components", d->components, 1, why, whylen);
+	if (ret == 0)
+		ret = read_list(d, root, "trusted_keyrings", d->trusted_keyrings, 0, why, whylen);
+	if (ret == 0)
+		ret = read_list(d, root, "related_suites", d->related_suites, 0, why, whylen);
+	if (ret == 0)
+		ret = read_list(d, root, "releases", d->releases, 0, why, whylen);
+	if (ret == 0) {
+		json_object *fs;
+
+		if (json_object_object_get_ex(root, "flavour_suffix", &fs) && json_object_is_type(fs, json_type_string))
+			snprintf(d->flavour_suffix, sizeof(d->flavour_suffix), "%s", json_object_get_string(fs));
+	}
+	json_object_put(root);
+	return ret;
+}
+
+static int id_in(const char *id, const char **ids)
+{
+	for (; *ids; ids++)
+		if (strcmp(id, *ids) == 0)
+			return 1;
+	return 0;
+}
+
+static int matches(const struct os_release *os, const char **ids)
+{
+	char like[sizeof(os->id_like)], *tok, *save = NULL;
+
+	if (os->id[0] && id_in(os->id, ids))
+		return 2;
+	snprintf(like, sizeof(like), "%s", os->id_like);
+	for (tok = strtok_r(like, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+		if (id_in(tok, ids))
+			return 1;
+	return 0;
+}
+
+int distrodef_load(const char *data_dir, const struct os_release *os, struct distro_def *def, char *why,
+		   size_t whylen)
+{
+	char dir[PATH_MAX], best_path[PATH_MAX];
+	struct dirent **names = NULL;
+	int n, i, best = 0, ret = path_join(dir, data_dir, "distros");
+
+	if (ret < 0)
+		return ret;
+	n = scandir(dir, &names, NULL, alphasort);
+	if (n < 0) {
+		snprintf(why, whylen, "%s: %s", dir, strerror(errno));
+		return -ENOENT;
+	}
+	for (i = 0; i < n; i++) {
+		char path[PATH_MAX];
+		const char *ids[DISTRO_MAX_LIST + 1];
+		size_t len = strlen(names[i]->d_name);
+		int m;
+
+		/* def serves as scratch while scanning; the best file is parsed
+		 * into it once more at the end. */
+		if (ret == 0 && len > 5 && strcmp(names[i]->d_name + len - 5, ".json") == 0 &&
+		    path_join(path, dir, names[i]->d_name) == 0) {
+			ret = parse_def(path, def, ids, why, whylen);
+			if (ret == 0 && (m = matches(os, ids)) > best) {
+				best = m;
+				path_copy(best_path, path);
+			}
+		}
+		free(names[i]);
+	}
+	free(names);
+	if (ret < 0)
+		return ret;
+	if (!best) {
+		snprintf(why, whylen, "no definition in %s matches ID=%s%s%s", dir, os->id[0] ? os->id : "(none)",
+			 os->id_like[0] ? " ID_LIKE=" : "", os->id_like);
+		return -ENOENT;
+	}
+	{
+		const char *ids[DISTRO_MAX_LIST + 1];
+
+		return parse_def(best_path, def, ids, why, whylen);
+	}
+}
+
+int distrodef_load_named(const char *data_dir, const char *name, struct distro_def *def, char *why, size_t whylen)
+{
+	struct os_release os;
+
+	memset(&os, 0, sizeof(os));
+	snprintf(os.id, sizeof(os.id), "%s", name);
+	return distrodef_load(data_dir, &os, def, why, whylen);
+}
+
+void distrodef_expand(const char *tmpl, const char *release, const char *codename, char *out, size_t outlen)
+{
+	size_t o = 0;
+
+	while (*tmpl && o + 1 < outlen) {
+		const char *sub = NULL;
+		size_t skip = 0;
+
+		if (strncmp(tmpl, "{release}", 9) == 0)
+			sub = release, skip = 9;
+		else if (strncmp(tmpl, "{codename}", 10) == 0)
+			sub = codename, skip = 10;
+		if (sub) {
+			o += (size_t)snprintf(out + o, outlen - o, "%s", sub);
+			if (o >= outlen)
+				o = outlen - 1;
+			tmpl += skip;
+		} else {
+			out[o++] = *tmpl++;
+		}
+	}
+	out[o] = '\0';
+}

@@ -1,0 +1,158 @@
+#include "lib/kernel/kernel.h"
+
+#include "util/fs.h"
+#include "util/hostroot.h"
+#include "lib/kernel/kversion.h"
+#include "util/log.h"
+#include "util/path.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+const char *kernel_arch_for_machine(const char *machine)
+{
+	static const struct {
+		const char *prefix, *arch;
+	} map[] = {
+		{ "x86_64", "x86" }, { "i386", "x86" }, { "i486", "x86" }, { "i586", "x86" },
+		{ "i686", "x86" }, { "aarch64", "arm64" }, { "arm64", "arm64" }, { "arm", "arm" },
+		{ "ppc", "powerpc" }, { "s390", "s390" }, { "riscv", "riscv" }, { "mips", "mips" },
+		{ "loongarch", "loongarch" }, { "sparc", "sparc" }, { "parisc", "parisc" },
+		{ "alpha", "alpha" }, { "ia64", "ia64" }, { "m68k", "m68k" }, { "sh", "sh" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strncmp(machine, map[i].prefix, strlen(map[i].prefix)) == 0)
+			return map[i].arch;
+	return NULL;
+}
+
+/* The vDSO is mapped by the kernel itself: its "Linux" note carries the
+ * real LINUX_VERSION_CODE, even when the release string hides it. */
+static int version_from_vdso(unsigned *code)
+{
+	const unsigned char *base = (const void *)getauxval(AT_SYSINFO_EHDR);
+	Elf64_Ehdr eh;
+	unsigned long size = 0;
+	unsigned i;
+
+	if (!base)
+		return -ENOENT;
+	memcpy(&eh, base, sizeof(eh));
+	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64)
+		return -EINVAL;
+	size = eh.e_phoff + (unsigned long)eh.e_phnum * sizeof(Elf64_Phdr);
+	for (i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+
+		memcpy(&ph, base + eh.e_phoff + i * sizeof(ph), sizeof(ph));
+		if (ph.p_offset + ph.p_filesz > size)
+			size = ph.p_offset + ph.p_filesz;
+	}
+	return kversion_from_vdso_image(base, size, code);
+}
+
+static int version_from_runtime_file(const struct hostroot *hr, const char *file,
+				     int (*parse)(const char *, unsigned *), unsigned *code)
+{
+	char path[PATH_MAX];
+	char *text = NULL;
+	int ret = hostroot_runtime_path(hr, file, path);
+
+	if (ret < 0)
+		return ret;
+	ret = fs_read_small_file(path, 4096, &text, NULL);
+	if (ret < 0)
+		return ret;
+	ret = parse(text, code);
+	free(text);
+	return ret;
+}
+
+/* Sources in order of trust; one that fails to parse falls through. */
+static void read_version_code(const struct hostroot *hr, struct kernel_info *info)
+{
+	unsigned code;
+
+	if (info->running) {
+		if (version_from_vdso(&code) == 0) {
+			info->version_code = code;
+			info->version_source = "vdso";
+			return;
+		}
+		if (version_from_runtime_file(hr, "/proc/version_signature", kversion_from_version_signature, &code) == 0) {
+			info->version_code = code;
+			info->version_source = "version_signature";
+			return;
+		}
+		if (version_from_runtime_file(hr, "/proc/sys/kernel/version", kversion_from_proc_version, &code) == 0) {
+			info->version_code = code;
+			info->version_source = "proc_version";
+			return;
+		}
+	}
+	if (kversion_from_release(info->release, &code) == 0) {
+		info->version_code = code;
+		info->version_source = "release";
+	}
+}
+
+static void find_config_source(const struct hostroot *hr, struct kernel_info *info)
+{
+	char host_path[PATH_MAX], full[PATH_MAX];
+
+	if (info->running && hostroot_runtime_path(hr, "/proc/config.gz", full) == 0 && fs_is_file(full)) {
+		path_copy(info->config_path, full);
+		info->config_source = "proc";
+		return;
+	}
+	if (path_format(host_path, "/boot/config-%s", info->release) == 0 &&
+	    hostroot_path(hr, host_path, full) == 0 && fs_is_file(full)) {
+		path_copy(info->config_path, full);
+		info->config_source = "boot";
+		return;
+	}
+	if (path_format(host_path, "/lib/modules/%s/config", info->release) == 0 &&
+	    hostroot_path(hr, host_path, full) == 0 && fs_is_file(full)) {
+		path_copy(info->config_path, full);
+		info->config_source = "modules";
+	}
+}
+
+int kernel_info_read(const struct hostroot *hr, const char *release, struct kernel_info *info)
+{
+	struct utsname un;
+	const char *arch;
+	char full[PATH_MAX];
+
+	memset(info, 0, sizeof(*info));
+	if (uname(&un) < 0)
+		return -errno;
+	if (!release || strcmp(release, un.release) == 0) {
+		release = un.release;
+		info->running = 1;
+	}
+	if (strlen(release) >= sizeof(info->release) || strchr(release, '/') || release[0] == '.' || !release[0])
+		return -EINVAL;
+	strcpy(info->release, release);
+	snprintf(info->machine, sizeof(info->machine), "%s", un.machine);
+	arch = kernel_arch_for_machine(un.machine);
+	snprintf(info->arch, sizeof(info->arch), "%s", arch ? arch : un.machine);
+
+	read_version_code(hr, info);
+	info->have_distro = os_release_read(hr, &info->distro) == 0;
+	find_config_source(hr, info);
+	if (info->running && hostroot_runtime_path(hr, "/sys/kernel/btf/vmlinux", full) == 0 &&
+	    access(full, R_OK) == 0) {
+		info->btf = 1;
+		path_copy(info->btf_path, full);
+	}
+	return 0;
+}

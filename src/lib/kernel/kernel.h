@@ -1,0 +1,34 @@
+/* Kernel identity: everything the program needs to know about the kernel
+ * it provisions for, read once at start-up through the host root. */
+#ifndef PH_KERNEL_H
+#define PH_KERNEL_H
+
+#include "lib/kernel/osrelease.h"
+
+#include <limits.h>
+
+struct hostroot;
+
+struct kernel_info {
+	char release[256];
+	char machine[65];       /* uname machine, e.g. x86_64 */
+	char arch[65];          /* kernel arch directory, e.g. x86 */
+	int running;            /* 1 when this is the running kernel */
+	unsigned version_code;  /* LINUX_VERSION_CODE */
+	const char *version_source; /* vdso, version_signature, proc_version, release */
+	struct os_release distro;
+	int have_distro;
+	char config_path[PATH_MAX]; /* full path (host root applied), "" if none */
+	const char *config_source;  /* proc, boot, modules, or NULL */
+	int btf;
+	char btf_path[PATH_MAX];
+};
+
+/* Maps a uname machine to the kernel's arch/ directory name; NULL when
+ * unknown. */
+const char *kernel_arch_for_machine(const char *machine);
+
+/* Fills info for release (NULL: the running kernel). */
+int kernel_info_read(const struct hostroot *hr, const char *release, struct kernel_info *info);
+
+#endif

@@ -1,0 +1,181 @@
+#include "lib/kernel/kversion.h"
+
+#include <ctype.h>
+#include <elf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+unsigned kversion_code(unsigned major, unsigned minor, unsigned sublevel)
+{
+	return (major << 16) + (minor << 8) + (sublevel > 255 ? 255 : sublevel);
+}
+
+void kversion_split(unsigned code, unsigned *major, unsigned *minor, unsigned *sublevel)
+{
+	*major = code >> 16;
+	*minor = (code >> 8) & 0xff;
+	*sublevel = code & 0xff;
+}
+
+/* Parses one decimal number of at most 9 digits at *p, advancing *p. */
+static int parse_number(const char **p, unsigned *ret)
+{
+	unsigned long v = 0;
+	int digits = 0;
+
+	while (isdigit((unsigned char)**p)) {
+		if (++digits > 9)
+			return -EINVAL;
+		v = v * 10 + (unsigned long)(**p - '0');
+		(*p)++;
+	}
+	if (digits == 0)
+		return -EINVAL;
+	*ret = (unsigned)v;
+	return 0;
+}
+
+/* "X.Y[.Z]" at the start of s, followed by end, '-', '+', '_', '~' or
+ * whitespace. require_sublevel insists on the third number. */
+static int parse_dotted(const char *s, int require_sublevel, unsigned *ret_code)
+{
+	unsigned major, minor, sub = 0;
+	const char *p = s;
+
+	if (parse_number(&p, &major) < 0 || *p != '.')
+		return -EINVAL;
+	p++;
+	if (parse_number(&p, &minor) < 0)
+		return -EINVAL;
+	if (*p == '.') {
+		p++;
+		if (parse_number(&p, &sub) < 0)
+			return -EINVAL;
+	} else if (require_sublevel) {
+		return -EINVAL;
+	}
+	if (*p && !strchr("-+_~ \t\n", *p))
+		return -EINVAL;
+	if (major == 0 || major > 255 || minor > 255)
+		return -EINVAL;
+	*ret_code = kversion_code(major, minor, sub);
+	return 0;
+}
+
+int kversion_from_release(const char *release, unsigned *ret_code)
+{
+	return parse_dotted(release, 0, ret_code);
+}
+
+/* Calls parse_dotted on each whitespace-separated word; with want_last,
+ * the last word that parses wins, else the first. */
+static int scan_words(const char *text, int want_last, unsigned *ret_code)
+{
+	const char *p = text;
+	int found = -EINVAL;
+
+	while (*p) {
+		unsigned code;
+
+		while (*p && isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		if (parse_dotted(p, 1, &code) == 0) {
+			*ret_code = code;
+			found = 0;
+			if (!want_last)
+				return 0;
+		}
+		while (*p && !isspace((unsigned char)*p))
+			p++;
+	}
+	return found;
+}
+
+int kversion_from_version_signature(const char *text, unsigned *ret_code)
+{
+	/* The last word is the upstream version the ABI is based on. */
+	const char *end = text + strlen(text);
+	const char *w;
+
+	while (end > text && isspace((unsigned char)end[-1]))
+		end--;
+	w = end;
+	while (w > text && !isspace((unsigned char)w[-1]))
+		w--;
+	if (w == end)
+		return -EINVAL;
+	{
+		char word[64];
+		size_t n = (size_t)(end - w);
+
+		if (n >= sizeof(word))
+			return -EINVAL;
+		memcpy(word, w, n);
+		word[n] = '\0';
+		return parse_dotted(word, 1, ret_code);
+	}
+}
+
+int kversion_from_proc_version(const char *text, unsigned *ret_code)
+{
+	/* Distribution kernels (Debian) put "<distro> X.Y.Z-N" in the build
+	 * banner; plain kernels have only "#1 SMP ..." and no such word. */
+	return scan_words(text, 0, ret_code);
+}
+
+static int notes_find_linux(const unsigned char *notes, size_t size, unsigned *ret_code)
+{
+	size_t off = 0;
+
+	while (off + sizeof(Elf64_Nhdr) <= size) {
+		const Elf64_Nhdr *nh = (const void *)(notes + off);
+		size_t name_off = off + sizeof(*nh);
+		size_t desc_off = name_off + ((nh->n_namesz + 3u) & ~3u);
+		size_t next = desc_off + ((nh->n_descsz + 3u) & ~3u);
+
+		if (next > size || next <= off)
+			return -EINVAL;
+		if (nh->n_namesz == 6 && nh->n_type == 0 && nh->n_descsz == 4 &&
+		    memcmp(notes + name_off, "Linux", 6) == 0) {
+			uint32_t code;
+
+			memcpy(&code, notes + desc_off, sizeof(code));
+			*ret_code = code;
+			return 0;
+		}
+		off = next;
+	}
+	return -ENOENT;
+}
+
+int kversion_from_vdso_image(const void *image, unsigned long size, unsigned *ret_code)
+{
+	const unsigned char *base = image;
+	Elf64_Ehdr eh;
+	unsigned i;
+
+	if (!image || size < sizeof(eh))
+		return -EINVAL;
+	memcpy(&eh, base, sizeof(eh));
+	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_phentsize != sizeof(Elf64_Phdr))
+		return -EINVAL;
+	for (i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		unsigned long at = eh.e_phoff + (unsigned long)i * sizeof(ph);
+
+		if (at + sizeof(ph) > size)
+			return -EINVAL;
+		memcpy(&ph, base + at, sizeof(ph));
+		if (ph.p_type != PT_NOTE)
+			continue;
+		if (ph.p_offset + ph.p_filesz > size)
+			return -EINVAL;
+		if (notes_find_linux(base + ph.p_offset, ph.p_filesz, ret_code) == 0)
+			return 0;
+	}
+	return -ENOENT;
+}

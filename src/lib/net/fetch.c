@@ -1,0 +1,315 @@
+#include "lib/net/fetch.h"
+
+#include "util/fs.h"
+#include "lib/net/sha256.h"
+#include "util/log.h"
+
+#include <curl/curl.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+void fetch_global_init(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+void fetch_opts_defaults(struct fetch_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->connect_timeout_s = 15;
+	o->stall_timeout_s = 30;
+	o->attempts = 4;
+}
+
+void fetch_backoff(int attempt)
+{
+	struct timespec ts;
+	long ms = 200L << (attempt > 6 ? 5 : attempt - 2);
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	nanosleep(&ts, NULL);
+}
+
+struct stream_state {
+	fetch_sink sink;
+	void *data;
+	struct sha256 *hash;
+	unsigned long long bytes;
+	int sink_error;
+	long http_code;
+	CURL *curl;
+};
+
+static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	struct stream_state *st = userdata;
+	size_t n = size * nmemb;
+
+	/* Error pages are not bodies: do not feed them to the consumer. */
+	if (!st->http_code)
+		curl_easy_getinfo(st->curl, CURLINFO_RESPONSE_CODE, &st->http_code);
+	if (st->http_code >= 300)
+		return n;
+	sha256_update(st->hash, ptr, n);
+	st->bytes += n;
+	st->sink_error = st->sink(st->data, ptr, n);
+	return st->sink_error < 0 ? 0 : n;
+}
+
+static int on_progress(void *p, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	const char *url = p;
+	static time_t last;
+	time_t now = time(NULL);
+
+	(void)ultotal;
+	(void)ulnow;
+	if (now == last || dltotal <= 0)
+		return 0;
+	last = now;
+	fprintf(stderr, "\r%s: %3d%% of %lld KiB", url, (int)(dlnow * 100 / dltotal), (long long)dltotal / 1024);
+	if (dlnow == dltotal)
+		fprintf(stderr, "\n");
+	return 0;
+}
+
+static int classify_http(long code, const char *url, char *why, size_t whylen)
+{
+	snprintf(why, whylen, "%s: HTTP %ld", url, code);
+	if (code == 404 || code == 410)
+		return -ENOENT;
+	if (code == 401 || code == 403)
+		return -EACCES;
+	if (code >= 500 || code == 408 || code == 429)
+		return -EAGAIN;
+	return -ECOMM;
+}
+
+static int classify_curl(CURLcode rc, const char *url, const char *errbuf, char *why, size_t whylen)
+{
+	snprintf(why, whylen, "%s: %s", url, errbuf[0] ? errbuf : curl_easy_strerror(rc));
+	switch (rc) {
+	case CURLE_TOO_MANY_REDIRECTS:
+		return -ELOOP;
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_GOT_NOTHING:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		return -EAGAIN;
+	default:
+		return -ECOMM;
+	}
+}
+
+int fetch_stream(const struct fetch_opts *o, const char *url, fetch_sink sink, void *data, struct fetch_result *res,
+		 char *why, size_t whylen)
+{
+	struct stream_state st = { .sink = sink, .data = data };
+	char errbuf[CURL_ERROR_SIZE] = "";
+	CURLcode rc;
+	CURL *c;
+	int ret = 0;
+
+	memset(res, 0, sizeof(*res));
+	st.hash = sha256_new();
+	c = curl_easy_init();
+	if (!c || !st.hash) {
+		sha256_free(st.hash);
+		curl_easy_cleanup(c);
+		return -ENOMEM;
+	}
+	st.curl = c;
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &st);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, o->connect_timeout_s);
+	/* A stall: under 1 byte/s for stall_timeout_s seconds. */
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, o->stall_timeout_s);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "provision-headers");
+	if (strncmp(url, "https:", 6) == 0 && o->https_proxy)
+		curl_easy_setopt(c, CURLOPT_PROXY, o->https_proxy);
+	else if (strncmp(url, "http:", 5) == 0 && o->http_proxy)
+		curl_easy_setopt(c, CURLOPT_PROXY, o->http_proxy);
+	if (o->userpwd) {
+		curl_easy_setopt(c, CURLOPT_USERPWD, o->userpwd);
+		curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+	}
+	if (o->progress && isatty(STDERR_FILENO) && log_get_level() >= LOG_INFO) {
+		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)url);
+	}
+	rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &res->http_code);
+	if (st.sink_error < 0) {
+		ret = st.sink_error;
+		if (!why[0])
+			snprintf(why, whylen, "%s: %s", url, strerror(-ret));
+	} else if (rc != CURLE_OK) {
+		ret = classify_curl(rc, url, errbuf, why, whylen);
+	} else if (res->http_code >= 300 || res->http_code == 0) {
+		ret = classify_http(res->http_code, url, why, whylen);
+	}
+	res->bytes = st.bytes;
+	res->attempts = 1;
+	if (ret == 0)
+		sha256_final_hex(st.hash, res->sha256);
+	sha256_free(st.hash);
+	curl_easy_cleanup(c);
+	return ret;
+}
+
+struct membuf {
+	char *buf;
+	size_t len, max;
+};
+
+static int mem_sink(void *data, const void *buf, size_t len)
+{
+	struct membuf *m = data;
+	char *bigger;
+
+	if (m->len + len > m->max)
+		return -EFBIG;
+	bigger = realloc(m->buf, m->len + len + 1);
+	if (!bigger)
+		return -ENOMEM;
+	m->buf = bigger;
+	memcpy(m->buf + m->len, buf, len);
+	m->len += len;
+	m->buf[m->len] = '\0';
+	return 0;
+}
+
+int fetch_to_memory(const struct fetch_opts *o, const char *url, size_t max, char **ret_buf, size_t *ret_len,
+		    struct fetch_result *res, char *why, size_t whylen)
+{
+	int attempt, ret = -ECOMM;
+
+	for (attempt = 1; attempt <= o->attempts; attempt++) {
+		struct membuf m = { .max = max };
+
+		if (attempt > 1) {
+			log_info("fetch: retrying %s (attempt %d of %d) after: %s", url, attempt, o->attempts, why);
+			fetch_backoff(attempt);
+		}
+		why[0] = '\0';
+		ret = fetch_stream(o, url, mem_sink, &m, res, why, whylen);
+		res->attempts = attempt;
+		if (ret == 0) {
+			if (!m.buf)
+				m.buf = calloc(1, 1);
+			if (!m.buf)
+				return -ENOMEM;
+			*ret_buf = m.buf;
+			*ret_len = m.len;
+			return 0;
+		}
+		free(m.buf);
+		if (ret == -EFBIG)
+			snprintf(why, whylen, "%s: larger than %zu bytes, refused", url, max);
+		if (ret != -EAGAIN)
+			return ret;
+	}
+	return ret;
+}
+
+struct fetch_pipe {
+	pthread_t thread;
+	const struct fetch_opts *opts;
+	char *url;
+	unsigned long long max_body, written;
+	int wr;
+	int ret;
+	struct fetch_result res;
+	char why[1024];
+};
+
+static int pipe_sink(void *data, const void *buf, size_t len)
+{
+	struct fetch_pipe *p = data;
+
+	p->written += len;
+	if (p->max_body && p->written > p->max_body)
+		return -EFBIG;
+	return fs_write_all(p->wr, buf, len); /* -EPIPE: the consumer stopped reading */
+}
+
+static void *pipe_thread(void *data)
+{
+	struct fetch_pipe *p = data;
+	sigset_t pipe_only;
+
+	sigemptyset(&pipe_only);
+	sigaddset(&pipe_only, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_only, NULL);
+	p->ret = fetch_stream(p->opts, p->url, pipe_sink, p, &p->res, p->why, sizeof(p->why));
+	if (p->ret == -EFBIG)
+		snprintf(p->why, sizeof(p->why), "%s: larger than the %llu bytes the index lists", p->url, p->max_body);
+	close(p->wr); /* EOF for the consumer */
+	p->wr = -1;
+	return NULL;
+}
+
+int fetch_pipe_start(const struct fetch_opts *o, const char *url, unsigned long long max_body, struct fetch_pipe **ret,
+		     int *ret_fd)
+{
+	struct fetch_pipe *p = calloc(1, sizeof(*p));
+	int fds[2];
+
+	if (!p || !(p->url = strdup(url)) || pipe2(fds, O_CLOEXEC) < 0) {
+		if (p)
+			free(p->url);
+		free(p);
+		return -ENOMEM;
+	}
+	fcntl(fds[1], F_SETPIPE_SZ, 1 << 20);
+	p->opts = o;
+	p->max_body = max_body;
+	p->wr = fds[1];
+	if (pthread_create(&p->thread, NULL, pipe_thread, p) != 0) {
+		close(fds[0]);
+		close(fds[1]);
+		free(p->url);
+		free(p);
+		return -ENOMEM;
+	}
+	*ret = p;
+	*ret_fd = fds[0];
+	return 0;
+}
+
+int fetch_pipe_finish(struct fetch_pipe *p, struct fetch_result *res, char *why, size_t whylen)
+{
+	int ret;
+
+	pthread_join(p->thread, NULL);
+	ret = p->ret;
+	*res = p->res;
+	if (ret < 0)
+		snprintf(why, whylen, "%s", p->why);
+	free(p->url);
+	free(p);
+	return ret;
+}

@@ -1,0 +1,117 @@
+#include "lib/output/manifest.h"
+
+#include "lib/kernel/kernel.h"
+#include "util/fs.h"
+#include "util/path.h"
+#include "lib/kernel/treecheck.h"
+#include "util/version.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void add_string(json_object *o, const char *key, const char *value)
+{
+	json_object_object_add(o, key, value ? json_object_new_string(value) : NULL);
+}
+
+static json_object *kernel_object(const struct kernel_info *k)
+{
+	json_object *o = json_object_new_object();
+
+	add_string(o, "release", k->release);
+	add_string(o, "machine", k->machine);
+	add_string(o, "arch", k->arch);
+	json_object_object_add(o, "version_code", json_object_new_int64(k->version_code));
+	add_string(o, "version_code_source", k->version_source);
+	json_object_object_add(o, "running", json_object_new_boolean(k->running));
+	add_string(o, "config_source", k->config_source);
+	json_object_object_add(o, "btf", json_object_new_boolean(k->btf));
+	if (k->have_distro) {
+		add_string(o, "distro_id", k->distro.id);
+		add_string(o, "distro_version_id", k->distro.version_id);
+	}
+	return o;
+}
+
+int manifest_write(const struct manifest_input *in, const char *stage_dir, const struct tree_facts *facts,
+		   const struct manifest_timings *t)
+{
+	json_object *m = json_object_new_object(), *timings, *tree;
+	char build[PATH_MAX], path[PATH_MAX], stamp[32];
+	unsigned long long files = 0, bytes = 0;
+	time_t now = time(NULL);
+	struct tm tm;
+	const char *text;
+	int ret;
+
+	if (!m)
+		return -ENOMEM;
+	ret = path_join(build, stage_dir, "build");
+	if (ret == 0 && in->counted) {
+		files = in->files;
+		bytes = in->bytes;
+	} else if (ret == 0) {
+		ret = fs_tree_usage(build, &files, &bytes);
+	}
+	if (ret == 0)
+		ret = path_join(path, stage_dir, "manifest.json");
+	if (ret < 0) {
+		json_object_put(m);
+		return ret;
+	}
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+
+	add_string(m, "tool", "provision-headers");
+	add_string(m, "tool_version", PH_VERSION);
+	add_string(m, "created", stamp);
+	add_string(m, "release", in->kernel->release);
+	add_string(m, "strategy", in->strategy);
+	json_object_object_add(m, "exact", json_object_new_boolean(in->exact));
+	add_string(m, "origin", in->origin);
+	json_object_object_add(m, "kernel", kernel_object(in->kernel));
+	tree = json_object_new_object();
+	json_object_object_add(tree, "version_code", json_object_new_int64(facts->version_code));
+	add_string(tree, "uts_release", facts->uts_release);
+	json_object_object_add(tree, "files", json_object_new_int64((int64_t)files));
+	json_object_object_add(tree, "bytes", json_object_new_int64((int64_t)bytes));
+	json_object_object_add(m, "tree", tree);
+	json_object_object_add(m, "sources", json_object_get(in->sources));
+	if (in->close_match)
+		json_object_object_add(m, "close_match", json_object_get(in->close_match));
+	timings = json_object_new_object();
+	json_object_object_add(timings, "probe_ms", json_object_new_double(t->probe_ms));
+	json_object_object_add(timings, "provide_ms", json_object_new_double(t->provide_ms));
+	json_object_object_add(timings, "total_ms", json_object_new_double(t->total_ms));
+	json_object_object_add(m, "timings", timings);
+	json_object_object_add(m, "validation", NULL);
+
+	text = json_object_to_json_string_ext(m, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+	ret = fs_write_file(path, text, strlen(text));
+	json_object_put(m);
+	return ret;
+}
+
+int manifest_read(const char *release_dir, json_object **ret)
+{
+	char path[PATH_MAX];
+	char *text = NULL;
+	json_object *o;
+	int r = path_join(path, release_dir, "manifest.json");
+
+	if (r < 0)
+		return r;
+	r = fs_read_small_file(path, 16 << 20, &text, NULL);
+	if (r < 0)
+		return r;
+	o = json_tokener_parse(text);
+	free(text);
+	if (!o || !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		return -EBADMSG;
+	}
+	*ret = o;
+	return 0;
+}

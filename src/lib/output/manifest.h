@@ -1,0 +1,34 @@
+/* manifest.json: what a published tree is and where it came from. */
+#ifndef PH_MANIFEST_H
+#define PH_MANIFEST_H
+
+#include <json-c/json.h>
+
+struct kernel_info;
+struct tree_facts;
+
+/* What the caller knows about a staged tree; the manifest records it. */
+struct manifest_input {
+	const char *strategy;
+	const struct kernel_info *kernel;
+	int exact;
+	const char *origin;
+	json_object *sources;     /* array; referenced, not taken */
+	json_object *close_match; /* NULL unless close-match built the tree */
+	int counted;              /* files and bytes are known (saves a walk) */
+	unsigned long long files, bytes;
+};
+
+struct manifest_timings {
+	double probe_ms, provide_ms, total_ms;
+};
+
+/* Builds the manifest for a tree staged in stage_dir (which holds build/)
+ * and writes stage_dir/manifest.json. */
+int manifest_write(const struct manifest_input *in, const char *stage_dir, const struct tree_facts *facts,
+		   const struct manifest_timings *t);
+
+/* Reads <release_dir>/manifest.json; the caller puts the object. */
+int manifest_read(const char *release_dir, json_object **ret);
+
+#endif

@@ -1,0 +1,88 @@
+/* cache: a complete tree for this exact kernel in a warmed cache
+ * (--cache-dir, e.g. baked into the image by `warm`). The output volume's
+ * own published tree is the fast path in provision.c. */
+#include "strategies/context.h"
+#include "util/fs.h"
+#include "lib/output/manifest.h"
+#include "util/path.h"
+#include "strategies/strategy.h"
+#include "lib/kernel/treecheck.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The first cache dir holding a tree that passes the tree checks. */
+static int find_cached_tree(struct provision_ctx *ctx, char release_dir[PATH_MAX])
+{
+	int i;
+
+	for (i = 0; i < ctx->opts->n_cache_dirs; i++) {
+		char build[PATH_MAX], why[PATH_MAX + 128];
+
+		if (path_join(release_dir, ctx->opts->cache_dirs[i], ctx->kernel.release) < 0 ||
+		    path_join(build, release_dir, "build") < 0)
+			continue;
+		if (treecheck_verify(build, &ctx->kernel, NULL, why, sizeof(why)) == 0)
+			return 0;
+	}
+	return -ENOENT;
+}
+
+static int cache_probe(struct provision_ctx *ctx, char *what, size_t whatlen)
+{
+	char dir[PATH_MAX];
+
+	if (ctx->opts->n_cache_dirs == 0) {
+		snprintf(what, whatlen, "no tree published in the output volume and no --cache-dir given");
+		return -ENOENT;
+	}
+	if (find_cached_tree(ctx, dir) < 0) {
+		snprintf(what, whatlen, "no tree for %s in the cache directories", ctx->kernel.release);
+		return -ENOENT;
+	}
+	snprintf(what, whatlen, "%s", dir);
+	return 0;
+}
+
+static int cache_provide(struct provision_ctx *ctx, const char *build_dir, char *why, size_t whylen)
+{
+	char dir[PATH_MAX], src[PATH_MAX];
+	json_object *cached = NULL, *source, *exact;
+	int ret;
+
+	ret = find_cached_tree(ctx, dir);
+	if (ret < 0) {
+		snprintf(why, whylen, "the cached tree for %s disappeared", ctx->kernel.release);
+		return ret;
+	}
+	ret = path_join(src, dir, "build");
+	if (ret == 0) {
+		/* build_dir exists and is empty: clone into it entry by entry. */
+		ret = fs_rm_rf(build_dir);
+		if (ret == 0)
+			ret = fs_clone_tree(src, build_dir);
+	}
+	if (ret < 0) {
+		snprintf(why, whylen, "cannot clone %s: %s", src, strerror(-ret));
+		return ret;
+	}
+	ctx->exact = 1;
+	if (manifest_read(dir, &cached) == 0) {
+		if (json_object_object_get_ex(cached, "exact", &exact))
+			ctx->exact = json_object_get_boolean(exact);
+		json_object_put(cached);
+	}
+	source = json_object_new_object();
+	json_object_object_add(source, "type", json_object_new_string("cache"));
+	json_object_object_add(source, "path", json_object_new_string(dir));
+	json_object_array_add(ctx->sources, source);
+	snprintf(ctx->tree_origin, sizeof(ctx->tree_origin), "warmed cache %s", dir);
+	return 0;
+}
+
+const struct strategy strategy_cache = {
+	.name = "cache",
+	.probe = cache_probe,
+	.provide = cache_provide,
+};

@@ -1,0 +1,198 @@
+/* host: headers already installed on the host, found where kbuild and
+ * the distributions put them, with every symlink resolved under the host
+ * root. A split build/source layout is merged into one tree. */
+#include "strategies/context.h"
+#include "util/fs.h"
+#include "util/hostroot.h"
+#include "util/path.h"
+#include "strategies/strategy.h"
+#include "util/treecopy.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct host_tree {
+	char build[PATH_MAX];  /* resolved host path */
+	char source[PATH_MAX]; /* resolved host path, "" when not split */
+	char found_at[PATH_MAX];
+};
+
+static int has_file(const struct hostroot *hr, const char *host_dir, const char *rel)
+{
+	char host_path[PATH_MAX], full[PATH_MAX];
+
+	return path_join(host_path, host_dir, rel) == 0 && hostroot_path(hr, host_path, full) == 0 &&
+	       fs_is_file(full);
+}
+
+/* Debian's build tree carries a one-line Makefile that includes the
+ * source tree's ("include /usr/src/linux-headers-X-common/Makefile");
+ * that names the source tree when no "source" link does. */
+static int source_from_wrapper_makefile(const struct hostroot *hr, const char *build, char out[PATH_MAX])
+{
+	char host_path[PATH_MAX], full[PATH_MAX];
+	char *text = NULL, *line, *save = NULL;
+	int ret = -ENOENT;
+
+	/* Small wrappers only ("KBUILD_OUTPUT=..." may come first, as in 7.x). */
+	if (path_join(host_path, build, "Makefile") < 0 || hostroot_path(hr, host_path, full) < 0 ||
+	    fs_read_small_file(full, 4096, &text, NULL) < 0)
+		return -ENOENT;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		size_t n = strlen(line);
+
+		if (strncmp(line, "include /", 9) != 0 || n < 18 || strcmp(line + n - 9, "/Makefile") != 0)
+			continue;
+		line[n - 9] = '\0';
+		ret = hostroot_resolve(hr, line + 8, out);
+		break;
+	}
+	free(text);
+	return ret;
+}
+
+/* Resolves one candidate; 0 when it holds a usable tree. */
+static int try_candidate(const struct hostroot *hr, const char *build_path, const char *source_path,
+			 struct host_tree *t, char *why, size_t whylen)
+{
+	int ret = hostroot_resolve(hr, build_path, t->build);
+
+	if (ret < 0) {
+		if (ret == -ELOOP)
+			snprintf(why, whylen, "%s%s: refused, symlink loop", hostroot_prefix(hr), build_path);
+		else if (ret == -EXDEV)
+			snprintf(why, whylen, "%s%s: refused, a symlink climbs out of the host root", hostroot_prefix(hr), build_path);
+		else if (ret != -ENOENT)
+			snprintf(why, whylen, "%s%s: %s", hostroot_prefix(hr), build_path, strerror(-ret));
+		return ret;
+	}
+	t->source[0] = '\0';
+	if (!source_path || hostroot_resolve(hr, source_path, t->source) < 0)
+		if (source_from_wrapper_makefile(hr, t->build, t->source) < 0)
+			t->source[0] = '\0';
+	if (strcmp(t->source, t->build) == 0)
+		t->source[0] = '\0';
+	/* BCC needs kconfig.h (source side) and the generated headers (build side). */
+	if (!has_file(hr, t->build, "include/linux/kconfig.h") &&
+	    !(t->source[0] && has_file(hr, t->source, "include/linux/kconfig.h"))) {
+		snprintf(why, whylen, "%.1024s%.2048s: no include/linux/kconfig.h (incomplete headers)", hostroot_prefix(hr), t->build);
+		return -ENOENT;
+	}
+	if (!has_file(hr, t->build, "include/generated/uapi/linux/version.h")) {
+		snprintf(why, whylen, "%.1024s%.2048s: no include/generated/uapi/linux/version.h (not a configured build tree)",
+			 hostroot_prefix(hr), t->build);
+		return -ENOENT;
+	}
+	snprintf(t->found_at, sizeof(t->found_at), "%s", build_path);
+	return 0;
+}
+
+static int find_host_tree(const struct hostroot *hr, const char *r, struct host_tree *t, char *why, size_t whylen)
+{
+	char build[PATH_MAX], source[PATH_MAX], usr_src[PATH_MAX], kernels[PATH_MAX];
+	const char *cands[3][2] = { { build, source }, { usr_src, NULL }, { kernels, NULL } };
+	int i, ret = -ENOENT;
+
+	if (path_format(build, "/lib/modules/%s/build", r) < 0 || path_format(source, "/lib/modules/%s/source", r) < 0 ||
+	    path_format(usr_src, "/usr/src/linux-headers-%s", r) < 0 || path_format(kernels, "/usr/src/kernels/%s", r) < 0)
+		return -ENAMETOOLONG;
+	why[0] = '\0';
+	for (i = 0; i < 3; i++) {
+		char this_why[PATH_MAX + 128] = "";
+
+		ret = try_candidate(hr, cands[i][0], cands[i][1], t, this_why, sizeof(this_why));
+		if (ret == 0)
+			return 0;
+		/* Keep the most telling reason: a refusal beats "not there". */
+		if (this_why[0])
+			snprintf(why, whylen, "%s", this_why);
+	}
+	if (!why[0])
+		snprintf(why, whylen, "none of %s%s, %s%s, %s%s exists", hostroot_prefix(hr), build, hostroot_prefix(hr), usr_src, hostroot_prefix(hr),
+			 kernels);
+	return -ENOENT;
+}
+
+static int host_probe(struct provision_ctx *ctx, char *what, size_t whatlen)
+{
+	struct host_tree t;
+	int ret = find_host_tree(&ctx->hr, ctx->kernel.release, &t, what, whatlen);
+
+	if (ret < 0)
+		return ret;
+	if (t.source[0])
+		snprintf(what, whatlen, "%s%s (build %s, source %s)", hostroot_prefix(&ctx->hr), t.found_at, t.build, t.source);
+	else
+		snprintf(what, whatlen, "%s%s (%s)", hostroot_prefix(&ctx->hr), t.found_at, t.build);
+	return 0;
+}
+
+static json_object *source_object(const char *role, const char *root, const char *host_path)
+{
+	json_object *o = json_object_new_object();
+	char full[PATH_MAX * 2];
+
+	snprintf(full, sizeof(full), "%s%s", strcmp(root, "/") ? root : "", host_path);
+	json_object_object_add(o, "type", json_object_new_string("host"));
+	json_object_object_add(o, "role", json_object_new_string(role));
+	json_object_object_add(o, "path", json_object_new_string(full));
+	return o;
+}
+
+int host_tree_copy(const struct hostroot *hr, const char *release, const char *arch, const char *build_dir,
+		   enum treecopy_mode mode, struct provision_ctx *ctx, json_object *sources, char found_at[PATH_MAX],
+		   char *why, size_t whylen)
+{
+	struct host_tree t;
+	struct treecopy_source src;
+	struct treecopy_stats stats;
+	char failed[PATH_MAX];
+	int ret = find_host_tree(hr, release, &t, why, whylen);
+
+	if (ret < 0)
+		return ret;
+	src.build = t.build;
+	src.source = t.source[0] ? t.source : NULL;
+	src.mode = mode;
+	ret = treecopy_copy(hr, &src, arch, build_dir, &stats, failed);
+	if (ret < 0) {
+		if (ret == -ENOSPC || ret == -EDQUOT || ret == -EROFS)
+			snprintf(why, whylen, "output volume: cannot write %s: %s", build_dir, strerror(-ret));
+		else if (failed[0])
+			snprintf(why, whylen, "cannot copy %s%s: %s", hostroot_prefix(hr), failed, strerror(-ret));
+		else
+			snprintf(why, whylen, "cannot write %s: %s", build_dir, strerror(-ret));
+		return ret;
+	}
+	if (sources) {
+		json_object_array_add(sources, source_object("build", hr->root, t.build));
+		if (t.source[0])
+			json_object_array_add(sources, source_object("source", hr->root, t.source));
+	}
+	path_copy(found_at, t.found_at);
+	ctx->tree_files = stats.files;
+	ctx->tree_bytes = stats.bytes;
+	ctx->tree_counted = 1;
+	return 0;
+}
+
+static int host_provide(struct provision_ctx *ctx, const char *build_dir, char *why, size_t whylen)
+{
+	char found_at[PATH_MAX];
+	int ret = host_tree_copy(&ctx->hr, ctx->kernel.release, ctx->kernel.arch, build_dir, TREECOPY_COPY, ctx,
+				 ctx->sources, found_at, why, whylen);
+
+	if (ret < 0)
+		return ret;
+	ctx->exact = 1;
+	snprintf(ctx->tree_origin, sizeof(ctx->tree_origin), "host headers at %s", found_at);
+	return 0;
+}
+
+const struct strategy strategy_host = {
+	.name = "host",
+	.probe = host_probe,
+	.provide = host_provide,
+};

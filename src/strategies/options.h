@@ -1,0 +1,68 @@
+/* Command line and environment: every option has an environment
+ * variable (PROVISION_HEADERS_<NAME>) so a pod spec needs no command
+ * line; the command line wins over the environment. */
+#ifndef PH_OPTIONS_H
+#define PH_OPTIONS_H
+
+#include <stddef.h>
+
+#define MAX_STRATEGIES 8
+#define MAX_CACHE_DIRS 8
+#define MAX_MIRRORS 8
+#define MAX_KEYRINGS 8
+#define MAX_BANKS 8
+
+enum command {
+	CMD_PROVISION,
+	CMD_STATUS, /* --print-kernel / status: show the kernel identity */
+	CMD_WARM,   /* warm RELEASE...: fill a cache, for image builds */
+	CMD_HELP,
+	CMD_VERSION,
+};
+
+struct options {
+	enum command command;
+	const char *output;
+	const char *host_root;
+	const char *kernel_release; /* NULL: the running kernel */
+	const char *strategies[MAX_STRATEGIES];
+	int n_strategies;
+	const char *cache_dirs[MAX_CACHE_DIRS];
+	int n_cache_dirs;
+	int force;
+	int dry_run;
+	int json;
+	int verbosity; /* 0 quiet, 1 normal, 2 verbose */
+	int unload_kheaders;
+	const char *mirrors[MAX_MIRRORS]; /* "URL SUITE [COMPONENT...]" */
+	int n_mirrors;
+	const char *keyrings[MAX_KEYRINGS];
+	int n_keyrings;
+	int insecure_skip_signature;
+	const char *data_dir;
+	long connect_timeout_s;
+	long stall_timeout_s;
+	int retries;
+	int validate;
+	int require; /* enum require_level */
+	const char *runner;
+	const char *bpf_dir;
+	const char *banks[MAX_BANKS];
+	int n_banks;
+	char bank_buf[4096];
+	const char *max_distance;
+	const char *warm_releases[64];
+	int n_warm;
+	int strategy_given;
+	char mirror_buf[4096];
+	char keyring_buf[4096];
+	unsigned long long max_tree_bytes; /* cap on any unpacked tree */
+	char strategy_buf[256];  /* tokens, pointed to by strategies[] */
+	char strategy_list[256]; /* the list as given, for messages */
+	char cache_buf[4096];
+};
+
+
+#define PH_DEFAULT_OUTPUT "/var/cache/provision-headers"
+
+#endif

@@ -1,0 +1,107 @@
+/* provision-headers: argument parsing and dispatch only. */
+#include "strategies/context.h"
+#include "tool/exitcodes.h"
+#include "util/log.h"
+#include "tool/cli.h"
+#include "tool/provision.h"
+#include "tool/status.h"
+#include "util/version.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void print_json_status(json_object *status, int code)
+{
+	json_object_object_add(status, "exit_code", json_object_new_int(code));
+	if (code != PH_EXIT_OK && log_last_error())
+		json_object_object_add(status, "error", json_object_new_string(log_last_error()));
+	printf("%s\n", json_object_to_json_string_ext(status, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+/* warm: one provisioning per release into the same output, as a cache
+ * for image builds; the worst exit code wins. */
+static int warm(struct options *opts)
+{
+	int i, worst = PH_EXIT_OK;
+
+	for (i = 0; i < opts->n_warm; i++) {
+		struct provision_ctx ctx;
+		json_object *status = json_object_new_object();
+		int code;
+
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.opts = opts;
+		ctx.sources = json_object_new_array();
+		if (hostroot_init(&ctx.hr, opts->host_root) < 0 ||
+		    kernel_info_read(&ctx.hr, opts->warm_releases[i], &ctx.kernel) < 0) {
+			log_error("warm: '%s' is not a kernel release", opts->warm_releases[i]);
+			code = PH_EXIT_USAGE;
+		} else {
+			log_info("warm: %s", ctx.kernel.release);
+			code = provision_run(&ctx, status);
+		}
+		if (opts->json)
+			print_json_status(status, code);
+		if (code != PH_EXIT_OK && (worst == PH_EXIT_OK || code > worst))
+			worst = code;
+		json_object_put(status);
+		json_object_put(ctx.sources);
+		json_object_put(ctx.close_match);
+	}
+	return worst;
+}
+
+int main(int argc, char **argv)
+{
+	struct options opts;
+	struct provision_ctx ctx;
+	json_object *status;
+	char err[512];
+	int ret, code;
+
+	if (options_parse(argc, argv, &opts, err, sizeof(err)) < 0) {
+		fprintf(stderr, "provision-headers: %s (try --help)\n", err);
+		return PH_EXIT_USAGE;
+	}
+	if (opts.command == CMD_HELP) {
+		options_print_help();
+		return PH_EXIT_OK;
+	}
+	if (opts.command == CMD_VERSION) {
+		printf("provision-headers %s\n", PH_VERSION);
+		return PH_EXIT_OK;
+	}
+	log_set_level(opts.verbosity == 0 ? LOG_ERR : opts.verbosity == 1 ? LOG_INFO : LOG_DEBUG);
+
+	if (opts.command == CMD_WARM)
+		return warm(&opts);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.opts = &opts;
+	status = json_object_new_object();
+	ctx.sources = json_object_new_array();
+	ret = hostroot_init(&ctx.hr, opts.host_root);
+	if (ret == 0)
+		ret = kernel_info_read(&ctx.hr, opts.kernel_release, &ctx.kernel);
+	if (ret < 0) {
+		log_error("cannot read the kernel identity (host root %s, release %s): %s", opts.host_root,
+			  opts.kernel_release ? opts.kernel_release : "running", strerror(-ret));
+		code = opts.kernel_release ? PH_EXIT_USAGE : PH_EXIT_INTERNAL;
+	} else if (opts.command == CMD_STATUS) {
+		status_print(&ctx, opts.json);
+		code = PH_EXIT_OK;
+		opts.json = 0;
+	} else {
+		json_object_object_add(status, "release", json_object_new_string(ctx.kernel.release));
+		json_object_object_add(status, "output", json_object_new_string(opts.output));
+		log_info("kernel %s (%s), LINUX_VERSION_CODE %u from %s, host root %s", ctx.kernel.release,
+			 ctx.kernel.arch, ctx.kernel.version_code,
+			 ctx.kernel.version_source ? ctx.kernel.version_source : "nowhere", ctx.hr.root);
+		code = provision_run(&ctx, status);
+	}
+	if (opts.json)
+		print_json_status(status, code);
+	json_object_put(status);
+	json_object_put(ctx.sources);
+	json_object_put(ctx.close_match);
+	return code;
+}

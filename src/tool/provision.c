@@ -1,0 +1,302 @@
+#include "tool/provision.h"
+
+#include "strategies/context.h"
+#include "tool/exitcodes.h"
+#include "util/fs.h"
+#include "util/log.h"
+#include "lib/output/manifest.h"
+#include "util/path.h"
+#include "lib/output/volume.h"
+#include "strategies/strategy.h"
+#include "lib/kernel/treecheck.h"
+#include "tool/validate.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+int provision_exit_code_for(int err)
+{
+	switch (-err) {
+	case ENOSPC: case EDQUOT: case EROFS: case ENOTDIR:
+		return PH_EXIT_OUTPUT;
+	case EKEYREJECTED: case EBADMSG: case ENOKEY:
+		return PH_EXIT_VERIFY;
+	case ECONNREFUSED: case ETIMEDOUT: case EHOSTUNREACH: case ENETUNREACH: case ECOMM: case EAGAIN:
+	case ELOOP: case EACCES: case EPIPE:
+		return PH_EXIT_NETWORK;
+	case EILSEQ: case EFBIG:
+		return PH_EXIT_BAD_INPUT;
+	case ENOENT: case EPERM: case ENOSYS:
+		return PH_EXIT_NO_HEADERS;
+	default:
+		return PH_EXIT_INTERNAL;
+	}
+}
+
+/* Exit codes ranked by how much they tell: the most telling failure of
+ * the chain is the one reported when no strategy succeeds. */
+static int severity(int code)
+{
+	static const int order[] = { PH_EXIT_NO_HEADERS, PH_EXIT_INTERNAL, PH_EXIT_NETWORK, PH_EXIT_BAD_INPUT,
+				     PH_EXIT_VERIFY, PH_EXIT_OUTPUT };
+	int i;
+
+	for (i = 0; i < (int)(sizeof(order) / sizeof(order[0])); i++)
+		if (order[i] == code)
+			return i;
+	return 0;
+}
+
+static int has_strategy(const struct options *o, const char *name)
+{
+	int i;
+
+	for (i = 0; i < o->n_strategies; i++)
+		if (strcmp(o->strategies[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static void status_set(json_object *status, const char *key, const char *value)
+{
+	json_object_object_add(status, key, value ? json_object_new_string(value) : NULL);
+}
+
+/* A published tree that passes the checks is reused as it is. */
+static int published_tree_ok(const struct provision_ctx *ctx, const struct volume *vol, char release_dir[PATH_MAX])
+{
+	char build[PATH_MAX], why[PATH_MAX + 128];
+	json_object *m = NULL;
+
+	if (volume_release_dir(vol, ctx->kernel.release, release_dir) < 0 || path_join(build, release_dir, "build") < 0)
+		return 0;
+	if (manifest_read(release_dir, &m) < 0)
+		return 0;
+	json_object_put(m);
+	return treecheck_verify(build, &ctx->kernel, NULL, why, sizeof(why)) == 0;
+}
+
+/* Copies the manifest's validation result into the --json status. */
+static void status_validation(json_object *status, const char *release_dir)
+{
+	json_object *m = NULL, *v;
+
+	if (manifest_read(release_dir, &m) < 0)
+		return;
+	if (json_object_object_get_ex(m, "validation", &v))
+		json_object_object_add(status, "validation", json_object_get(v));
+	json_object_put(m);
+}
+
+/* With --validate, the published tree's validation decides the code. */
+static int validated(struct provision_ctx *ctx, json_object *status, const char *release_dir, int code)
+{
+	if (code != PH_EXIT_OK || !ctx->opts->validate)
+		return code;
+	code = validate_published(ctx, release_dir);
+	status_validation(status, release_dir);
+	return code;
+}
+
+static int report_reuse(json_object *status, const char *release_dir)
+{
+	char build[PATH_MAX];
+
+	path_join(build, release_dir, "build");
+	log_info("cache: %s is published and complete, nothing to do", build);
+	status_set(status, "result", "reused");
+	status_set(status, "strategy", "cache");
+	status_set(status, "tree", build);
+	return PH_EXIT_OK;
+}
+
+static int dry_run(struct provision_ctx *ctx, json_object *status)
+{
+	int i;
+
+	for (i = 0; i < ctx->opts->n_strategies; i++) {
+		const struct strategy *s = strategy_by_name(ctx->opts->strategies[i]);
+		char what[PATH_MAX * 2];
+
+		if (s->probe(ctx, what, sizeof(what)) == 0) {
+			log_info("dry-run: %s would provide headers from %s", s->name, what);
+			status_set(status, "result", "dry-run");
+			status_set(status, "strategy", s->name);
+			status_set(status, "source", what);
+			return PH_EXIT_OK;
+		}
+		log_info("dry-run: %s: %s", s->name, what);
+	}
+	log_error("no strategy can provide headers for %s (tried %s)", ctx->kernel.release, ctx->opts->strategy_list);
+	return PH_EXIT_NO_HEADERS;
+}
+
+/* Stages, provides, checks and publishes one strategy's tree. */
+static int run_strategy(struct provision_ctx *ctx, const struct strategy *s, const struct volume *vol,
+			const char *what, double t_probe, json_object *status)
+{
+	char stage[PATH_MAX], build[PATH_MAX], release_dir[PATH_MAX], why[PATH_MAX * 2] = "";
+	struct manifest_timings tm = { 0 };
+	struct tree_facts facts;
+	double t0 = now_ms();
+	int ret;
+
+	ret = volume_stage(vol, ctx->kernel.release, stage);
+	if (ret < 0) {
+		log_error("output %s: cannot create a staging directory: %s", vol->out, strerror(-ret));
+		return ret;
+	}
+	path_join(build, stage, "build");
+	if (path_format(ctx->work_dir, "%s.work", stage) < 0 || mkdir(ctx->work_dir, 0700) < 0) {
+		ret = -errno;
+		log_error("output %s: cannot create a work directory: %s", vol->out, strerror(-ret));
+		goto fail;
+	}
+	log_info("%s: providing headers from %s into %s", s->name, what, stage);
+	ret = s->provide(ctx, build, why, sizeof(why));
+	if (ret < 0) {
+		log_error("%s: %s", s->name, why[0] ? why : strerror(-ret));
+		goto fail;
+	}
+	ret = treecheck_verify(build, &ctx->kernel, &facts, why, sizeof(why));
+	if (ret < 0) {
+		log_error("%s: tree check failed: %s", s->name, why);
+		goto fail;
+	}
+	tm.probe_ms = t_probe;
+	tm.provide_ms = now_ms() - t0;
+	tm.total_ms = tm.probe_ms + tm.provide_ms;
+	ret = manifest_write(&(struct manifest_input){ .strategy = s->name,
+						       .kernel = &ctx->kernel,
+						       .exact = ctx->exact,
+						       .origin = ctx->tree_origin,
+						       .sources = ctx->sources,
+						       .close_match = ctx->close_match,
+						       .counted = ctx->tree_counted,
+						       .files = ctx->tree_files,
+						       .bytes = ctx->tree_bytes },
+			     stage, &facts, &tm);
+	if (ret < 0) {
+		log_error("output %s: cannot write manifest.json: %s", stage, strerror(-ret));
+		goto fail;
+	}
+	fs_rm_rf(ctx->work_dir);
+	ret = volume_publish(vol, stage, ctx->kernel.release);
+	if (ret < 0) {
+		log_error("output %s: cannot publish %s: %s", vol->out, ctx->kernel.release, strerror(-ret));
+		goto fail;
+	}
+	volume_release_dir(vol, ctx->kernel.release, release_dir);
+	path_join(build, release_dir, "build");
+	log_info("%s: published %s (%s, LINUX_VERSION_CODE %u, %.0f ms)", s->name, build,
+		 ctx->exact ? "exact" : "approximate", facts.version_code, tm.provide_ms);
+	status_set(status, "result", "published");
+	status_set(status, "strategy", s->name);
+	status_set(status, "tree", build);
+	json_object_object_add(status, "exact", json_object_new_boolean(ctx->exact));
+	return 0;
+fail:
+	fs_rm_rf(ctx->work_dir);
+	fs_rm_rf(stage);
+	return ret;
+}
+
+static int run_chain(struct provision_ctx *ctx, struct volume *vol, json_object *status)
+{
+	int i, worst = PH_EXIT_NO_HEADERS;
+
+	for (i = 0; i < ctx->opts->n_strategies; i++) {
+		const struct strategy *s = strategy_by_name(ctx->opts->strategies[i]);
+		char what[PATH_MAX * 2] = "";
+		double t0 = now_ms();
+		int ret, code;
+
+		ret = s->probe(ctx, what, sizeof(what));
+		if (ret < 0) {
+			code = provision_exit_code_for(ret);
+			if (code == PH_EXIT_NO_HEADERS) {
+				log_info("%s: skipped: %s", s->name, what);
+				continue;
+			}
+			log_error("%s: %s", s->name, what);
+			if (severity(code) > severity(worst))
+				worst = code;
+			if (code == PH_EXIT_VERIFY)
+				return code; /* a broken chain of trust is never worked around */
+			continue;
+		}
+		ret = run_strategy(ctx, s, vol, what, now_ms() - t0, status);
+		if (ret == 0)
+			return PH_EXIT_OK;
+		code = provision_exit_code_for(ret);
+		if (code == PH_EXIT_OUTPUT)
+			return code; /* no other strategy can write either */
+		if (severity(code) > severity(worst))
+			worst = code;
+		json_object_put(ctx->sources);
+		ctx->sources = json_object_new_array();
+		json_object_put(ctx->close_match);
+		ctx->close_match = NULL;
+		ctx->tree_counted = 0;
+	}
+	if (worst == PH_EXIT_NO_HEADERS)
+		log_error("no strategy could provide headers for %s (tried %s); see the lines above", ctx->kernel.release,
+			  ctx->opts->strategy_list);
+	return worst;
+}
+
+int provision_run(struct provision_ctx *ctx, json_object *status)
+{
+	const struct options *o = ctx->opts;
+	char release_dir[PATH_MAX];
+	struct volume vol;
+	int ret, waited, code;
+
+	ret = volume_open(&vol, o->output, o->dry_run);
+	if (ret < 0) {
+		log_error("output %s: %s", o->output, strerror(-ret));
+		return PH_EXIT_OUTPUT;
+	}
+	if (has_strategy(o, "cache") && !o->force && published_tree_ok(ctx, &vol, release_dir)) {
+		code = report_reuse(status, release_dir);
+		return o->dry_run ? code : validated(ctx, status, release_dir, code);
+	}
+	if (o->dry_run)
+		return dry_run(ctx, status);
+
+	ret = volume_lock(&vol, &waited);
+	if (ret < 0) {
+		log_error("output %s: cannot take %s/.lock: %s", o->output, o->output, strerror(-ret));
+		return PH_EXIT_OUTPUT;
+	}
+	if (waited) {
+		log_info("waited for another provisioner on %s", o->output);
+		/* It may have published exactly what we need. */
+		if (has_strategy(o, "cache") && published_tree_ok(ctx, &vol, release_dir)) {
+			volume_close(&vol);
+			return validated(ctx, status, release_dir, report_reuse(status, release_dir));
+		}
+	}
+	ret = volume_clean_staging(&vol);
+	if (ret < 0) {
+		log_error("output %s: cannot clean %s/.staging: %s", o->output, o->output, strerror(-ret));
+		volume_close(&vol);
+		return PH_EXIT_OUTPUT;
+	}
+	code = run_chain(ctx, &vol, status);
+	volume_clean_staging(&vol);
+	volume_close(&vol);
+	volume_release_dir(&vol, ctx->kernel.release, release_dir);
+	return validated(ctx, status, release_dir, code);
+}

@@ -1,0 +1,153 @@
+#include "tool/validate.h"
+
+#include "strategies/context.h"
+#include "tool/exitcodes.h"
+#include "util/fs.h"
+#include "util/log.h"
+#include "lib/output/manifest.h"
+#include "util/path.h"
+#include "lib/runnerexec/runnerexec.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int validate_parse_require(const char *s, enum require_level *ret)
+{
+	static const char *const names[] = { "none", "no-mismatch", "validated", "exact" };
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*ret = (enum require_level)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+static int run_runner(const struct provision_ctx *ctx, const char *tree, json_object **ret, char *why, size_t whylen)
+{
+	const char *args[] = { "--tree", tree, NULL };
+
+	struct runner_cmd cmd = { .runner = ctx->opts->runner,
+				  .bpf_dir = ctx->opts->bpf_dir,
+				  .quiet = log_get_level() < LOG_INFO };
+
+	return runner_exec(&cmd, args, ret, why, whylen);
+}
+
+/* Replaces the manifest's "validation" by result, atomically. */
+static int record(const char *release_dir, json_object *result)
+{
+	char path[PATH_MAX], tmp[PATH_MAX];
+	json_object *m = NULL;
+	const char *text;
+	int ret = manifest_read(release_dir, &m);
+
+	if (ret < 0)
+		return ret;
+	json_object_object_add(m, "validation", json_object_get(result));
+	text = json_object_to_json_string_ext(m, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+	ret = path_join(path, release_dir, "manifest.json");
+	if (ret == 0)
+		ret = path_join(tmp, release_dir, ".manifest.json.tmp");
+	if (ret == 0)
+		ret = fs_write_file(tmp, text, strlen(text));
+	if (ret == 0 && rename(tmp, path) < 0)
+		ret = -errno;
+	json_object_put(m);
+	return ret;
+}
+
+static const char *get_str(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string) ? json_object_get_string(v)
+												       : NULL;
+}
+
+static int decide(const struct provision_ctx *ctx, json_object *result, int exact)
+{
+	const char *verdict = get_str(result, "verdict");
+	enum require_level req = ctx->opts->require;
+	json_object *mm;
+
+	if (!verdict)
+		verdict = "not-validated";
+	if (strcmp(verdict, "mismatch") == 0) {
+		char names[1024] = "";
+		size_t i;
+
+		if (json_object_object_get_ex(result, "mismatches", &mm))
+			for (i = 0; i < json_object_array_length(mm); i++) {
+				strncat(names, " ", sizeof(names) - strlen(names) - 1);
+				strncat(names, json_object_get_string(json_object_array_get_idx(mm, i)),
+					sizeof(names) - strlen(names) - 1);
+			}
+		log_error("validation: the headers are WRONG for this kernel:%s", names);
+		return req >= REQUIRE_NO_MISMATCH ? PH_EXIT_VALIDATION : PH_EXIT_OK;
+	}
+	if (strcmp(verdict, "compile-failed") == 0) {
+		log_error("validation: the probes do not compile against the tree");
+		return req >= REQUIRE_NO_MISMATCH ? PH_EXIT_VALIDATION : PH_EXIT_OK;
+	}
+	if (strcmp(verdict, "ok") != 0) {
+		const char *why = get_str(result, "cannot_validate");
+
+		log_warn("validation: not validated: %s", why ? why : "no result");
+		return req >= REQUIRE_VALIDATED ? PH_EXIT_VALIDATION : PH_EXIT_OK;
+	}
+	if (!exact) {
+		log_info("validation: close match, no mismatch found");
+		return req >= REQUIRE_EXACT ? PH_EXIT_VALIDATION : PH_EXIT_OK;
+	}
+	log_info("validation: exact headers, every check passed");
+	return PH_EXIT_OK;
+}
+
+int validate_published(struct provision_ctx *ctx, const char *release_dir)
+{
+	char tree[PATH_MAX], why[PATH_MAX + 128];
+	json_object *m = NULL, *prev, *ex, *result = NULL;
+	int exact = 1, ret, code;
+
+	if (path_join(tree, release_dir, "build") < 0)
+		return PH_EXIT_INTERNAL;
+	if (!ctx->kernel.running) {
+		/* Probes can only be checked against the kernel they run on. */
+		result = json_object_new_object();
+		json_object_object_add(result, "verdict", json_object_new_string("not-validated"));
+		snprintf(why, sizeof(why), "the tree is for %s, not for the running kernel", ctx->kernel.release);
+		json_object_object_add(result, "cannot_validate", json_object_new_string(why));
+		record(release_dir, result);
+		code = decide(ctx, result, 1);
+		json_object_put(result);
+		return code;
+	}
+	if (manifest_read(release_dir, &m) == 0) {
+		if (json_object_object_get_ex(m, "exact", &ex))
+			exact = json_object_get_boolean(ex);
+		if (json_object_object_get_ex(m, "validation", &prev) && prev && get_str(prev, "verdict") &&
+		    strcmp(get_str(prev, "verdict"), "not-validated") != 0) {
+			log_info("validation: reusing the result recorded in %s/manifest.json", release_dir);
+			code = decide(ctx, prev, exact);
+			json_object_put(m);
+			return code;
+		}
+		json_object_put(m);
+	}
+	log_info("validation: running the BCC runner on %s", tree);
+	ret = run_runner(ctx, tree, &result, why, sizeof(why));
+	if (ret < 0) {
+		log_error("validation: %s", why);
+		return ctx->opts->require >= REQUIRE_VALIDATED ? PH_EXIT_VALIDATION : PH_EXIT_OK;
+	}
+	ret = record(release_dir, result);
+	if (ret < 0)
+		log_warn("validation: cannot record the result in %s/manifest.json: %s", release_dir, strerror(-ret));
+	code = decide(ctx, result, exact);
+	json_object_put(result);
+	return code;
+}

@@ -1,0 +1,252 @@
+#include "util/treecopy.h"
+
+#include "util/fs.h"
+#include "util/hostroot.h"
+#include "util/path.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_DEPTH 64
+
+struct copy_job {
+	const struct hostroot *hr;
+	const struct treecopy_source *src;
+	const char *arch;
+	const char *dest;
+	int overlay; /* copying the build tree over the source tree */
+	char *failed; /* PATH_MAX: the first host path that could not be copied */
+	int deref_depth; /* > 0 while copying what a symlink points to */
+	struct treecopy_stats stats;
+};
+
+/* The kconfig outputs BCC or kbuild read; the thousands of per-symbol
+ * dependency files beside them in include/config are not needed. */
+static int wanted_config_file(const char *name)
+{
+	static const char *const keep[] = { "auto.conf", "auto.conf.cmd", "kernel.release", "tristate.conf" };
+	size_t i;
+
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+		if (strcmp(name, keep[i]) == 0)
+			return 1;
+	return 0;
+}
+
+int treecopy_wanted(const char *rel, int is_dir, const char *arch)
+{
+	char arch_dir[128];
+	size_t alen;
+
+	if (strcmp(rel, "Makefile") == 0 || strcmp(rel, ".config") == 0)
+		return !is_dir;
+	if (strcmp(rel, "include") == 0)
+		return 1;
+	if (strncmp(rel, "include/config", 14) == 0 && (rel[14] == '\0' || rel[14] == '/')) {
+		if (rel[14] == '\0')
+			return is_dir;
+		return !is_dir && !strchr(rel + 15, '/') && wanted_config_file(rel + 15);
+	}
+	if (strncmp(rel, "include/", 8) == 0)
+		return 1;
+	if (strcmp(rel, "arch") == 0)
+		return is_dir;
+	snprintf(arch_dir, sizeof(arch_dir), "arch/%s", arch);
+	alen = strlen(arch_dir);
+	if (strcmp(rel, arch_dir) == 0)
+		return is_dir;
+	if (strncmp(rel, arch_dir, alen) == 0 && rel[alen] == '/') {
+		const char *sub = rel + alen + 1;
+
+		return strcmp(sub, "include") == 0 || strncmp(sub, "include/", 8) == 0;
+	}
+	return 0;
+}
+
+/* Removes whatever is at path unless it is already a directory and a
+ * directory is wanted, so an overlay never writes through a symlink. */
+static int clear_dest(const char *path, int want_dir)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (want_dir && S_ISDIR(st.st_mode))
+		return 0;
+	return fs_rm_rf(path);
+}
+
+/* Maps a resolved host path to its place in the merged tree, if any. */
+static int tree_relpath(struct copy_job *job, const char *host_path, char out[PATH_MAX])
+{
+	const char *roots[2] = { job->src->build, job->src->source };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		size_t n;
+
+		if (!roots[i] || !path_is_within(host_path, roots[i]))
+			continue;
+		n = strlen(roots[i]);
+		return path_copy(out, host_path[n] ? host_path + n + 1 : "");
+	}
+	return -ENOENT;
+}
+
+static int copy_dir(struct copy_job *job, const char *host_dir, const char *rel, int depth);
+
+static int copy_entry(struct copy_job *job, const char *host_path, const char *rel, int depth);
+
+static int copy_symlink(struct copy_job *job, const char *host_path, const char *rel, int depth)
+{
+	char resolved[PATH_MAX], target_rel[PATH_MAX], dest[PATH_MAX];
+	char full[PATH_MAX], link_text[PATH_MAX];
+	struct stat st;
+	int ret;
+
+	ret = hostroot_resolve(job->hr, host_path, resolved);
+	if (ret < 0)
+		return 0; /* dangling or escaping: nothing BCC could have used */
+	ret = hostroot_path(job->hr, resolved, full);
+	if (ret < 0)
+		return ret;
+	if (stat(full, &st) < 0)
+		return 0;
+	if (tree_relpath(job, resolved, target_rel) == 0 && strcmp(target_rel, rel) == 0)
+		return 0; /* a symlink farm entry: the merged tree holds its target right here */
+	if (tree_relpath(job, resolved, target_rel) == 0 &&
+	    treecopy_wanted(target_rel, S_ISDIR(st.st_mode), job->arch)) {
+		/* Stays inside the tree: keep it as a link, relative. */
+		char from[PATH_MAX], to[PATH_MAX], *slash;
+
+		ret = path_format(from, "/%s", rel);
+		if (ret < 0)
+			return ret;
+		slash = strrchr(from, '/');
+		*(slash == from ? slash + 1 : slash) = '\0';
+		ret = path_format(to, "/%s", target_rel);
+		if (ret < 0)
+			return ret;
+		ret = path_relative(link_text, from, to);
+		if (ret < 0)
+			return ret;
+		ret = path_join(dest, job->dest, rel);
+		if (ret < 0)
+			return ret;
+		ret = clear_dest(dest, 0);
+		if (ret < 0)
+			return ret;
+		return symlink(link_text, dest) < 0 ? -errno : 0;
+	}
+	/* Points outside the tree: take what it points to. */
+	job->deref_depth++;
+	ret = copy_entry(job, resolved, rel, depth + 1);
+	job->deref_depth--;
+	return ret;
+}
+
+static int copy_entry(struct copy_job *job, const char *host_path, const char *rel, int depth)
+{
+	char full[PATH_MAX], dest[PATH_MAX];
+	struct stat st;
+	int ret;
+
+	if (depth > MAX_DEPTH)
+		return -ELOOP;
+	ret = hostroot_path(job->hr, host_path, full);
+	if (ret < 0)
+		return ret;
+	if (lstat(full, &st) < 0)
+		return -errno;
+	if (!treecopy_wanted(rel, S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode), job->arch) &&
+	    !(S_ISLNK(st.st_mode) && treecopy_wanted(rel, 0, job->arch)))
+		return 0;
+	if (S_ISLNK(st.st_mode))
+		return copy_symlink(job, host_path, rel, depth);
+	ret = path_join(dest, job->dest, rel);
+	if (ret < 0)
+		return ret;
+	if (S_ISDIR(st.st_mode)) {
+		ret = clear_dest(dest, 1);
+		if (ret == 0 && mkdir(dest, 0755) < 0 && errno != EEXIST)
+			ret = -errno;
+		return ret < 0 ? ret : copy_dir(job, host_path, rel, depth);
+	}
+	if (!S_ISREG(st.st_mode))
+		return 0; /* devices, fifos, sockets have no place in a header tree */
+	/* The build tree's Makefile is often a one-line wrapper that includes
+	 * the source tree's by absolute path; the real one wins. */
+	if (job->overlay && strcmp(rel, "Makefile") == 0 && st.st_size < 1024)
+		return 0;
+	ret = clear_dest(dest, 0);
+	if (ret < 0)
+		return ret;
+	job->stats.files++;
+	job->stats.bytes += (unsigned long long)st.st_size;
+	/* A file reached through a symlink may be reached again: never move it. */
+	if (job->src->mode == TREECOPY_MOVE && job->deref_depth == 0)
+		return rename(full, dest) < 0 ? -errno : 0;
+	if (job->src->mode != TREECOPY_COPY)
+		return fs_link_or_copy(full, dest);
+	return fs_copy_file(full, dest);
+}
+
+static int copy_dir(struct copy_job *job, const char *host_dir, const char *rel, int depth)
+{
+	char full[PATH_MAX];
+	DIR *d;
+	struct dirent *de;
+	int ret = hostroot_path(job->hr, host_dir, full);
+
+	if (ret < 0)
+		return ret;
+	d = opendir(full);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		char child_host[PATH_MAX], child_rel[PATH_MAX];
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		ret = path_join(child_host, host_dir, de->d_name);
+		if (ret == 0)
+			ret = *rel ? path_join(child_rel, rel, de->d_name) : path_copy(child_rel, de->d_name);
+		if (ret == 0)
+			ret = copy_entry(job, child_host, child_rel, depth + 1);
+		if (ret < 0) {
+			if (!job->failed[0])
+				path_copy(job->failed, child_host);
+			break;
+		}
+	}
+	closedir(d);
+	return ret;
+}
+
+int treecopy_copy(const struct hostroot *hr, const struct treecopy_source *src, const char *arch,
+		  const char *dest_dir, struct treecopy_stats *ret_stats, char ret_failed_path[PATH_MAX])
+{
+	struct copy_job job = { .hr = hr, .src = src, .arch = arch, .dest = dest_dir, .failed = ret_failed_path };
+	int ret;
+
+	ret_failed_path[0] = '\0';
+	ret = fs_mkdir_p(dest_dir, 0755);
+	if (ret < 0)
+		return ret;
+	if (src->source && strcmp(src->source, src->build) != 0) {
+		ret = copy_dir(&job, src->source, "", 0);
+		if (ret < 0)
+			return ret;
+		job.overlay = 1;
+	}
+	ret = copy_dir(&job, src->build, "", 0);
+	if (ret == 0 && ret_stats)
+		*ret_stats = job.stats;
+	return ret;
+}
