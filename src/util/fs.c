@@ -1,6 +1,7 @@
 #include "util/fs.h"
 
 #include "util/path.h"
+#include "util/walk.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -155,37 +156,50 @@ int fs_mkdir_p(const char *path, mode_t mode)
 	return 0;
 }
 
+/* Directories deeper than this are moved up to the top of the tree being
+ * removed and removed in a later pass, so a hostile deep tree needs no
+ * more than this many open directories. */
+#define RM_HOIST_DEPTH 64
+
+struct rm_state {
+	unsigned hoisted;
+};
+
+static int rm_visit(const struct walk_entry *e, enum walk_visit visit, void *data)
+{
+	struct rm_state *rm = data;
+	char name[32];
+
+	if (visit == WALK_OTHER)
+		return unlinkat(e->parent_fd, e->name, 0) < 0 && errno != ENOENT ? -errno : 0;
+	if (visit == WALK_DIR_PRE) {
+		if (e->depth < RM_HOIST_DEPTH)
+			return 0;
+		snprintf(name, sizeof(name), ".rm-%u", rm->hoisted++);
+		if (renameat(e->parent_fd, e->name, e->root_fd, name) < 0)
+			return -errno;
+		return WALK_SKIP;
+	}
+	if (unlinkat(e->parent_fd, e->name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		return e->depth == 0 && errno == ENOTEMPTY ? -EAGAIN : -errno;
+	return 0;
+}
+
 int fs_rm_rf_at(int parent_fd, const char *name)
 {
-	struct stat st;
-	int fd, ret = 0;
-	DIR *d;
-	struct dirent *de;
+	struct rm_state rm = { 0 };
+	int ret;
 
-	if (fstatat(parent_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? 0 : -errno;
-	if (!S_ISDIR(st.st_mode))
-		return unlinkat(parent_fd, name, 0) < 0 && errno != ENOENT ? -errno : 0;
-	fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		ret = -errno;
-		close(fd);
-		return ret;
-	}
-	while ((de = readdir(d))) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		ret = fs_rm_rf_at(dirfd(d), de->d_name);
-		if (ret < 0)
-			break;
-	}
-	closedir(d);
-	if (ret == 0 && unlinkat(parent_fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-		ret = -errno;
-	return ret;
+	/* Each pass removes what lies within RM_HOIST_DEPTH levels and moves
+	 * deeper directories up; the top is left only while some remain. */
+	do {
+		unsigned before = rm.hoisted;
+
+		ret = walk_tree(parent_fd, name, RM_HOIST_DEPTH, rm_visit, &rm);
+		if (ret == -EAGAIN && rm.hoisted == before)
+			return -ENOTEMPTY; /* something refills the tree as we go */
+	} while (ret == -EAGAIN);
+	return ret == -ENOENT ? 0 : ret;
 }
 
 int fs_rm_rf(const char *path)
@@ -193,12 +207,12 @@ int fs_rm_rf(const char *path)
 	return fs_rm_rf_at(AT_FDCWD, path);
 }
 
-int fs_copy_file(const char *src, const char *dst)
+static int copy_file_at(int src_dir, const char *src, int src_flags, int dst_dir, const char *dst, int dst_flags)
 {
 	int in, out, ret = 0;
 	struct stat st;
 
-	in = open(src, O_RDONLY | O_CLOEXEC);
+	in = openat(src_dir, src, O_RDONLY | O_CLOEXEC | src_flags);
 	if (in < 0)
 		return -errno;
 	if (fstat(in, &st) < 0) {
@@ -206,7 +220,11 @@ int fs_copy_file(const char *src, const char *dst)
 		close(in);
 		return ret;
 	}
-	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, st.st_mode & 0777);
+	if (!S_ISREG(st.st_mode)) {
+		close(in);
+		return -EINVAL;
+	}
+	out = openat(dst_dir, dst, O_WRONLY | O_CREAT | O_CLOEXEC | dst_flags, st.st_mode & 0777);
 	if (out < 0) {
 		ret = -errno;
 		close(in);
@@ -243,6 +261,16 @@ int fs_copy_file(const char *src, const char *dst)
 	return ret;
 }
 
+int fs_copy_file(const char *src, const char *dst)
+{
+	return copy_file_at(AT_FDCWD, src, 0, AT_FDCWD, dst, O_TRUNC);
+}
+
+int fs_copy_file_at(int src_dir, const char *src, int dst_dir, const char *dst)
+{
+	return copy_file_at(src_dir, src, O_NOFOLLOW, dst_dir, dst, O_EXCL | O_NOFOLLOW);
+}
+
 int fs_link_or_copy(const char *src, const char *dst)
 {
 	if (link(src, dst) == 0)
@@ -276,90 +304,118 @@ int fs_is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-static int tree_usage_at(int parent_fd, const char *name, unsigned long long *files, unsigned long long *bytes)
+struct usage {
+	unsigned long long files, bytes;
+};
+
+static int usage_visit(const struct walk_entry *e, enum walk_visit visit, void *data)
 {
-	int fd, ret = 0;
-	DIR *d;
-	struct dirent *de;
+	struct usage *u = data;
 
-	fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		ret = -errno;
-		close(fd);
-		return ret;
+	if (visit == WALK_OTHER && S_ISREG(e->st->st_mode)) {
+		u->files++;
+		u->bytes += (unsigned long long)e->st->st_size;
 	}
-	while ((de = readdir(d))) {
-		struct stat st;
-
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			ret = -errno;
-			break;
-		}
-		if (S_ISREG(st.st_mode)) {
-			(*files)++;
-			*bytes += (unsigned long long)st.st_size;
-		} else if (S_ISDIR(st.st_mode)) {
-			ret = tree_usage_at(dirfd(d), de->d_name, files, bytes);
-			if (ret < 0)
-				break;
-		}
-	}
-	closedir(d);
-	return ret;
+	return 0;
 }
 
 int fs_tree_usage(const char *dir, unsigned long long *ret_files, unsigned long long *ret_bytes)
 {
-	*ret_files = 0;
-	*ret_bytes = 0;
-	return tree_usage_at(AT_FDCWD, dir, ret_files, ret_bytes);
+	struct usage u = { 0 };
+	int ret = walk_tree(AT_FDCWD, dir, WALK_MAX_DEPTH, usage_visit, &u);
+
+	if (ret < 0)
+		return ret;
+	*ret_files = u.files;
+	*ret_bytes = u.bytes;
+	return 0;
+}
+
+/* The clone's open directories, one per level of the walk. */
+struct clone_state {
+	int *dst_fds;
+	unsigned cap;
+	int dst_parent_fd;
+	const char *dst_name;
+};
+
+static int clone_dst_parent(const struct clone_state *c, unsigned depth)
+{
+	return depth == 0 ? c->dst_parent_fd : c->dst_fds[depth - 1];
+}
+
+static int clone_dir_pre(struct clone_state *c, const struct walk_entry *e)
+{
+	const char *name = e->depth == 0 ? c->dst_name : e->name;
+	int parent = clone_dst_parent(c, e->depth), fd;
+
+	if (e->depth >= c->cap) {
+		unsigned cap = c->cap ? c->cap * 2 : 16;
+		int *grown = realloc(c->dst_fds, cap * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		for (unsigned i = c->cap; i < cap; i++)
+			grown[i] = -1;
+		c->dst_fds = grown;
+		c->cap = cap;
+	}
+	if (mkdirat(parent, name, e->st->st_mode & 0777) < 0 && errno != EEXIST)
+		return -errno;
+	fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	c->dst_fds[e->depth] = fd;
+	return 0;
+}
+
+static int clone_other(struct clone_state *c, const struct walk_entry *e)
+{
+	int parent = clone_dst_parent(c, e->depth);
+	const char *name = e->depth == 0 ? c->dst_name : e->name;
+	char target[PATH_MAX];
+	ssize_t n;
+
+	if (S_ISLNK(e->st->st_mode)) {
+		n = readlinkat(e->parent_fd, e->name, target, sizeof(target) - 1);
+		if (n < 0)
+			return -errno;
+		target[n] = '\0';
+		return symlinkat(target, parent, name) < 0 ? -errno : 0;
+	}
+	if (!S_ISREG(e->st->st_mode))
+		return 0;
+	if (linkat(e->parent_fd, e->name, parent, name, 0) == 0)
+		return 0;
+	if (errno != EXDEV && errno != EPERM && errno != EMLINK)
+		return -errno;
+	return fs_copy_file_at(e->parent_fd, e->name, parent, name);
+}
+
+static int clone_visit(const struct walk_entry *e, enum walk_visit visit, void *data)
+{
+	struct clone_state *c = data;
+
+	if (visit == WALK_DIR_PRE)
+		return clone_dir_pre(c, e);
+	if (visit == WALK_DIR_POST) {
+		close(c->dst_fds[e->depth]);
+		c->dst_fds[e->depth] = -1;
+		return 0;
+	}
+	return clone_other(c, e);
 }
 
 int fs_clone_tree(const char *src, const char *dst)
 {
-	struct stat st;
-	DIR *d;
-	struct dirent *de;
-	int ret = 0;
+	struct clone_state c = { .dst_parent_fd = AT_FDCWD, .dst_name = dst };
+	unsigned i;
+	int ret = walk_tree(AT_FDCWD, src, WALK_MAX_DEPTH, clone_visit, &c);
 
-	if (lstat(src, &st) < 0)
-		return -errno;
-	if (S_ISLNK(st.st_mode)) {
-		char target[PATH_MAX];
-		ssize_t n = readlink(src, target, sizeof(target) - 1);
-
-		if (n < 0)
-			return -errno;
-		target[n] = '\0';
-		return symlink(target, dst) < 0 ? -errno : 0;
-	}
-	if (S_ISREG(st.st_mode))
-		return fs_link_or_copy(src, dst);
-	if (!S_ISDIR(st.st_mode))
-		return 0;
-	if (mkdir(dst, st.st_mode & 0777) < 0 && errno != EEXIST)
-		return -errno;
-	d = opendir(src);
-	if (!d)
-		return -errno;
-	while ((de = readdir(d))) {
-		char s[PATH_MAX], t[PATH_MAX];
-
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		ret = path_join(s, src, de->d_name);
-		if (ret == 0)
-			ret = path_join(t, dst, de->d_name);
-		if (ret == 0)
-			ret = fs_clone_tree(s, t);
-		if (ret < 0)
-			break;
-	}
-	closedir(d);
+	/* A walk stopped early leaves the levels it was in open. */
+	for (i = 0; ret < 0 && i < c.cap; i++)
+		if (c.dst_fds[i] >= 0)
+			close(c.dst_fds[i]);
+	free(c.dst_fds);
 	return ret;
 }

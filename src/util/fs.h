@@ -31,6 +31,9 @@ int fs_rm_rf_at(int parent_fd, const char *name);
 int fs_copy_file(const char *src, const char *dst);
 /* Hardlinks src to dst, copying instead when they are on different
  * filesystems or linking is refused. */
+/* The same between directory fds, for trees that may be hostile: the
+ * source is never a symlink, the destination is created new (O_EXCL). */
+int fs_copy_file_at(int src_dir, const char *src, int dst_dir, const char *dst);
 int fs_link_or_copy(const char *src, const char *dst);
 int fs_is_dir(const char *path);
 int fs_is_file(const char *path);
