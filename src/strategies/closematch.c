@@ -351,7 +351,7 @@ static int closematch_provide(struct provision_ctx *ctx, const char *build_dir, 
 	renames = fs_read_text_at(data_dir, "patches/kconfig-renames", 1 << 20);
 	implied = fs_read_text_at(data_dir, "patches/kconfig-implied", 1 << 20);
 	if (ctx->kernel.config_source) {
-		ret = configsrc_read(ctx->kernel.config_path, &config, NULL);
+		ret = configsrc_read(&ctx->hr, &ctx->kernel, &config, NULL);
 		if (ret < 0) {
 			snprintf(why, whylen, "cannot read the kernel config %s: %s", ctx->kernel.config_path, strerror(-ret));
 			goto out;

@@ -18,20 +18,33 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define KHEADERS "/sys/kernel/kheaders.tar.xz"
 
 /* Under the host root; for the running kernel, the container's own /sys
  * describes the same kernel when the host's is not mounted. */
+static int kheaders_open(const struct provision_ctx *ctx)
+{
+	return ctx->kernel.running ? hostroot_open_runtime(&ctx->hr, KHEADERS, O_RDONLY)
+				   : hostroot_open(&ctx->hr, KHEADERS, O_RDONLY);
+}
+
+/* The archive's path for messages; 0 when it is a regular file, opened
+ * confined to the host root (a symlink out of the root finds nothing). */
 static int kheaders_path(const struct provision_ctx *ctx, char out[PATH_MAX])
 {
 	int r = ctx->kernel.running ? hostroot_runtime_path(&ctx->hr, KHEADERS, out)
 				    : hostroot_path(&ctx->hr, KHEADERS, out);
+	int fd = r < 0 ? r : kheaders_open(ctx);
+	struct stat st;
 
-	if (r < 0)
-		return r;
-	return fs_is_file(out) ? 0 : -ENOENT;
+	if (fd < 0)
+		return fd;
+	r = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? 0 : -ENOENT;
+	close(fd);
+	return r;
 }
 
 static int kheaders_probe(struct provision_ctx *ctx, char *what, size_t whatlen)
@@ -73,16 +86,14 @@ static int write_config(struct provision_ctx *ctx, const char *build_dir, char *
 	int r, loaded;
 
 	if (!ctx->kernel.config_source && ctx->kernel.running) {
-		if (modload_insert(&ctx->hr, ctx->kernel.release, "configs", &loaded, mod_why, sizeof(mod_why)) == 0 &&
-		    hostroot_runtime_path(&ctx->hr, "/proc/config.gz", ctx->kernel.config_path) == 0 &&
-		    fs_is_file(ctx->kernel.config_path))
-			ctx->kernel.config_source = "proc";
-		else
+		if (modload_insert(&ctx->hr, ctx->kernel.release, "configs", &loaded, mod_why, sizeof(mod_why)) == 0)
+			kernel_find_config(&ctx->hr, &ctx->kernel);
+		if (!ctx->kernel.config_source)
 			log_info("kheaders: no kernel config to add as .config (%s)", mod_why);
 	}
 	if (!ctx->kernel.config_source)
 		return 0;
-	r = configsrc_read(ctx->kernel.config_path, &text, &len);
+	r = configsrc_read(&ctx->hr, &ctx->kernel, &text, &len);
 	if (r < 0) {
 		snprintf(why, whylen, "cannot read the kernel config %s: %s", ctx->kernel.config_path, strerror(-r));
 		return r == -EILSEQ ? r : -EILSEQ;
@@ -113,9 +124,9 @@ static int extract(struct provision_ctx *ctx, const char *path, const char *buil
 
 	if (!hash)
 		return -ENOMEM;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = kheaders_open(ctx);
 	if (fd < 0) {
-		r = -errno;
+		r = fd;
 		snprintf(why, whylen, "cannot open %s: %s", path, strerror(-r));
 		sha256_free(hash);
 		return r;

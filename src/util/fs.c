@@ -70,6 +70,18 @@ static ssize_t read_fd(void *src, void *buf, size_t len)
 	return n < 0 ? -errno : n;
 }
 
+int fs_read_fd(int fd, size_t max, char **ret_text, size_t *ret_len)
+{
+	struct stat st;
+
+	/* A FIFO or a device could block or never end: regular files only. */
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+	return fs_read_all(read_fd, &fd, max, ret_text, ret_len);
+}
+
 int fs_read_small_file(const char *path, size_t max, char **ret_text, size_t *ret_len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;

@@ -13,6 +13,8 @@ int fs_read_small_file(const char *path, size_t max, char **ret_text, size_t *re
  * failure) into a NUL-terminated buffer the caller frees; -EFBIG past max. */
 int fs_read_all(ssize_t (*read_fn)(void *src, void *buf, size_t len), void *src, size_t max, char **ret_text,
 		size_t *ret_len);
+/* The same from an open regular file (anything else: -EINVAL, -EISDIR). */
+int fs_read_fd(int fd, size_t max, char **ret_text, size_t *ret_len);
 /* Reads the first line (without newline) of a small file into buf. */
 int fs_read_line(const char *path, char *buf, size_t size);
 /* Writes all of data to fd, retrying short writes and EINTR. */

@@ -1,8 +1,10 @@
 #include "util/hostroot.h"
 
+#include "util/confine.h"
 #include "util/path.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -51,6 +53,27 @@ int hostroot_runtime_path(const struct hostroot *hr, const char *path, char out[
 	if (access(out, F_OK) == 0)
 		return 0;
 	return path_copy(out, path);
+}
+
+int hostroot_open(const struct hostroot *hr, const char *host_path, int flags)
+{
+	int root_fd = open(hr->root, O_PATH | O_DIRECTORY | O_CLOEXEC), fd;
+
+	if (root_fd < 0)
+		return -errno;
+	fd = confine_open(root_fd, host_path, flags, 0, CONFINE_IN_ROOT);
+	close(root_fd);
+	return fd;
+}
+
+int hostroot_open_runtime(const struct hostroot *hr, const char *path, int flags)
+{
+	int fd = hostroot_open(hr, path, flags);
+
+	if (fd != -ENOENT || hostroot_is_slash(hr))
+		return fd;
+	fd = open(path, flags | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
 }
 
 /* Pops the last component of an absolute, normalised path in place. */

@@ -26,6 +26,16 @@ int hostroot_path(const struct hostroot *hr, const char *host_path, char out[PAT
  * climb above the host root, -ENAMETOOLONG. */
 int hostroot_resolve(const struct hostroot *hr, const char *host_path, char ret_host_path[PATH_MAX]);
 
+/* Opens host_path as the host would see it, confined to the host root
+ * (util/confine.h, CONFINE_IN_ROOT): no symlink or ".." leads outside.
+ * Returns an fd or a negative errno. */
+int hostroot_open(const struct hostroot *hr, const char *host_path, int flags);
+
+/* The same for a kernel runtime file (/proc, /sys): under the host root
+ * when it is there, else this process's own, which describes the same
+ * running kernel inside a container. */
+int hostroot_open_runtime(const struct hostroot *hr, const char *path, int flags);
+
 /* Kernel runtime files (/proc, /sys): read under the host root when the
  * host root carries them, else from this process's own /proc and /sys,
  * which describe the same running kernel inside a container. */

@@ -8,6 +8,8 @@
 
 #include <elf.h>
 #include <errno.h>
+#include <sys/stat.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,26 +106,57 @@ static void read_version_code(const struct hostroot *hr, struct kernel_info *inf
 	}
 }
 
-static void find_config_source(const struct hostroot *hr, struct kernel_info *info)
+/* A regular file at host_path, confined to the host root. */
+static int is_host_file(const struct hostroot *hr, const char *host_path, int runtime)
 {
-	char host_path[PATH_MAX], full[PATH_MAX];
+	int fd = runtime ? hostroot_open_runtime(hr, host_path, O_RDONLY) : hostroot_open(hr, host_path, O_RDONLY);
+	struct stat st;
+	int regular;
 
-	if (info->running && hostroot_runtime_path(hr, "/proc/config.gz", full) == 0 && fs_is_file(full)) {
-		path_copy(info->config_path, full);
-		info->config_source = "proc";
+	if (fd < 0)
+		return 0;
+	regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	close(fd);
+	return regular;
+}
+
+int kernel_config_open(const struct hostroot *hr, const struct kernel_info *info)
+{
+	if (!info->config_source)
+		return -ENOENT;
+	if (strcmp(info->config_source, "proc") == 0)
+		return hostroot_open_runtime(hr, info->config_host_path, O_RDONLY);
+	return hostroot_open(hr, info->config_host_path, O_RDONLY);
+}
+
+static int set_config(const struct hostroot *hr, struct kernel_info *info, const char *host_path, const char *source)
+{
+	int runtime = strcmp(source, "proc") == 0;
+
+	if (!is_host_file(hr, host_path, runtime))
+		return -ENOENT;
+	if (path_copy(info->config_host_path, host_path) < 0)
+		return -ENAMETOOLONG;
+	if (runtime)
+		hostroot_runtime_path(hr, host_path, info->config_path);
+	else
+		hostroot_path(hr, host_path, info->config_path);
+	info->config_source = source;
+	return 0;
+}
+
+void kernel_find_config(const struct hostroot *hr, struct kernel_info *info)
+{
+	char host_path[PATH_MAX];
+
+	info->config_source = NULL;
+	if (info->running && set_config(hr, info, "/proc/config.gz", "proc") == 0)
 		return;
-	}
 	if (path_format(host_path, "/boot/config-%s", info->release) == 0 &&
-	    hostroot_path(hr, host_path, full) == 0 && fs_is_file(full)) {
-		path_copy(info->config_path, full);
-		info->config_source = "boot";
+	    set_config(hr, info, host_path, "boot") == 0)
 		return;
-	}
-	if (path_format(host_path, "/lib/modules/%s/config", info->release) == 0 &&
-	    hostroot_path(hr, host_path, full) == 0 && fs_is_file(full)) {
-		path_copy(info->config_path, full);
-		info->config_source = "modules";
-	}
+	if (path_format(host_path, "/lib/modules/%s/config", info->release) == 0)
+		set_config(hr, info, host_path, "modules");
 }
 
 int kernel_info_read(const struct hostroot *hr, const char *release, struct kernel_info *info)
@@ -148,7 +181,7 @@ int kernel_info_read(const struct hostroot *hr, const char *release, struct kern
 
 	read_version_code(hr, info);
 	info->have_distro = os_release_read(hr, &info->distro) == 0;
-	find_config_source(hr, info);
+	kernel_find_config(hr, info);
 	if (info->running && hostroot_runtime_path(hr, "/sys/kernel/btf/vmlinux", full) == 0 &&
 	    access(full, R_OK) == 0) {
 		info->btf = 1;

@@ -18,7 +18,8 @@ struct kernel_info {
 	const char *version_source; /* vdso, version_signature, proc_version, release */
 	struct os_release distro;
 	int have_distro;
-	char config_path[PATH_MAX]; /* full path (host root applied), "" if none */
+	char config_path[PATH_MAX]; /* for messages: full path (host root applied), "" if none */
+	char config_host_path[PATH_MAX]; /* as the host names it, opened under the host root */
 	const char *config_source;  /* proc, boot, modules, or NULL */
 	int btf;
 	char btf_path[PATH_MAX];
@@ -27,6 +28,13 @@ struct kernel_info {
 /* Maps a uname machine to the kernel's arch/ directory name; NULL when
  * unknown. */
 const char *kernel_arch_for_machine(const char *machine);
+
+/* Looks for the kernel's config (proc, boot, modules, in that order) and
+ * records the first that is a regular file under the host root. */
+void kernel_find_config(const struct hostroot *hr, struct kernel_info *info);
+/* Opens the config source kernel_find_config found, confined to the host
+ * root (its own /proc for "proc" when the host root has none). */
+int kernel_config_open(const struct hostroot *hr, const struct kernel_info *info);
 
 /* Fills info for release (NULL: the running kernel). */
 int kernel_info_read(const struct hostroot *hr, const char *release, struct kernel_info *info);

@@ -5,6 +5,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <unistd.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,21 +85,17 @@ int os_release_read(const struct hostroot *hr, struct os_release *ret)
 	size_t i;
 
 	for (i = 0; i < 2; i++) {
-		char resolved[PATH_MAX], path[PATH_MAX];
+		/* /etc/os-release is usually a symlink into /usr/lib: followed,
+		 * but never out of the host root. */
+		int fd = hostroot_open(hr, candidates[i], O_RDONLY), r;
 		char *text = NULL;
-		/* /etc/os-release is usually a symlink into /usr/lib. */
-		int r = hostroot_resolve(hr, candidates[i], resolved);
 
-		if (r == -ENOENT)
+		if (fd == -ENOENT)
 			continue;
-		if (r < 0)
-			return r;
-		r = hostroot_path(hr, resolved, path);
-		if (r < 0)
-			return r;
-		r = fs_read_small_file(path, 65536, &text, NULL);
-		if (r == -ENOENT)
-			continue;
+		if (fd < 0)
+			return fd;
+		r = fs_read_fd(fd, 65536, &text, NULL);
+		close(fd);
 		if (r < 0)
 			return r;
 		os_release_parse(text, ret);
