@@ -23,7 +23,7 @@ static int find_cached_tree(struct provision_ctx *ctx, char release_dir[PATH_MAX
 		if (path_join(release_dir, ctx->opts->cache_dirs[i], ctx->kernel.release) < 0 ||
 		    path_join(build, release_dir, "build") < 0)
 			continue;
-		if (treecheck_verify(build, &ctx->kernel, NULL, why, sizeof(why)) == 0)
+		if (fs_is_real_dir(release_dir) && treecheck_verify(build, &ctx->kernel, NULL, why, sizeof(why)) == 0)
 			return 0;
 	}
 	return -ENOENT;

@@ -81,7 +81,8 @@ static int published_tree_ok(const struct provision_ctx *ctx, const struct volum
 
 	if (volume_release_dir(vol, ctx->kernel.release, release_dir) < 0 || path_join(build, release_dir, "build") < 0)
 		return 0;
-	if (manifest_read(release_dir, &m) < 0)
+	/* A symlink planted at <out>/<release> is never a published tree. */
+	if (!fs_is_real_dir(release_dir) || manifest_read(release_dir, &m) < 0)
 		return 0;
 	json_object_put(m);
 	return treecheck_verify(build, &ctx->kernel, NULL, why, sizeof(why)) == 0;

@@ -134,12 +134,82 @@ int fs_write_file(const char *path, const void *data, size_t len)
 {
 	int fd, ret;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* Replace, never write into: what is at path may be a symlink planted
+	 * to point out of the tree, or a hardlink shared with a bank or cache
+	 * tree that must not change. */
+	if (unlink(path) < 0 && errno != ENOENT)
+		return -errno;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
 	ret = fs_write_all(fd, data, len);
 	if (close(fd) < 0 && ret == 0)
 		ret = -errno;
+	return ret;
+}
+
+/* Opens (making it when missing) each directory of rel's parent under
+ * dir_fd, refusing a symlink anywhere on the way. Returns a directory fd
+ * and points *ret_name at rel's last component. */
+static int open_parent_beneath(int dir_fd, const char *rel, const char **ret_name)
+{
+	const char *p = rel, *start;
+	char name[NAME_MAX + 1];
+	size_t n;
+	int fd = dup(dir_fd), next;
+
+	if (fd < 0)
+		return -errno;
+	while (path_next_component(&p, &start, &n)) {
+		if (n > NAME_MAX || path_is_dot(start, n) || path_is_dotdot(start, n)) {
+			close(fd);
+			return n > NAME_MAX ? -ENAMETOOLONG : -EINVAL;
+		}
+		while (*p == '/')
+			p++;
+		if (!*p) {
+			*ret_name = start;
+			return fd;
+		}
+		memcpy(name, start, n);
+		name[n] = '\0';
+		if (mkdirat(fd, name, 0755) < 0 && errno != EEXIST) {
+			next = -errno;
+		} else {
+			next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (next < 0)
+				next = errno == ENOTDIR ? -ELOOP : -errno;
+		}
+		close(fd);
+		if (next < 0)
+			return next;
+		fd = next;
+	}
+	close(fd);
+	return -EINVAL;
+}
+
+int fs_write_file_beneath(const char *dir, const char *rel, const void *data, size_t len)
+{
+	int dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), parent, fd, ret;
+	const char *name = NULL;
+
+	if (dir_fd < 0)
+		return -errno;
+	parent = open_parent_beneath(dir_fd, rel, &name);
+	close(dir_fd);
+	if (parent < 0)
+		return parent;
+	if (unlinkat(parent, name, 0) < 0 && errno != ENOENT) {
+		ret = -errno;
+		close(parent);
+		return ret;
+	}
+	fd = openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	ret = fd < 0 ? -errno : fs_write_all(fd, data, len);
+	if (fd >= 0 && close(fd) < 0 && ret == 0)
+		ret = -errno;
+	close(parent);
 	return ret;
 }
 
@@ -307,6 +377,13 @@ int fs_is_dir(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int fs_is_real_dir(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 int fs_is_file(const char *path)

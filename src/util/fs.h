@@ -21,8 +21,14 @@ int fs_read_line(const char *path, char *buf, size_t size);
 int fs_write_all(int fd, const void *data, size_t len);
 /* The text of dir/rel (at most max bytes), or NULL when it cannot be read. */
 char *fs_read_text_at(const char *dir, const char *rel, size_t max);
-/* Writes data to path (created with mode 0644, truncated). */
+/* Replaces path with a new file (mode 0644) holding data: whatever was
+ * there (a symlink, a hardlink into another tree) is unlinked first, and
+ * the new file is created with O_EXCL | O_NOFOLLOW. */
 int fs_write_file(const char *path, const void *data, size_t len);
+/* The same for rel inside the tree dir, making the directories on the way
+ * (0755): a symlink anywhere on the way (dir itself included) is refused
+ * with -ELOOP, so a write never lands outside the tree. */
+int fs_write_file_beneath(const char *dir, const char *rel, const void *data, size_t len);
 int fs_mkdir_p(const char *path, mode_t mode);
 /* Removes a tree; missing is not an error. Never follows symlinks. */
 int fs_rm_rf(const char *path);
@@ -39,6 +45,8 @@ int fs_copy_file_at(int src_dir, const char *src, int dst_dir, const char *dst);
 int fs_link_or_copy(const char *src, const char *dst);
 int fs_is_dir(const char *path);
 int fs_is_file(const char *path);
+/* A directory that is not a symlink to one. */
+int fs_is_real_dir(const char *path);
 /* Sum of regular-file sizes and count of regular files below dir. */
 int fs_tree_usage(const char *dir, unsigned long long *ret_files, unsigned long long *ret_bytes);
 

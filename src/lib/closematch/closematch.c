@@ -110,26 +110,13 @@ int cm_tree_version(const char *build, unsigned *ret_code, unsigned *ret_subleve
 	return 0;
 }
 
-/* Writes rel under dir as a new file (unlinking first: the old one may be
- * a hardlink into the candidate). */
+/* Writes rel under dir as a new file: the old one may be a hardlink into
+ * the candidate, and a symlinked directory on the way (a candidate's
+ * include/generated pointing elsewhere) is refused, never written through. */
 static int replace_file(const char *dir, const char *rel, const char *text, json_object *rewritten)
 {
-	char path[PATH_MAX], parent[PATH_MAX], *slash;
-	int ret = path_join(path, dir, rel);
+	int ret = fs_write_file_beneath(dir, rel, text, strlen(text));
 
-	if (ret < 0)
-		return ret;
-	path_copy(parent, path);
-	slash = strrchr(parent, '/');
-	if (slash) {
-		*slash = '\0';
-		ret = fs_mkdir_p(parent, 0755);
-		if (ret < 0)
-			return ret;
-	}
-	if (unlink(path) < 0 && errno != ENOENT)
-		return -errno;
-	ret = fs_write_file(path, text, strlen(text));
 	if (ret == 0 && rewritten)
 		json_object_array_add(rewritten, json_object_new_string(rel));
 	return ret;

@@ -1,10 +1,14 @@
 #include "lib/kernel/treecheck.h"
 
+#include "util/confine.h"
 #include "util/fs.h"
 #include "lib/kernel/kernel.h"
 #include "util/path.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,14 +29,40 @@ static const char *find_define(const char *text, const char *name)
 	return NULL;
 }
 
-static void read_version(const char *build_dir, struct tree_facts *f)
+/* Reads rel inside the tree; a symlink may point elsewhere in the tree,
+ * never out of it. NULL when it cannot be read. */
+static char *read_in_tree(int build_fd, const char *rel)
 {
-	char path[PATH_MAX];
+	int fd = confine_open(build_fd, rel, O_RDONLY, 0, CONFINE_BENEATH);
 	char *text = NULL;
+
+	if (fd < 0)
+		return NULL;
+	if (fs_read_fd(fd, 65536, &text, NULL) < 0)
+		text = NULL;
+	close(fd);
+	return text;
+}
+
+static int is_in_tree(int build_fd, const char *rel, mode_t type)
+{
+	int fd = confine_open(build_fd, rel, O_RDONLY, 0, CONFINE_BENEATH);
+	struct stat st;
+	int yes;
+
+	if (fd < 0)
+		return 0;
+	yes = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == type;
+	close(fd);
+	return yes;
+}
+
+static void read_version(int build_fd, struct tree_facts *f)
+{
+	char *text = read_in_tree(build_fd, "include/generated/uapi/linux/version.h");
 	const char *v;
 
-	if (path_join(path, build_dir, "include/generated/uapi/linux/version.h") < 0 ||
-	    fs_read_small_file(path, 65536, &text, NULL) < 0)
+	if (!text)
 		return;
 	v = find_define(text, "LINUX_VERSION_CODE");
 	if (v) {
@@ -47,14 +77,12 @@ static void read_version(const char *build_dir, struct tree_facts *f)
 	free(text);
 }
 
-static void read_uts_release(const char *build_dir, struct tree_facts *f)
+static void read_uts_release(int build_fd, struct tree_facts *f)
 {
-	char path[PATH_MAX];
-	char *text = NULL;
+	char *text = read_in_tree(build_fd, "include/generated/utsrelease.h");
 	const char *v, *end;
 
-	if (path_join(path, build_dir, "include/generated/utsrelease.h") < 0 ||
-	    fs_read_small_file(path, 65536, &text, NULL) < 0)
+	if (!text)
 		return;
 	v = find_define(text, "UTS_RELEASE");
 	if (v) {
@@ -69,20 +97,40 @@ static void read_uts_release(const char *build_dir, struct tree_facts *f)
 	free(text);
 }
 
-int treecheck_read(const char *build_dir, struct tree_facts *f)
+/* Facts of the tree at build_fd; arch (may be NULL) names the
+ * arch/<arch>/include the tree must have. */
+static void read_facts(int build_fd, const char *arch, struct tree_facts *f)
 {
-	char path[PATH_MAX];
-	int ret;
+	char rel[PATH_MAX];
 
 	memset(f, 0, sizeof(*f));
-	if (!fs_is_dir(build_dir))
-		return -ENOENT;
-	read_version(build_dir, f);
-	read_uts_release(build_dir, f);
-	ret = path_join(path, build_dir, "include/generated/autoconf.h");
-	if (ret < 0)
-		return ret;
-	f->have_autoconf = fs_is_file(path);
+	read_version(build_fd, f);
+	read_uts_release(build_fd, f);
+	f->have_autoconf = is_in_tree(build_fd, "include/generated/autoconf.h", S_IFREG);
+	f->have_kconfig_h = is_in_tree(build_fd, "include/linux/kconfig.h", S_IFREG);
+	f->have_arch_include =
+		arch && path_format(rel, "arch/%s/include", arch) == 0 && is_in_tree(build_fd, rel, S_IFDIR);
+}
+
+/* The tree's top is never a symlink: one planted in a shared volume would
+ * make a tree anywhere look published. */
+static int open_build(const char *build_dir)
+{
+	int fd = open(build_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno == ELOOP ? -ENOTDIR : -errno;
+	return fd;
+}
+
+int treecheck_read(const char *build_dir, struct tree_facts *f)
+{
+	int build_fd = open_build(build_dir);
+
+	if (build_fd < 0)
+		return build_fd;
+	read_facts(build_fd, NULL, f);
+	close(build_fd);
 	return 0;
 }
 
@@ -90,12 +138,15 @@ int treecheck_verify(const char *build_dir, const struct kernel_info *k, struct 
 		     size_t whylen)
 {
 	struct tree_facts f;
-	int ret = treecheck_read(build_dir, &f);
+	int build_fd = open_build(build_dir);
 
-	if (ret < 0) {
-		snprintf(why, whylen, "%s: %s", build_dir, strerror(-ret));
-		return ret;
+	if (build_fd < 0) {
+		snprintf(why, whylen, "%s: %s", build_dir,
+			 build_fd == -ENOTDIR ? "not a directory (a symlink is never taken for a tree)" : strerror(-build_fd));
+		return build_fd;
 	}
+	read_facts(build_fd, k->arch, &f);
+	close(build_fd);
 	if (ret_facts)
 		*ret_facts = f;
 	if (!f.have_version) {
@@ -120,6 +171,17 @@ int treecheck_verify(const char *build_dir, const struct kernel_info *k, struct 
 	}
 	if (!f.have_autoconf) {
 		snprintf(why, whylen, "%s/include/generated/autoconf.h is missing", build_dir);
+		return -EBADMSG;
+	}
+	/* What every BCC compile needs: a tree without them is no tree, however
+	 * well its version files (or a manifest beside it) speak for it. */
+	if (!f.have_kconfig_h) {
+		snprintf(why, whylen, "%s/include/linux/kconfig.h is missing: not a complete header tree", build_dir);
+		return -EBADMSG;
+	}
+	if (!f.have_arch_include) {
+		snprintf(why, whylen, "%s/arch/%s/include is missing: not a complete header tree for this machine", build_dir,
+			 k->arch);
 		return -EBADMSG;
 	}
 	return 0;

@@ -14,6 +14,8 @@ struct tree_facts {
 	int have_uts_release;
 	char uts_release[256];
 	int have_autoconf;
+	int have_kconfig_h;     /* include/linux/kconfig.h: BCC includes it first */
+	int have_arch_include;  /* arch/<arch>/include (treecheck_verify only) */
 };
 
 int treecheck_read(const char *build_dir, struct tree_facts *ret);

@@ -39,7 +39,11 @@ int volume_lock(struct volume *v, int *ret_waited)
 	*ret_waited = 0;
 	if (ret < 0)
 		return ret;
-	v->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	/* Never through a symlink: one planted in a shared volume would make
+	 * the lock create a file wherever it points. Such a link is removed. */
+	v->lock_fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (v->lock_fd < 0 && errno == ELOOP && unlink(path) == 0)
+		v->lock_fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (v->lock_fd < 0)
 		return -errno;
 	if (flock(v->lock_fd, LOCK_EX | LOCK_NB) == 0)
@@ -83,6 +87,10 @@ int volume_stage(const struct volume *v, const char *release, char ret_stage[PAT
 		return ret;
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return -errno;
+	/* Staging happens only in a real directory (the lock is held, and
+	 * volume_clean_staging removed anything else that was there). */
+	if (!fs_is_real_dir(dir))
+		return -ENOTDIR;
 	ret = path_format(tmpl, "%s/%s.XXXXXX", dir, release);
 	if (ret < 0)
 		return ret;
@@ -117,8 +125,15 @@ int volume_publish(const struct volume *v, const char *stage, const char *releas
 	char target[PATH_MAX];
 	int ret = volume_release_dir(v, release, target);
 
+	struct stat st;
+
 	if (ret < 0)
 		return ret;
+	/* <out>/<release> is the tool's own name: anything there that is not
+	 * a directory (a symlink planted in a shared volume) is removed, never
+	 * followed. */
+	if (lstat(target, &st) == 0 && !S_ISDIR(st.st_mode) && unlink(target) < 0)
+		return -errno;
 	if (rename(stage, target) == 0)
 		return fsync_dir(v->out);
 	if (errno != EEXIST && errno != ENOTEMPTY)
