@@ -4,6 +4,7 @@
 #include "strategies/context.h"
 #include "util/fs.h"
 #include "util/hostroot.h"
+#include "util/log.h"
 #include "util/path.h"
 #include "strategies/strategy.h"
 #include "util/treecopy.h"
@@ -156,10 +157,14 @@ int host_tree_copy(const struct hostroot *hr, const char *release, const char *a
 	src.build = t.build;
 	src.source = t.source[0] ? t.source : NULL;
 	src.mode = mode;
+	src.max_bytes = ctx->opts->max_tree_bytes;
 	ret = treecopy_copy(hr, &src, arch, build_dir, &stats, failed);
 	if (ret < 0) {
 		if (ret == -ENOSPC || ret == -EDQUOT || ret == -EROFS)
 			snprintf(why, whylen, "output volume: cannot write %s: %s", build_dir, strerror(-ret));
+		else if (ret == -EFBIG)
+			snprintf(why, whylen, "the header tree at %s%s is larger than --max-tree-size (%llu bytes)",
+				 hostroot_prefix(hr), t.build, src.max_bytes);
 		else if (failed[0])
 			snprintf(why, whylen, "cannot copy %s%s: %s", hostroot_prefix(hr), failed, strerror(-ret));
 		else
@@ -171,6 +176,9 @@ int host_tree_copy(const struct hostroot *hr, const char *release, const char *a
 		if (t.source[0])
 			json_object_array_add(sources, source_object("source", hr->root, t.source));
 	}
+	if (stats.private_skipped || stats.links_refused)
+		log_info("host: left out %llu file(s) not readable by everyone and %llu link(s) leading out of the header places",
+			 stats.private_skipped, stats.links_refused);
 	path_copy(found_at, t.found_at);
 	ctx->tree_files = stats.files;
 	ctx->tree_bytes = stats.bytes;

@@ -82,6 +82,22 @@ static int clear_dest(const char *path, int want_dir)
 	return fs_rm_rf(path);
 }
 
+/* Where a symlink in a header tree may lead when it leaves the tree: the
+ * places distributions keep kernel headers and their build helpers. A
+ * link to /etc, /root or a large unrelated directory is not followed. */
+static int deref_allowed(const struct copy_job *job, const char *resolved)
+{
+	static const char *const header_places[] = { "/usr/src", "/usr/lib", "/lib", "/usr/include" };
+	size_t i;
+
+	if (path_is_within(resolved, job->src->build) || (job->src->source && path_is_within(resolved, job->src->source)))
+		return 1;
+	for (i = 0; i < sizeof(header_places) / sizeof(header_places[0]); i++)
+		if (path_is_within(resolved, header_places[i]))
+			return 1;
+	return 0;
+}
+
 /* Maps a resolved host path to its place in the merged tree, if any. */
 static int tree_relpath(struct copy_job *job, const char *host_path, char out[PATH_MAX])
 {
@@ -144,7 +160,12 @@ static int copy_symlink(struct copy_job *job, const char *host_path, const char 
 			return ret;
 		return symlink(link_text, dest) < 0 ? -errno : 0;
 	}
-	/* Points outside the tree: take what it points to. */
+	/* Points outside the tree: take what it points to, if it is a place
+	 * where headers live. */
+	if (!deref_allowed(job, resolved)) {
+		job->stats.links_refused++;
+		return 0;
+	}
 	job->deref_depth++;
 	ret = copy_entry(job, resolved, rel, depth + 1);
 	job->deref_depth--;
@@ -184,6 +205,12 @@ static int copy_entry(struct copy_job *job, const char *host_path, const char *r
 	 * the source tree's by absolute path; the real one wins. */
 	if (job->overlay && strcmp(rel, "Makefile") == 0 && st.st_size < 1024)
 		return 0;
+	if (!(st.st_mode & S_IROTH)) {
+		job->stats.private_skipped++;
+		return 0;
+	}
+	if (job->src->max_bytes && job->stats.bytes + (unsigned long long)st.st_size > job->src->max_bytes)
+		return -EFBIG;
 	ret = clear_dest(dest, 0);
 	if (ret < 0)
 		return ret;

@@ -19,10 +19,15 @@ struct treecopy_source {
 		TREECOPY_LINK, /* hardlink, same filesystem */
 		TREECOPY_MOVE, /* rename out of a scratch tree (what symlinks reach is linked) */
 	} mode;
+	unsigned long long max_bytes; /* cap on what is copied (0: none): -EFBIG past it */
 };
 
 struct treecopy_stats {
 	unsigned long long files, bytes;
+	/* Left out: files not readable by everyone (a header never is private;
+	 * a host secret reached through a planted link is), and links that
+	 * lead out of the places kernel headers live. */
+	unsigned long long private_skipped, links_refused;
 };
 
 /* True when relpath (relative to the tree root, no leading slash) is part

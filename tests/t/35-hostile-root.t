@@ -59,4 +59,33 @@ PH_SECRET_TOKEN=hunter2-do-not-publish run_ph --host-root "$k" --kernel-release 
 is "$PH_RC" 0 "kheaders from inside the root provisions"
 ok "$([ ! -e "$TMP/out/$RELEASE/build/.config" ] && echo 0 || echo 1)" "no .config from /proc/self/environ"
 ok "$(grep -rq hunter2 "$TMP/out" && echo 1 || echo 0)" "the provisioner's environment appears nowhere in the volume"
+
+# The host strategy: links inside a host header tree that lead to host
+# secrets or to a large unrelated directory are not copied, and
+# --max-tree-size bounds what is copied.
+h=$TMP/hroot
+H=6.1.0-98-hosttree
+make_mini_tree "$h/usr/src/linux-headers-$H" "$H" $(( (6 << 16) + (1 << 8) ))
+mkdir -p "$h/lib/modules/$H" "$h/etc" "$h/opt/big"
+ln -s "/usr/src/linux-headers-$H" "$h/lib/modules/$H/build"
+echo "root-password-hash" >"$h/etc/shadow-like"
+chmod 0640 "$h/etc/shadow-like"
+ln -s /etc/shadow-like "$h/usr/src/linux-headers-$H/include/linux/secret.h"
+echo "private" >"$h/usr/src/linux-headers-$H/include/linux/private.h"
+chmod 0600 "$h/usr/src/linux-headers-$H/include/linux/private.h"
+head -c 3000000 /dev/zero >"$h/opt/big/blob"
+ln -s /opt/big "$h/usr/src/linux-headers-$H/include/big"
+run_ph --host-root "$h" --kernel-release "$H" --output "$TMP/hout" --strategy host
+is "$PH_RC" 0 "the host strategy provisions the tree"
+T=$TMP/hout/$H/build
+ok "$([ ! -e "$T/include/linux/secret.h" ] && echo 0 || echo 1)" "a link to a 0640 host file outside the header places is not copied"
+ok "$([ ! -e "$T/include/linux/private.h" ] && echo 0 || echo 1)" "a file not readable by everyone is not copied"
+ok "$([ ! -e "$T/include/big" ] && echo 0 || echo 1)" "a link to a large unrelated directory is not followed"
+ok "$(grep -rq root-password-hash "$TMP/hout" && echo 1 || echo 0)" "the secret appears nowhere in the volume"
+like "$PH_ERR" "left out 1 file\(s\) not readable by everyone and 2 link\(s\)" "the log says what was left out"
+head -c 3000000 /dev/zero >"$h/usr/src/linux-headers-$H/include/linux/huge.h"
+run_ph --host-root "$h" --kernel-release "$H" --output "$TMP/hout2" --strategy host --max-tree-size 1M
+is "$PH_RC" 8 "a host tree past --max-tree-size: exit 8"
+like "$PH_ERR" "larger than --max-tree-size" "...saying so"
+ok "$([ ! -e "$TMP/hout2/$H" ] && echo 0 || echo 1)" "and nothing is published"
 done_testing
