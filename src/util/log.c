@@ -2,24 +2,73 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A line longer than this keeps its start and its end (where the reason
+ * is) and loses its middle: a 4096-character name must not push the
+ * reason out of the message. */
+#define LOG_LINE_MAX 1024
 
 static enum log_level current_level = LOG_INFO;
-static char last_error[1024];
+static char last_error[LOG_LINE_MAX + 1];
 
 void log_set_level(enum log_level level) { current_level = level; }
 enum log_level log_get_level(void) { return current_level; }
 const char *log_last_error(void) { return last_error[0] ? last_error : NULL; }
 
+/* Copies text into out (size > 16) with control characters escaped, so
+ * a hostile file name or config line cannot move the cursor, clear the
+ * screen or forge a second log line. */
+static void sanitize(const char *text, char *out, size_t size)
+{
+	size_t o = 0;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)text; *p && o + 5 < size; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			o += (size_t)snprintf(out + o, size - o, *p == '\n' ? "\\n" : *p == '\t' ? "\\t" : "\\x%02x", *p);
+		else
+			out[o++] = (char)*p;
+	}
+	out[o] = '\0';
+}
+
+/* Shortens line in place to at most max characters by cutting its middle. */
+static void elide_middle(char *line, size_t max)
+{
+	static const char gap[] = " [...] ";
+	size_t len = strlen(line), head, tail;
+
+	if (len <= max)
+		return;
+	head = (max - (sizeof(gap) - 1)) / 2;
+	tail = max - (sizeof(gap) - 1) - head;
+	memcpy(line + head, gap, sizeof(gap) - 1);
+	memmove(line + head + sizeof(gap) - 1, line + len - tail, tail + 1);
+}
+
 static void log_line(enum log_level level, const char *tag, const char *fmt, va_list ap)
 {
-	char line[sizeof(last_error)];
+	char *raw = NULL, *clean;
+	size_t size;
 
-	vsnprintf(line, sizeof(line), fmt, ap);
-	if (level == LOG_ERR)
-		snprintf(last_error, sizeof(last_error), "%s", line);
-	if (level > current_level)
+	if (vasprintf(&raw, fmt, ap) < 0)
 		return;
-	fprintf(stderr, "provision-headers: %s%s\n", tag, line);
+	size = strlen(raw) * 4 + 1;
+	clean = malloc(size);
+	if (!clean) {
+		free(raw);
+		return;
+	}
+	sanitize(raw, clean, size);
+	free(raw);
+	elide_middle(clean, LOG_LINE_MAX);
+	if (level == LOG_ERR)
+		snprintf(last_error, sizeof(last_error), "%s", clean);
+	if (level <= current_level)
+		fprintf(stderr, "provision-headers: %s%s\n", tag, clean);
+	free(clean);
 }
 
 #define DEFINE_LOGGER(fn, level, tag)                 \
