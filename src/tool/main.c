@@ -1,6 +1,7 @@
 /* provision-headers: argument parsing and dispatch only. */
 #include "strategies/context.h"
 #include "tool/exitcodes.h"
+#include "tool/interrupt.h"
 #include "util/log.h"
 #include "tool/cli.h"
 #include "tool/provision.h"
@@ -72,6 +73,11 @@ int main(int argc, char **argv)
 		return PH_EXIT_OK;
 	}
 	log_set_level(opts.verbosity == 0 ? LOG_ERR : opts.verbosity == 1 ? LOG_INFO : LOG_DEBUG);
+	ret = interrupt_setup();
+	if (ret < 0) {
+		log_error("cannot watch for SIGTERM and SIGINT: %s", strerror(-ret));
+		return PH_EXIT_INTERNAL;
+	}
 
 	if (opts.command == CMD_WARM)
 		return warm(&opts);

@@ -2,6 +2,7 @@
 
 #include "strategies/context.h"
 #include "tool/exitcodes.h"
+#include "tool/interrupt.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "lib/output/manifest.h"
@@ -158,6 +159,7 @@ static int run_strategy(struct provision_ctx *ctx, const struct strategy *s, con
 		log_error("output %s: cannot create a staging directory: %s", vol->out, strerror(-ret));
 		return ret;
 	}
+	interrupt_guard(stage, ctx->work_dir);
 	path_join(build, stage, "build");
 	if (path_format(ctx->work_dir, "%s.work", stage) < 0 || mkdir(ctx->work_dir, 0700) < 0) {
 		ret = -errno;
@@ -198,6 +200,7 @@ static int run_strategy(struct provision_ctx *ctx, const struct strategy *s, con
 		log_error("output %s: cannot publish %s: %s", vol->out, ctx->kernel.release, strerror(-ret));
 		goto fail;
 	}
+	interrupt_guard(NULL, NULL);
 	volume_release_dir(vol, ctx->kernel.release, release_dir);
 	path_join(build, release_dir, "build");
 	log_info("%s: published %s (%s, LINUX_VERSION_CODE %u, %.0f ms)", s->name, build,
@@ -210,6 +213,7 @@ static int run_strategy(struct provision_ctx *ctx, const struct strategy *s, con
 fail:
 	fs_rm_rf(ctx->work_dir);
 	fs_rm_rf(stage);
+	interrupt_guard(NULL, NULL);
 	return ret;
 }
 
