@@ -101,7 +101,18 @@ hostile fifo 8 "member 'include/pipe' is a fifo, refused" "fifo"
 hostile truncated 8 "kheaders.tar.xz: corrupt archive" "truncated xz"
 hostile corrupt 8 "kheaders.tar.xz: corrupt archive" "corrupt xz"
 hostile bomb 8 "archive expands past the cap of 4194304 bytes" "xz bomb past --max-tree-size"
+hostile hardlink-symlink 8 "hardlink 'include/top' -> 'include/a/b/c/deep' is not to a regular file, refused" \
+	"hardlink to a symlink (moves the link to another depth)"
+hostile sparse 8 "archive expands past the cap of 4194304 bytes \(at 'include/linux/sparse.h', 107374182400 bytes declared\)" \
+	"sparse member declaring 100 GB past --max-tree-size"
 is "$(ls -A "$TMP/canary")" "" "nothing was written outside the staging area"
+
+r=$TMP/h-file-over-dir
+mkdir -p "$r/sys/kernel"
+cp "$TMP/hostile/file-over-dir.tar.xz" "$r/sys/kernel/kheaders.tar.xz"
+run_ph --host-root "$r" --kernel-release "$HR" --output "$TMP/ho-fod" --strategy kheaders
+is "$PH_RC" 0 "a file that replaces a non-empty directory is extracted ($(echo "$PH_ERR" | tail -n 1))"
+is "$(cat "$TMP/ho-fod/$HR/build/include/d" 2>/dev/null)" "/* now a file */" "...as the later member says"
 
 r=$TMP/h-setuid
 mkdir -p "$r/sys/kernel"

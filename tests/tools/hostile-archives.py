@@ -22,6 +22,8 @@ def good_members():
         "include/generated/uapi/linux/version.h": b"#define LINUX_VERSION_CODE 589824\n",
         "include/generated/utsrelease.h": f'#define UTS_RELEASE "{release}"\n'.encode(),
         "include/generated/autoconf.h": b"#define CONFIG_BPF 1\n",
+        "arch/x86/include/asm/ptrace.h": b"/* x86 */\n",
+        "arch/arm64/include/asm/ptrace.h": b"/* arm64 */\n",
     }
     for name, data in files.items():
         ti = tarfile.TarInfo("./" + name)
@@ -42,6 +44,19 @@ def link(name, target, kind):
     ti.type = kind
     ti.linkname = target
     return ti, None
+
+
+def sparse(name, real_size):
+    """A PAX 1.0 sparse member: 512 bytes of data, real_size declared."""
+    base = os.path.basename(name)
+    ti = tarfile.TarInfo(os.path.join(os.path.dirname(name), "GNUSparseFile.0", base))
+    ti.pax_headers = {"GNU.sparse.major": "1", "GNU.sparse.minor": "0", "GNU.sparse.name": name,
+                      "GNU.sparse.realsize": str(real_size)}
+    sparse_map = b"1\n0\n512\n".ljust(512, b"\0")
+    data = sparse_map + b"x" * 512
+    ti.size = len(data)
+    ti.mode = 0o644
+    return ti, data
 
 
 def special(name, kind):
@@ -65,12 +80,19 @@ cases = {
     "fifo": [special("./include/pipe", tarfile.FIFOTYPE)],
     "setuid": [reg("./include/linux/suid.h", b"/* suid */\n", 0o4755), reg("./include/linux/sgid.h", b"x\n", 0o2755)],
     "bomb": [reg("./include/linux/zeros.h", bytes(8 << 20))],
+    # A symlink harmless at its own depth, hardlinked at another depth
+    # where the same text would lead out of the tree.
+    "hardlink-symlink": [link("./include/a/b/c/deep", "../../../x", tarfile.SYMTYPE),
+                         link("./include/top", "include/a/b/c/deep", tarfile.LNKTYPE)],
+    "sparse": [sparse("./include/linux/sparse.h", 100 << 30)],
+    # A later member replaces a non-empty directory with a file.
+    "file-over-dir": [reg("./include/d/x.h"), reg("./include/d", b"/* now a file */\n")],
 }
 
 
 def write(name, members, compress=True):
     buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w", format=tarfile.GNU_FORMAT) as tf:
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT if any(ti.pax_headers for ti, _ in members) else tarfile.GNU_FORMAT) as tf:
         for ti, data in list(good_members()) + members:
             tf.addfile(ti, io.BytesIO(data) if data is not None else None)
     raw = buf.getvalue()

@@ -418,25 +418,34 @@ static int parent_of(struct unpacker *u, const char *rel, const char **ret_name)
 }
 
 /* Makes room for a new entry: removes what is there unless it is a
- * directory and a directory is wanted. */
+ * directory and a directory is wanted. Removing a directory drops the
+ * cursor (it may hold fds of what was removed), dirfd included: the
+ * caller opens the parent again. */
 static int clear_name(struct unpacker *u, int dirfd, const char *name, int want_dir)
 {
 	struct stat st;
+	int ret;
 
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return errno == ENOENT ? 0 : -errno;
 	if (S_ISDIR(st.st_mode)) {
 		if (want_dir)
 			return 1;
+		ret = fs_rm_rf_at(dirfd, name); /* before the cursor's fds close */
 		forget_parent(u);
-		return fs_rm_rf_at(dirfd, name);
+		return ret;
 	}
 	return unlinkat(dirfd, name, 0) < 0 ? -errno : 0;
 }
 
+/* Writes the member's data. What counts against the cap is how far the
+ * file reaches, not the bytes the archive carries: a sparse member that
+ * declares 100 GB in a few blocks is refused like one that carries them. */
 static int write_data(struct archive *a, int fd, const struct unpack_opts *o, struct unpack_stats *st,
 		      char *why, size_t whylen, const char *member)
 {
+	unsigned long long start = st->bytes, extent = 0;
+
 	for (;;) {
 		const void *buf;
 		size_t size;
@@ -449,8 +458,14 @@ static int write_data(struct archive *a, int fd, const struct unpack_opts *o, st
 			snprintf(why, whylen, "corrupt archive at '%s': %s", member, archive_error_string(a));
 			return -EILSEQ;
 		}
-		st->bytes += size;
-		if (st->bytes > o->max_bytes) {
+		if (offset < 0) {
+			snprintf(why, whylen, "corrupt archive at '%s': negative offset", member);
+			return -EILSEQ;
+		}
+		if ((unsigned long long)offset + size > extent)
+			extent = (unsigned long long)offset + size;
+		st->bytes = start + extent;
+		if (st->bytes > o->max_bytes || extent > o->max_bytes) {
 			snprintf(why, whylen, "archive expands past the cap of %llu bytes (at '%s')", o->max_bytes, member);
 			return -EFBIG;
 		}
@@ -504,6 +519,12 @@ static int extract_entry(struct unpacker *u, struct archive *a, struct archive_e
 	}
 	if (dirfd < 0)
 		return dirfd;
+	if (type == AE_IFREG && archive_entry_size_is_set(e) && archive_entry_size(e) > 0 &&
+	    st->bytes + (unsigned long long)archive_entry_size(e) > o->max_bytes) {
+		snprintf(u->why, u->whylen, "archive expands past the cap of %llu bytes (at '%s', %lld bytes declared)",
+			 o->max_bytes, member, (long long)archive_entry_size(e));
+		return -EFBIG;
+	}
 	if (type == AE_IFREG) {
 		/* Most members are new files: try that first, clear only on a clash. */
 		fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, perm | 0200);
@@ -528,6 +549,9 @@ static int extract_entry(struct unpacker *u, struct archive *a, struct archive_e
 	ret = clear_name(u, dirfd, name, type == AE_IFDIR);
 	if (ret < 0)
 		return ret;
+	dirfd = parent_of(u, rel, &name); /* clearing may have dropped the cached parent */
+	if (dirfd < 0)
+		return dirfd;
 	if (type == AE_IFDIR) {
 		if (ret == 0 && mkdirat(dirfd, name, 0755) < 0)
 			return -errno;
@@ -554,6 +578,7 @@ static int extract_hardlink(struct unpacker *u, struct archive_entry *e, const c
 	char target[PATH_MAX], target_rel[PATH_MAX], tdir[PATH_MAX];
 	const char *name, *tname, *slash;
 	int dirfd, tdirfd, ret;
+	struct stat st;
 
 	if (path_copy(target, archive_entry_hardlink(e)) < 0 || unpack_normalize_member(target) < 0 || !*target) {
 		snprintf(u->why, u->whylen, "hardlink '%s' points outside the tree ('%s'), refused", member,
@@ -585,7 +610,18 @@ static int extract_hardlink(struct unpacker *u, struct archive_entry *e, const c
 		close(tdirfd);
 		return dirfd == -EILSEQ ? -EILSEQ : dirfd;
 	}
+	/* A hardlink to a symlink would move the link's text to another depth,
+	 * where it may lead out of the tree: only regular files are linked. */
+	if (fstatat(tdirfd, tname, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode)) {
+		snprintf(u->why, u->whylen, "hardlink '%s' -> '%s' is not to a regular file, refused", member, target);
+		close(tdirfd);
+		return -EILSEQ;
+	}
 	ret = clear_name(u, dirfd, name, 0);
+	if (ret == 0) {
+		dirfd = parent_of(u, rel, &name);
+		ret = dirfd < 0 ? dirfd : 0;
+	}
 	if (ret == 0 && linkat(tdirfd, tname, dirfd, name, 0) < 0) {
 		ret = -errno;
 		if (ret == -ENOENT) {
