@@ -108,12 +108,19 @@ install-files: $(BUILD)/provision-headers $(BUILD)/provision-headers-runner
 	ln -sf provision-headers.1 $(DESTDIR)$(MANDIR)/man1/provision-headers-runner.1
 	install -m 0644 doc/provision-headers.bash-completion $(DESTDIR)$(COMPLETIONDIR)/provision-headers
 
+# Removes exactly what install-files installed (same PREFIX and DESTDIR).
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/provision-headers $(DESTDIR)$(BINDIR)/provision-headers-runner
+	rm -f $(DESTDIR)$(MANDIR)/man1/provision-headers.1 $(DESTDIR)$(MANDIR)/man1/provision-headers-runner.1
+	rm -f $(DESTDIR)$(COMPLETIONDIR)/provision-headers
+	rm -rf $(DESTDIR)$(DATADIR)
+
 deps:
 	scripts/install-deps
 
 clean:
 	rm -rf build build-san
 
-.PHONY: all san test bench install install-files deps clean
+.PHONY: all san test bench install install-files uninstall deps clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
