@@ -19,7 +19,14 @@ LDLIBS += $(shell pkg-config --libs $(PKGS)) -lpthread
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 # BUILD selects the output folder: build/ (normal) or build-san/ (sanitizers).
-ifeq ($(SAN),1)
+# FUZZ=1: clang with libFuzzer's coverage, ASan and UBSan, in build-fuzz/.
+FUZZ_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+ifeq ($(FUZZ),1)
+BUILD = build-fuzz
+CC = clang
+CFLAGS += $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -O1 -Wno-unknown-warning-option
+LDFLAGS += $(FUZZ_FLAGS)
+else ifeq ($(SAN),1)
 BUILD = build-san
 CFLAGS += $(SAN_FLAGS) -O1
 LDFLAGS += $(SAN_FLAGS)
@@ -86,6 +93,25 @@ $(BUILD)/tests/tools/modload-tool: tests/tools/modload-tool.c $(LAYER_LIBS)
 san:
 	$(MAKE) SAN=1
 
+# libFuzzer targets, one per parser (tests/fuzz/*.c), each with a seed
+# corpus in tests/fuzz/corpus/<target>/. `make fuzz` runs every target for
+# FUZZ_SECONDS (default 60) and keeps what it finds in build-fuzz/found/.
+FUZZ_SRCS = $(wildcard tests/fuzz/*.c)
+FUZZ_BINS = $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_SECONDS ?= 60
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LAYER_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer $< $(LAYER_LIBS) $(LDFLAGS) $(LDLIBS) -o $@
+
+fuzz-build:
+	$(MAKE) FUZZ=1 fuzz-bins
+
+fuzz-bins: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	tests/fuzz/run build-fuzz $(FUZZ_SECONDS)
+
 # The suite runs against the sanitizer build.
 test: san
 	PH_BUILD=$(CURDIR)/build-san tests/run
@@ -119,8 +145,8 @@ deps:
 	scripts/install-deps
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
-.PHONY: all san test bench install install-files uninstall deps clean
+.PHONY: fuzz fuzz-build fuzz-bins all san test bench install install-files uninstall deps clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,28 @@
+/* Kernel version strings: a release (uname, option, host files),
+ * /proc/version_signature, /proc/sys/kernel/version, and a vDSO image. */
+#include "lib/kernel/kversion.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *text = malloc(size + 1);
+	unsigned code = 0, major, minor, sub;
+
+	if (!text)
+		return 0;
+	memcpy(text, data, size);
+	text[size] = '\0';
+	if (kversion_from_release(text, &code) == 0) {
+		kversion_split(code, &major, &minor, &sub);
+		if (sub > 255 || code > 0xffffff)
+			abort(); /* the sublevel is clamped as the kernel clamps it */
+	}
+	kversion_from_version_signature(text, &code);
+	kversion_from_proc_version(text, &code);
+	kversion_from_vdso_image(data, size, &code);
+	free(text);
+	return 0;
+}
