@@ -14,9 +14,11 @@ ln -s /usr/src/step1 "$root/lib/modules/$R/build"
 ln -s ../src/step2 "$root/usr/src/step1"            # relative, through a sibling
 ln -s /opt/vendor/kernel-$R "$root/usr/src/step2"    # absolute: must be re-rooted
 ln -s ../uapi/linux/version.h "$root/opt/vendor/kernel-$R/include/linux/vlink.h"   # inside the tree
-ln -s /etc/hostname-of-host "$root/opt/vendor/kernel-$R/include/linux/outside.h"     # outside, re-rooted
-mkdir -p "$root/etc" "$root/opt/vendor/kernel-$R/include/uapi/linux"
+ln -s /usr/include/outside-header.h "$root/opt/vendor/kernel-$R/include/linux/outside.h"     # outside, re-rooted
+ln -s /etc/hostname-of-host "$root/opt/vendor/kernel-$R/include/linux/etc-link.h"     # outside the header places
+mkdir -p "$root/etc" "$root/usr/include" "$root/opt/vendor/kernel-$R/include/uapi/linux"
 echo '/* uapi version */' >"$root/opt/vendor/kernel-$R/include/uapi/linux/version.h"
+echo 'fake-root-header' >"$root/usr/include/outside-header.h"
 echo 'fake-root-hostname' >"$root/etc/hostname-of-host"
 ln -s ../../scripts "$root/opt/vendor/kernel-$R/include/linux/scripts-link"  # to a part that is not copied
 
@@ -25,8 +27,9 @@ is "$PH_RC" 0 "follows a chain of absolute and relative symlinks under the host 
 [ "$PH_RC" -eq 0 ] || echo "$PH_ERR" | sed 's/^/#   /'
 T=$TMP/out1/$R/build
 is "$(readlink "$T/include/linux/vlink.h")" "../uapi/linux/version.h" "a link inside the tree stays a relative link"
-is "$(cat "$T/include/linux/outside.h" 2>/dev/null)" "fake-root-hostname" "a link out of the tree is re-rooted and its content copied"
+is "$(cat "$T/include/linux/outside.h" 2>/dev/null)" "fake-root-header" "a link out of the tree into a header place is re-rooted and its content copied"
 [ ! -L "$T/include/linux/outside.h" ]; ok $? "...as a regular file"
+[ ! -e "$T/include/linux/etc-link.h" ]; ok $? "a link to /etc (not a place headers live) is left out"
 [ ! -e "$T/include/linux/scripts-link" ] || [ ! -L "$T/include/linux/scripts-link" ]
 ok $? "a link to a part that is not copied does not dangle"
 is "$(find "$T" -xtype l | wc -l)" 0 "no dangling link in the tree"

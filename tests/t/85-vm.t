@@ -15,10 +15,10 @@ mkdir -p "$TMP/vm"
 cat >"$TMP/vm/script" <<SCRIPT
 set -u
 echo "guest kernel: \$(uname -r)"
-"$PH" --host-root "$HOST_ROOT" --output /mnt/out --bpf-dir "$TESTS_DIR/../bpf" --validate --require exact --json >/mnt/status.json 2>/mnt/provision.err
+"$PH" --host-root "$HOST_ROOT" --output /tmp/out --bpf-dir "$TESTS_DIR/../bpf" --validate --require exact --json >/mnt/status.json 2>/mnt/provision.err
 echo "provision exit: \$?"
-cp /mnt/out/$RELEASE/manifest.json /mnt/manifest.json 2>/dev/null
-"$PH_BUILD/provision-headers-runner" --bpf-dir "$TESTS_DIR/../bpf" --tree /mnt/out/$RELEASE/build --json \
+cp /tmp/out/$RELEASE/manifest.json /mnt/manifest.json 2>/dev/null
+"$PH_BUILD/provision-headers-runner" --bpf-dir "$TESTS_DIR/../bpf" --tree /tmp/out/$RELEASE/build --json \
 	--probe "$TESTS_DIR/../bpf/count_by_start_time.c" >/mnt/runner.json 2>/mnt/runner.err
 echo "runner exit: \$?"
 "$PH_BUILD/tests/tools/modload-tool" "$cache/modroot" "$RELEASE" vxlan
