@@ -392,7 +392,7 @@ static int check_unknown_variables(const struct parse_state *st, char *err, size
 	for (i = 0; i < OPT__COUNT; i++)
 		if (st->env_name[i][0])
 			names[n++] = st->env_name[i];
-	for (e = environ; *e; e++) {
+	for (e = environ; e && *e; e++) { /* clearenv() leaves environ NULL */
 		const char *eq = strchr(*e, '=');
 		size_t len = eq ? (size_t)(eq - *e) : strlen(*e);
 		int known = 0;
