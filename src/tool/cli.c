@@ -4,25 +4,17 @@
  * costs an exit 2 and one line that names the option or variable. */
 #include "tool/cli.h"
 
-#include "lib/apt/aptsources.h"
-#include "lib/kernel/kversion.h"
 #include "strategies/strategy.h"
 #include "tool/optable.h"
+#include "tool/optvalue.h"
 #include "tool/validate.h"
 #include "util/macro.h"
-#include "util/suggest.h"
 
-#include <ctype.h>
-#include <stdarg.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define ENV_PREFIX "PROVISION_HEADERS_"
@@ -35,149 +27,6 @@ struct parse_state {
 	const char *from[OPT__COUNT]; /* NULL: the default */
 	int cli_seen[OPT__COUNT];
 };
-
-/* A value for a message: control characters shown escaped, so a newline
- * in a variable cannot forge a second log line. */
-static const char *shown(const char *v, char *buf, size_t len)
-{
-	size_t n = 0;
-
-	for (; *v && n + 5 < len; v++) {
-		unsigned char c = (unsigned char)*v;
-
-		if (c < 0x20 || c == 0x7f)
-			n += (size_t)snprintf(buf + n, len - n, "\\x%02x", c);
-		else
-			buf[n++] = (char)c;
-	}
-	buf[n] = '\0';
-	return buf;
-}
-
-static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
-static int parse_bool(const char *name, const char *v, int *out, char *err, size_t errlen)
-{
-	char buf[128];
-
-	if (!strcmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcasecmp(v, "on"))
-		*out = 1;
-	else if (!strcmp(v, "0") || !strcasecmp(v, "false") || !strcasecmp(v, "no") || !strcasecmp(v, "off"))
-		*out = 0;
-	else
-		return fail(err, errlen, "%s: expected 1/0, true/false or yes/no, got '%s'", name, shown(v, buf, sizeof(buf)));
-	return 0;
-}
-
-/* "512K", "64M", "2G", "1T" or a plain byte count; a value that does not
- * fit 64 bits is refused, never wrapped. */
-static int parse_size(const char *name, const char *v, unsigned long long *out, char *err, size_t errlen)
-{
-	char *end, buf[128];
-	unsigned long long n;
-	unsigned shift = 0;
-
-	errno = 0;
-	n = strtoull(v, &end, 10);
-	if (errno == ERANGE)
-		goto too_big;
-	if (errno || end == v || !isdigit((unsigned char)v[0]))
-		goto bad;
-	switch (*end) {
-	case 'K': case 'k': shift = 10; end++; break;
-	case 'M': case 'm': shift = 20; end++; break;
-	case 'G': case 'g': shift = 30; end++; break;
-	case 'T': case 't': shift = 40; end++; break;
-	}
-	if (*end || n == 0)
-		goto bad;
-	if (n > (ULLONG_MAX >> shift))
-		goto too_big;
-	*out = n << shift;
-	return 0;
-too_big:
-	return fail(err, errlen, "%s: '%s' is too large", name, shown(v, buf, sizeof(buf)));
-bad:
-	return fail(err, errlen, "%s: expected a size such as 512M or 2G, got '%s'", name, shown(v, buf, sizeof(buf)));
-}
-
-static int parse_long(const char *name, const char *v, long min, long max, long *out, char *err, size_t errlen)
-{
-	char *end, buf[128];
-	long n;
-
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno || end == v || *end || !isdigit((unsigned char)v[0]) || n < min || n > max)
-		return fail(err, errlen, "%s: expected a whole number from %ld to %ld, got '%s'", name, min, max,
-			    shown(v, buf, sizeof(buf)));
-	*out = n;
-	return 0;
-}
-
-static void did_you_mean(const char *word, const char *const *cands, size_t n, const char *prefix, char *buf,
-			 size_t len)
-{
-	const char *near = suggest_nearest(word, cands, n);
-
-	if (near)
-		snprintf(buf, len, " (did you mean %s%s?)", prefix, near);
-	else
-		buf[0] = '\0';
-}
-
-static int parse_enum(const struct opt_def *d, const char *name, const char *v, int *index, char *err, size_t errlen)
-{
-	char list[256] = "", hint[160], buf[128];
-	size_t i, n = 0, used = 0;
-	long num;
-
-	for (i = 0; d->values[i]; i++, n++) {
-		if (strcmp(v, d->values[i]) == 0) {
-			*index = (int)i;
-			return 0;
-		}
-		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", d->values[i]);
-		if (used >= sizeof(list))
-			used = sizeof(list) - 1;
-	}
-	if (d->max > 0 && isdigit((unsigned char)v[0])) {
-		if (parse_long(name, v, d->min, d->max, &num, err, errlen) < 0)
-			return -EINVAL;
-		*index = -1; /* a number, kept as text for its user */
-		return 0;
-	}
-	did_you_mean(v, d->values, n, "", hint, sizeof(hint));
-	return fail(err, errlen, "%s: expected %s%s, got '%s'%s", name, list, d->max > 0 ? " or a number" : "",
-		    shown(v, buf, sizeof(buf)), hint);
-}
-
-/* A kernel release names folders (/lib/modules/R) and goes into logs:
- * it must look like `uname -r`. */
-static int check_release(const char *name, const char *v, char *err, size_t errlen)
-{
-	char buf[128];
-	unsigned code;
-	const char *p;
-
-	for (p = v; *p; p++)
-		if (iscntrl((unsigned char)*p) || isspace((unsigned char)*p) || *p == '/')
-			return fail(err, errlen, "%s: '%s' is not a kernel release (it contains %s)", name,
-				    shown(v, buf, sizeof(buf)), *p == '/' ? "'/'" : "a control or space character");
-	if (strlen(v) > 64 || v[0] == '.' || kversion_from_release(v, &code) < 0)
-		return fail(err, errlen, "%s: '%s' is not a kernel release (expected the form of uname -r, e.g. 6.1.0-18-amd64)",
-			    name, shown(v, buf, sizeof(buf)));
-	return 0;
-}
 
 /* The storage of each list option in struct options. */
 struct list_slot {
@@ -219,13 +68,13 @@ static int check_strategy(struct options *o, const char *name, const char *tok, 
 		snprintf(known, sizeof(known), "%s", strategy_default_order);
 		for (t = strtok_r(known, ",", &save); t && n < ARRAY_SIZE(names); t = strtok_r(NULL, ",", &save))
 			names[n++] = t;
-		did_you_mean(tok, names, n, "", hint, sizeof(hint));
-		return fail(err, errlen, "%s: unknown strategy '%s'%s (known: %s)", name, shown(tok, buf, sizeof(buf)), hint,
+		optvalue_did_you_mean(tok, names, n, "", hint, sizeof(hint));
+		return optvalue_fail(err, errlen, "%s: unknown strategy '%s'%s (known: %s)", name, optvalue_shown(tok, buf, sizeof(buf)), hint,
 			    strategy_default_order);
 	}
 	for (i = 0; i < o->n_strategies; i++)
 		if (strcmp(o->strategies[i], tok) == 0)
-			return fail(err, errlen, "%s: strategy '%s' is listed twice", name, tok);
+			return optvalue_fail(err, errlen, "%s: strategy '%s' is listed twice", name, tok);
 	return 0;
 }
 
@@ -237,7 +86,7 @@ static int list_add(struct options *o, const struct opt_def *d, const char *name
 	if (d->id == OPT_STRATEGY && check_strategy(o, name, item, err, errlen) < 0)
 		return -EINVAL;
 	if (*s.n == s.max)
-		return fail(err, errlen, "%s: at most %d entries", name, s.max);
+		return optvalue_fail(err, errlen, "%s: at most %d entries", name, s.max);
 	s.items[(*s.n)++] = item;
 	return 0;
 }
@@ -250,14 +99,14 @@ static int list_split(struct options *o, const struct opt_def *d, const char *na
 	char *tok, *save = NULL;
 
 	if (strlen(value) >= s.buflen)
-		return fail(err, errlen, "%s: too long (at most %zu bytes)", name, s.buflen - 1);
+		return optvalue_fail(err, errlen, "%s: too long (at most %zu bytes)", name, s.buflen - 1);
 	strcpy(s.buf, value);
 	*s.n = 0;
 	for (tok = strtok_r(s.buf, d->sep, &save); tok; tok = strtok_r(NULL, d->sep, &save))
 		if (list_add(o, d, name, tok, err, errlen) < 0)
 			return -EINVAL;
 	if (*s.n == 0)
-		return fail(err, errlen, "%s: empty list", name);
+		return optvalue_fail(err, errlen, "%s: empty list", name);
 	if (d->id == OPT_STRATEGY)
 		snprintf(o->strategy_list, sizeof(o->strategy_list), "%s", value);
 	return 0;
@@ -300,20 +149,20 @@ static int apply(struct options *o, struct parse_state *st, const struct opt_def
 	int flag = 0, index = 0;
 
 	if (d->type != OPT_T_FLAG && !*value)
-		return fail(err, errlen, "%s must not be empty%s", name, from_cli ? "" : " (unset it for the default)");
+		return optvalue_fail(err, errlen, "%s must not be empty%s", name, from_cli ? "" : " (unset it for the default)");
 	switch (d->type) {
 	case OPT_T_FLAG:
 		if (from_cli)
 			flag = 1;
 		else if (!*value)
-			return fail(err, errlen, "%s is set but empty (1/0, true/false or yes/no)", name);
-		else if (parse_bool(name, value, &flag, err, errlen) < 0)
+			return optvalue_fail(err, errlen, "%s is set but empty (1/0, true/false or yes/no)", name);
+		else if (optvalue_bool(name, value, &flag, err, errlen) < 0)
 			return -EINVAL;
 		*flag_slot(o, d->id) = flag;
 		break;
 	case OPT_T_STRING:
 	case OPT_T_PATH:
-		if (d->id == OPT_KERNEL_RELEASE && check_release(name, value, err, errlen) < 0)
+		if (d->id == OPT_KERNEL_RELEASE && optvalue_release(name, value, err, errlen) < 0)
 			return -EINVAL;
 		*string_slot(o, d->id) = value;
 		break;
@@ -331,10 +180,10 @@ static int apply(struct options *o, struct parse_state *st, const struct opt_def
 			o->strategy_given = 1;
 		break;
 	case OPT_T_SIZE:
-		return parse_size(name, value, &o->max_tree_bytes, err, errlen);
+		return optvalue_size(name, value, &o->max_tree_bytes, err, errlen);
 	case OPT_T_SECONDS:
 	case OPT_T_COUNT:
-		if (parse_long(name, value, d->min, d->max, &num, err, errlen) < 0)
+		if (optvalue_long(name, value, d->min, d->max, &num, err, errlen) < 0)
 			return -EINVAL;
 		if (d->id == OPT_CONNECT_TIMEOUT)
 			o->connect_timeout_s = num;
@@ -344,13 +193,13 @@ static int apply(struct options *o, struct parse_state *st, const struct opt_def
 			o->retries = (int)num;
 		break;
 	case OPT_T_ENUM:
-		if (parse_enum(d, name, value, &index, err, errlen) < 0)
+		if (optvalue_enum(d, name, value, &index, err, errlen) < 0)
 			return -EINVAL;
 		if (d->id == OPT_REQUIRE) {
 			enum require_level level;
 
 			if (validate_parse_require(value, &level) < 0)
-				return fail(err, errlen, "%s: '%s' is not a level validation knows", name, value);
+				return optvalue_fail(err, errlen, "%s: '%s' is not a level validation knows", name, value);
 			o->require = (int)level;
 		} else if (d->id == OPT_VERBOSITY) {
 			o->verbosity = index;
@@ -404,8 +253,8 @@ static int check_unknown_variables(const struct parse_state *st, char *err, size
 			known = strcmp(var, names[i]) == 0;
 		if (known)
 			continue;
-		did_you_mean(var, names, n, "", hint, sizeof(hint));
-		return fail(err, errlen, "%s: no such variable%s", var, hint);
+		optvalue_did_you_mean(var, names, n, "", hint, sizeof(hint));
+		return optvalue_fail(err, errlen, "%s: no such variable%s", var, hint);
 	}
 	return 0;
 }
@@ -426,58 +275,6 @@ static int apply_environment(struct options *o, struct parse_state *st, char *er
 	return check_unknown_variables(st, err, errlen);
 }
 
-static int check_path(const struct opt_def *d, const char *name, const char *path, char *err, size_t errlen)
-{
-	struct stat sb;
-	char buf[PATH_MAX];
-	int fd;
-
-	shown(path, buf, sizeof(buf));
-	switch (d->check) {
-	case OPT_CHECK_DIR:
-		if (stat(path, &sb) < 0)
-			return fail(err, errlen, "%s %s: %s", name, buf, strerror(errno));
-		if (!S_ISDIR(sb.st_mode))
-			return fail(err, errlen, "%s %s: not a directory", name, buf);
-		return 0;
-	case OPT_CHECK_FILE:
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return fail(err, errlen, "%s %s: %s", name, buf, strerror(errno));
-		if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size == 0) {
-			close(fd);
-			return fail(err, errlen, "%s %s: not a non-empty regular file", name, buf);
-		}
-		close(fd);
-		return 0;
-	case OPT_CHECK_PROGRAM:
-		if (stat(path, &sb) < 0)
-			return fail(err, errlen, "%s %s: %s", name, buf, strerror(errno));
-		if (!S_ISREG(sb.st_mode) || access(path, X_OK) < 0)
-			return fail(err, errlen, "%s %s: not an executable file", name, buf);
-		return 0;
-	case OPT_CHECK_NONE:
-		break;
-	}
-	return 0;
-}
-
-static int check_mirror(const char *name, const char *spec, char *err, size_t errlen)
-{
-	struct apt_config cfg = { 0 };
-	char why[1024], buf[512];
-	int ret = apt_add_mirror(&cfg, spec, why, sizeof(why));
-
-	apt_config_free(&cfg);
-	if (ret < 0)
-		return fail(err, errlen, "%s '%s': %s", name, shown(spec, buf, sizeof(buf)),
-			    ret == -EINVAL ? "expected 'URL SUITE [COMPONENT...]'" : strerror(-ret));
-	if (strncmp(spec, "http://", 7) != 0 && strncmp(spec, "https://", 8) != 0)
-		return fail(err, errlen, "%s '%s': only http:// and https:// repositories are supported", name,
-			    shown(spec, buf, sizeof(buf)));
-	return 0;
-}
-
 /* The checks that need the final values (the command line may have
  * replaced the environment): paths that must exist, mirrors that must
  * parse. Local lookups only, before the run does any work. */
@@ -494,13 +291,13 @@ static int check_values(struct options *o, const struct parse_state *st, char *e
 			struct list_slot s = list_slot(o, d->id);
 
 			for (j = 0; j < *s.n; j++) {
-				if (d->check && check_path(d, name, s.items[j], err, errlen) < 0)
+				if (d->check && optvalue_path(d, name, s.items[j], err, errlen) < 0)
 					return -EINVAL;
-				if (d->id == OPT_MIRROR && check_mirror(name, s.items[j], err, errlen) < 0)
+				if (d->id == OPT_MIRROR && optvalue_mirror(name, s.items[j], err, errlen) < 0)
 					return -EINVAL;
 			}
 		} else if (d->check && string_slot(o, d->id) && *string_slot(o, d->id) &&
-			   check_path(d, name, *string_slot(o, d->id), err, errlen) < 0) {
+			   optvalue_path(d, name, *string_slot(o, d->id), err, errlen) < 0) {
 			return -EINVAL;
 		}
 	}
@@ -544,14 +341,14 @@ static int unknown_option(int argc, char **argv, char *err, size_t errlen)
 	size_t n = 0, i;
 
 	if (optopt)
-		return fail(err, errlen, "unknown option -%c", optopt);
+		return optvalue_fail(err, errlen, "unknown option -%c", optopt);
 	for (i = 0; i < ARRAY_SIZE(optable); i++)
 		if (!(optable[i].flags & (OPTF_ENV_ONLY | OPTF_HIDDEN)))
 			names[n++] = optable[i].name;
 	snprintf(word, sizeof(word), "%s", arg + strspn(arg, "-"));
 	word[strcspn(word, "=")] = '\0';
-	did_you_mean(word, names, n, "--", hint, sizeof(hint));
-	return fail(err, errlen, "unknown option %s%s", shown(arg, buf, sizeof(buf)), hint);
+	optvalue_did_you_mean(word, names, n, "--", hint, sizeof(hint));
+	return optvalue_fail(err, errlen, "unknown option %s%s", optvalue_shown(arg, buf, sizeof(buf)), hint);
 }
 
 /* status, warm RELEASE..., help [COMMAND]. */
@@ -562,13 +359,13 @@ static int parse_command(struct options *o, int argc, char **argv, int first, ch
 
 	if (strcmp(cmd, "status") == 0) {
 		if (first + 1 < argc)
-			return fail(err, errlen, "status takes no argument, got '%s'", argv[first + 1]);
+			return optvalue_fail(err, errlen, "status takes no argument, got '%s'", argv[first + 1]);
 		o->command = CMD_STATUS;
 		return 0;
 	}
 	if (strcmp(cmd, "help") == 0) {
 		if (first + 2 < argc || (first + 1 < argc && strcmp(argv[first + 1], "warm") && strcmp(argv[first + 1], "status")))
-			return fail(err, errlen, "help: expected nothing, warm or status");
+			return optvalue_fail(err, errlen, "help: expected nothing, warm or status");
 		o->command = CMD_HELP;
 		o->help_topic = first + 1 < argc ? argv[first + 1] : NULL;
 		return 0;
@@ -577,19 +374,19 @@ static int parse_command(struct options *o, int argc, char **argv, int first, ch
 		const char *cmds[] = { "status", "warm", "help" };
 		char hint[64], buf[128];
 
-		did_you_mean(cmd, cmds, ARRAY_SIZE(cmds), "", hint, sizeof(hint));
-		return fail(err, errlen, "unexpected argument '%s'%s", shown(cmd, buf, sizeof(buf)), hint);
+		optvalue_did_you_mean(cmd, cmds, ARRAY_SIZE(cmds), "", hint, sizeof(hint));
+		return optvalue_fail(err, errlen, "unexpected argument '%s'%s", optvalue_shown(cmd, buf, sizeof(buf)), hint);
 	}
 	o->command = CMD_WARM;
 	for (i = first + 1; i < argc; i++) {
 		if (o->n_warm == (int)ARRAY_SIZE(o->warm_releases))
-			return fail(err, errlen, "warm: at most %zu releases", ARRAY_SIZE(o->warm_releases));
-		if (check_release("warm", argv[i], err, errlen) < 0)
+			return optvalue_fail(err, errlen, "warm: at most %zu releases", ARRAY_SIZE(o->warm_releases));
+		if (optvalue_release("warm", argv[i], err, errlen) < 0)
 			return -EINVAL;
 		o->warm_releases[o->n_warm++] = argv[i];
 	}
 	if (o->n_warm == 0)
-		return fail(err, errlen, "warm: name the kernel releases to warm the cache for");
+		return optvalue_fail(err, errlen, "warm: name the kernel releases to warm the cache for");
 	/* A cache holds exact trees: no approximations unless asked. */
 	if (!o->strategy_given)
 		list_split(o, &optable[OPT_STRATEGY], "warm", "cache,host,distro", err, errlen);
@@ -634,7 +431,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 			if (optable[i].short_name == c)
 				d = &optable[i];
 		if (c == ':')
-			return fail(err, errlen, "option %s needs a value", argv[optind - 1]);
+			return optvalue_fail(err, errlen, "option %s needs a value", argv[optind - 1]);
 		if (!d)
 			return unknown_option(argc, argv, err, errlen);
 		switch (d->id) {
