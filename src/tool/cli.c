@@ -69,8 +69,8 @@ static int check_strategy(struct options *o, const char *name, const char *tok, 
 		for (t = strtok_r(known, ",", &save); t && n < ARRAY_SIZE(names); t = strtok_r(NULL, ",", &save))
 			names[n++] = t;
 		optvalue_did_you_mean(tok, names, n, "", hint, sizeof(hint));
-		return optvalue_fail(err, errlen, "%s: unknown strategy '%s'%s (known: %s)", name, optvalue_shown(tok, buf, sizeof(buf)), hint,
-			    strategy_default_order);
+		return optvalue_fail(err, errlen, "%s: unknown strategy '%s'%s (known: %s)", name,
+				     optvalue_shown(tok, buf, sizeof(buf)), hint, strategy_default_order);
 	}
 	for (i = 0; i < o->n_strategies; i++)
 		if (strcmp(o->strategies[i], tok) == 0)
@@ -142,8 +142,8 @@ static const char **string_slot(struct options *o, enum opt_id id)
 /* Parses value by the row's type and stores it. from_cli: a repeatable
  * list adds to what earlier command-line uses gave, and replaces what the
  * environment gave. */
-static int apply(struct options *o, struct parse_state *st, const struct opt_def *d, const char *name, const char *value,
-		 int from_cli, char *err, size_t errlen)
+static int apply(struct options *o, struct parse_state *st, const struct opt_def *d, const char *name,
+		 const char *value, int from_cli, char *err, size_t errlen)
 {
 	long num;
 	int flag = 0, index = 0;

@@ -53,7 +53,8 @@ int optvalue_bool(const char *name, const char *v, int *out, char *err, size_t e
 	else if (!strcmp(v, "0") || !strcasecmp(v, "false") || !strcasecmp(v, "no") || !strcasecmp(v, "off"))
 		*out = 0;
 	else
-		return optvalue_fail(err, errlen, "%s: expected 1/0, true/false or yes/no, got '%s'", name, optvalue_shown(v, buf, sizeof(buf)));
+		return optvalue_fail(err, errlen, "%s: expected 1/0, true/false or yes/no, got '%s'", name,
+				     optvalue_shown(v, buf, sizeof(buf)));
 	return 0;
 }
 
@@ -86,7 +87,8 @@ int optvalue_size(const char *name, const char *v, unsigned long long *out, char
 too_big:
 	return optvalue_fail(err, errlen, "%s: '%s' is too large", name, optvalue_shown(v, buf, sizeof(buf)));
 bad:
-	return optvalue_fail(err, errlen, "%s: expected a size such as 512M or 2G, got '%s'", name, optvalue_shown(v, buf, sizeof(buf)));
+	return optvalue_fail(err, errlen, "%s: expected a size such as 512M or 2G, got '%s'", name,
+			     optvalue_shown(v, buf, sizeof(buf)));
 }
 
 int optvalue_long(const char *name, const char *v, long min, long max, long *out, char *err, size_t errlen)
@@ -98,7 +100,7 @@ int optvalue_long(const char *name, const char *v, long min, long max, long *out
 	n = strtol(v, &end, 10);
 	if (errno || end == v || *end || !isdigit((unsigned char)v[0]) || n < min || n > max)
 		return optvalue_fail(err, errlen, "%s: expected a whole number from %ld to %ld, got '%s'", name, min, max,
-			    optvalue_shown(v, buf, sizeof(buf)));
+				     optvalue_shown(v, buf, sizeof(buf)));
 	*out = n;
 	return 0;
 }
@@ -137,7 +139,7 @@ int optvalue_enum(const struct opt_def *d, const char *name, const char *v, int 
 	}
 	optvalue_did_you_mean(v, d->values, n, "", hint, sizeof(hint));
 	return optvalue_fail(err, errlen, "%s: expected %s%s, got '%s'%s", name, list, d->max > 0 ? " or a number" : "",
-		    optvalue_shown(v, buf, sizeof(buf)), hint);
+			     optvalue_shown(v, buf, sizeof(buf)), hint);
 }
 
 /* A kernel release names folders (/lib/modules/R) and goes into logs:
@@ -153,8 +155,9 @@ int optvalue_release(const char *name, const char *v, char *err, size_t errlen)
 			return optvalue_fail(err, errlen, "%s: '%s' is not a kernel release (it contains %s)", name,
 				    optvalue_shown(v, buf, sizeof(buf)), *p == '/' ? "'/'" : "a control or space character");
 	if (strlen(v) > 64 || v[0] == '.' || kversion_from_release(v, &code) < 0)
-		return optvalue_fail(err, errlen, "%s: '%s' is not a kernel release (expected the form of uname -r, e.g. 6.1.0-18-amd64)",
-			    name, optvalue_shown(v, buf, sizeof(buf)));
+		return optvalue_fail(err, errlen,
+				     "%s: '%s' is not a kernel release (expected the form of uname -r, e.g. 6.1.0-18-amd64)",
+				     name, optvalue_shown(v, buf, sizeof(buf)));
 	return 0;
 }
 
