@@ -45,6 +45,8 @@ LAYER_LIBS = $(foreach l,$(LAYERS),$(call layer_lib,$(l)))
 CFLAGS += -Isrc
 
 TOOL_OBJS = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(wildcard src/tool/*.c))
+# Everything of the tool but main(), for unit tests of its parts.
+TOOL_LIB = $(BUILD)/libtool.a
 RUNNER_SRCS = $(wildcard src/runner/*.c)
 RUNNER_OBJS = $(RUNNER_SRCS:src/runner/%.c=$(BUILD)/obj/runner/%.o)
 RUNNER_PKGS = libbcc libbpf json-c
@@ -77,9 +79,13 @@ $(foreach l,$(LAYERS),$(eval $(call layer_rule,$(l))))
 $(BUILD)/provision-headers: $(TOOL_OBJS) $(LAYER_LIBS)
 	$(CC) $(LDFLAGS) $(TOOL_OBJS) $(LAYER_LIBS) $(LDLIBS) -o $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(LAYER_LIBS)
+$(TOOL_LIB): $(filter-out %/main.o,$(TOOL_OBJS))
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/tests/%: tests/unit/%.c $(TOOL_LIB) $(LAYER_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $< $(LAYER_LIBS) $(LDFLAGS) $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) $< $(TOOL_LIB) $(LAYER_LIBS) $(LDFLAGS) $(LDLIBS) -o $@
 
 # Test tools link libbcc (LLVM inside): built without sanitizers.
 $(BUILD)/tests/tools/bcc-compile: tests/tools/bcc-compile.c

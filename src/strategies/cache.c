@@ -35,11 +35,11 @@ static int cache_probe(struct provision_ctx *ctx, char *what, size_t whatlen)
 
 	if (ctx->opts->n_cache_dirs == 0) {
 		snprintf(what, whatlen, "no tree published in the output volume and no --cache-dir given");
-		return -ENOENT;
+		return ctx_fail(ctx, PH_FAIL_NO_HEADERS, -ENOENT);
 	}
 	if (find_cached_tree(ctx, dir) < 0) {
 		snprintf(what, whatlen, "no tree for %s in the cache directories", ctx->kernel.release);
-		return -ENOENT;
+		return ctx_fail(ctx, PH_FAIL_NO_HEADERS, -ENOENT);
 	}
 	snprintf(what, whatlen, "%s", dir);
 	return 0;
@@ -54,18 +54,23 @@ static int cache_provide(struct provision_ctx *ctx, const char *build_dir, char 
 	ret = find_cached_tree(ctx, dir);
 	if (ret < 0) {
 		snprintf(why, whylen, "the cached tree for %s disappeared", ctx->kernel.release);
-		return ret;
+		return ctx_fail(ctx, PH_FAIL_NO_HEADERS, ret);
 	}
 	ret = path_join(src, dir, "build");
-	if (ret == 0) {
-		/* build_dir exists and is empty: clone into it entry by entry. */
-		ret = fs_rm_rf(build_dir);
-		if (ret == 0)
-			ret = fs_clone_tree(src, build_dir);
+	if (ret < 0) {
+		snprintf(why, whylen, "%s/build: %s", dir, strerror(-ret));
+		return ctx_fail(ctx, PH_FAIL_NO_HEADERS, ret);
 	}
+	/* build_dir exists and is empty: clone into it entry by entry. */
+	ret = fs_rm_rf(build_dir);
+	if (ret == 0)
+		ret = fs_clone_tree(src, build_dir);
 	if (ret < 0) {
 		snprintf(why, whylen, "cannot clone %s: %s", src, strerror(-ret));
-		return ret;
+		/* fs_clone_tree does not say which side failed: a full or
+		 * read-only volume is the output's, anything else the cache's. */
+		return ctx_fail(ctx, ret == -ENOSPC || ret == -EDQUOT || ret == -EROFS ? PH_FAIL_OUTPUT : PH_FAIL_NO_HEADERS,
+				ret);
 	}
 	ctx->exact = 1;
 	if (manifest_read(dir, &cached) == 0) {

@@ -122,7 +122,7 @@ static int host_probe(struct provision_ctx *ctx, char *what, size_t whatlen)
 	int ret = find_host_tree(&ctx->hr, ctx->kernel.release, &t, what, whatlen);
 
 	if (ret < 0)
-		return ret;
+		return ctx_fail(ctx, PH_FAIL_NO_HEADERS, ret);
 	if (t.source[0])
 		snprintf(what, whatlen, "%s%s (build %s, source %s)", hostroot_prefix(&ctx->hr), t.found_at, t.build, t.source);
 	else
@@ -153,23 +153,31 @@ int host_tree_copy(const struct hostroot *hr, const char *release, const char *a
 	int ret = find_host_tree(hr, release, &t, why, whylen);
 
 	if (ret < 0)
-		return ret;
+		return ctx_fail(ctx, PH_FAIL_NO_HEADERS, ret);
 	src.build = t.build;
 	src.source = t.source[0] ? t.source : NULL;
 	src.mode = mode;
 	src.max_bytes = ctx->opts->max_tree_bytes;
 	ret = treecopy_copy(hr, &src, arch, build_dir, &stats, failed);
 	if (ret < 0) {
-		if (ret == -ENOSPC || ret == -EDQUOT || ret == -EROFS)
+		/* A host file that cannot be read (EACCES, EIO) means no headers
+		 * from here, whatever the errno; a full volume means no strategy
+		 * can write. */
+		if (ret == -ENOSPC || ret == -EDQUOT || ret == -EROFS) {
 			snprintf(why, whylen, "output volume: cannot write %s: %s", build_dir, strerror(-ret));
-		else if (ret == -EFBIG)
+			return ctx_fail(ctx, PH_FAIL_OUTPUT, ret);
+		}
+		if (ret == -EFBIG) {
 			snprintf(why, whylen, "the header tree at %s%s is larger than --max-tree-size (%llu bytes)",
 				 hostroot_prefix(hr), t.build, src.max_bytes);
-		else if (failed[0])
+			return ctx_fail(ctx, PH_FAIL_BAD_INPUT, ret);
+		}
+		if (failed[0]) {
 			snprintf(why, whylen, "cannot copy %s%s: %s", hostroot_prefix(hr), failed, strerror(-ret));
-		else
-			snprintf(why, whylen, "cannot write %s: %s", build_dir, strerror(-ret));
-		return ret;
+			return ctx_fail(ctx, PH_FAIL_NO_HEADERS, ret);
+		}
+		snprintf(why, whylen, "cannot write %s: %s", build_dir, strerror(-ret));
+		return ctx_fail(ctx, PH_FAIL_OUTPUT, ret);
 	}
 	if (sources) {
 		json_object_array_add(sources, source_object("build", hr->root, t.build));

@@ -59,7 +59,7 @@ static int kheaders_probe(struct provision_ctx *ctx, char *what, size_t whatlen)
 	r = modload_check(&ctx->hr, ctx->kernel.release, "kheaders", why, sizeof(why));
 	if (r < 0) {
 		snprintf(what, whatlen, "no %s%s, and %s", hostroot_prefix(&ctx->hr), KHEADERS, why);
-		return r;
+		return ctx_fail(ctx, PH_FAIL_NO_HEADERS, r);
 	}
 	snprintf(what, whatlen, "%s%s once the kheaders module is loaded", hostroot_prefix(&ctx->hr),
 		 KHEADERS);
@@ -80,7 +80,7 @@ static json_object *add_source(struct provision_ctx *ctx, const char *type, cons
  * loading the configs module for /proc/config.gz when there is none. */
 static int write_config(struct provision_ctx *ctx, const char *build_dir, char *why, size_t whylen)
 {
-	char dest[PATH_MAX], mod_why[PATH_MAX];
+	char dest[PATH_MAX], mod_why[PATH_MAX] = "";
 	char *text = NULL;
 	size_t len = 0;
 	int r, loaded;
@@ -96,7 +96,8 @@ static int write_config(struct provision_ctx *ctx, const char *build_dir, char *
 	r = configsrc_read(&ctx->hr, &ctx->kernel, &text, &len);
 	if (r < 0) {
 		snprintf(why, whylen, "cannot read the kernel config %s: %s", ctx->kernel.config_path, strerror(-r));
-		return r == -EILSEQ ? r : -EILSEQ;
+		/* Malformed is bad input; unreadable (EACCES, gone) is not. */
+		return ctx_fail(ctx, r == -EILSEQ ? PH_FAIL_BAD_INPUT : PH_FAIL_NO_HEADERS, r);
 	}
 	r = path_join(dest, build_dir, ".config");
 	if (r == 0)
@@ -104,7 +105,7 @@ static int write_config(struct provision_ctx *ctx, const char *build_dir, char *
 	free(text);
 	if (r < 0) {
 		snprintf(why, whylen, "output volume: cannot write %s: %s", dest, strerror(-r));
-		return r;
+		return ctx_fail(ctx, PH_FAIL_OUTPUT, r);
 	}
 	add_source(ctx, "config", ctx->kernel.config_path);
 	return 0;
@@ -123,10 +124,10 @@ static int extract(struct provision_ctx *ctx, const char *path, const char *buil
 	int fd, r;
 
 	if (!hash)
-		return -ENOMEM;
+		return ctx_fail(ctx, PH_FAIL_INTERNAL, -ENOMEM);
 	fd = kheaders_open(ctx);
 	if (fd < 0) {
-		r = fd;
+		r = ctx_fail(ctx, PH_FAIL_NO_HEADERS, fd);
 		snprintf(why, whylen, "cannot open %s: %s", path, strerror(-r));
 		sha256_free(hash);
 		return r;
@@ -144,8 +145,10 @@ static int extract(struct provision_ctx *ctx, const char *path, const char *buil
 			snprintf(inner, sizeof(inner), "%s", stream_why);
 		}
 	}
-	if (r < 0)
+	if (r < 0) {
 		snprintf(why, whylen, "%s: %s", path, inner);
+		ctx_fail(ctx, ph_fail_unpacking(r), r);
+	}
 	close(fd);
 	if (r == 0) {
 		sha256_final_hex(hash, hex);
@@ -171,11 +174,11 @@ static int kheaders_provide(struct provision_ctx *ctx, const char *build_dir, ch
 		r = modload_insert(&ctx->hr, ctx->kernel.release, "kheaders", &loaded, mod_why, sizeof(mod_why));
 		if (r < 0) {
 			snprintf(why, whylen, "%s", mod_why);
-			return r;
+			return ctx_fail(ctx, PH_FAIL_NO_HEADERS, r);
 		}
 		if (kheaders_path(ctx, path) < 0) {
 			snprintf(why, whylen, "module kheaders is loaded but %s did not appear", KHEADERS);
-			r = -ENOENT;
+			r = ctx_fail(ctx, PH_FAIL_NO_HEADERS, -ENOENT);
 			goto out;
 		}
 	}

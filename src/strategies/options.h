@@ -18,10 +18,12 @@ enum command {
 	CMD_WARM,   /* warm RELEASE...: fill a cache, for image builds */
 	CMD_HELP,
 	CMD_VERSION,
+	CMD_LIST_OPTIONS, /* --list-options: the option table, for tests */
 };
 
 struct options {
 	enum command command;
+	const char *help_topic; /* CMD_HELP: NULL, "warm" or "status" */
 	const char *output;
 	const char *host_root;
 	const char *kernel_release; /* NULL: the running kernel */

@@ -1,472 +1,461 @@
+/* Parsing the command line and the environment from the option table
+ * (optable.c): defaults, then PROVISION_HEADERS_*, then the command line,
+ * then every value is checked before the run does any work, so a mistake
+ * costs an exit 2 and one line that names the option or variable. */
 #include "tool/cli.h"
 
 #include "strategies/strategy.h"
-#include "lib/archive/unpack.h"
+#include "tool/optable.h"
+#include "tool/optvalue.h"
 #include "tool/validate.h"
+#include "util/macro.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-enum { OPT_HOST_ROOT = 256, OPT_KERNEL_RELEASE, OPT_FORCE, OPT_DRY_RUN, OPT_JSON, OPT_PRINT_KERNEL,
-       OPT_VERSION, OPT_CACHE_DIR, OPT_UNLOAD_KHEADERS, OPT_MAX_TREE_SIZE,
-       OPT_MIRROR, OPT_KEYRING, OPT_INSECURE, OPT_DATA_DIR, OPT_CONNECT_TIMEOUT, OPT_STALL_TIMEOUT, OPT_RETRIES,
-       OPT_VALIDATE, OPT_REQUIRE, OPT_RUNNER, OPT_BPF_DIR, OPT_BANK, OPT_MAX_DISTANCE };
+#define ENV_PREFIX "PROVISION_HEADERS_"
+#define GETOPT_BASE 256
 
-static const struct option long_options[] = {
-	{ "output", required_argument, NULL, 'o' },
-	{ "host-root", required_argument, NULL, OPT_HOST_ROOT },
-	{ "strategy", required_argument, NULL, 's' },
-	{ "kernel-release", required_argument, NULL, OPT_KERNEL_RELEASE },
-	{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },
-	{ "force", no_argument, NULL, OPT_FORCE },
-	{ "unload-kheaders", no_argument, NULL, OPT_UNLOAD_KHEADERS },
-	{ "max-tree-size", required_argument, NULL, OPT_MAX_TREE_SIZE },
-	{ "mirror", required_argument, NULL, OPT_MIRROR },
-	{ "keyring", required_argument, NULL, OPT_KEYRING },
-	{ "insecure-skip-signature", no_argument, NULL, OPT_INSECURE },
-	{ "data-dir", required_argument, NULL, OPT_DATA_DIR },
-	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
-	{ "stall-timeout", required_argument, NULL, OPT_STALL_TIMEOUT },
-	{ "retries", required_argument, NULL, OPT_RETRIES },
-	{ "validate", no_argument, NULL, OPT_VALIDATE },
-	{ "require", required_argument, NULL, OPT_REQUIRE },
-	{ "runner", required_argument, NULL, OPT_RUNNER },
-	{ "bpf-dir", required_argument, NULL, OPT_BPF_DIR },
-	{ "bank", required_argument, NULL, OPT_BANK },
-	{ "max-distance", required_argument, NULL, OPT_MAX_DISTANCE },
-	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "print-kernel", no_argument, NULL, OPT_PRINT_KERNEL },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
+/* Where each value came from, to name it in a message. */
+struct parse_state {
+	char cli_name[OPT__COUNT][64];
+	char env_name[OPT__COUNT][64];
+	const char *from[OPT__COUNT]; /* NULL: the default */
+	int cli_seen[OPT__COUNT];
 };
 
-void options_print_help(void)
+/* The storage of each list option in struct options. */
+struct list_slot {
+	const char **items;
+	int *n;
+	int max;
+	char *buf;
+	size_t buflen;
+};
+
+static struct list_slot list_slot(struct options *o, enum opt_id id)
 {
-	printf("Usage: provision-headers [OPTIONS]\n"
-	       "       provision-headers status [--json]\n"
-	       "       provision-headers warm [OPTIONS] RELEASE...   (fill --output as a cache, e.g. in an image build)\n"
-	       "Makes kernel headers matching the running kernel appear in OUTPUT/<release>/build.\n"
-	       "\n"
-	       "  -o, --output DIR          shared volume to publish into (default %s)\n"
-	       "      --host-root DIR       where the host's filesystem is mounted (default /)\n"
-	       "  -s, --strategy LIST       strategies to try, in order (default %s;\n"
-	       "                            known: cache,host,kheaders,distro,close-match)\n"
-	       "      --kernel-release R    provision for kernel R instead of the running one\n"
-	       "      --cache-dir DIR       a warmed cache to reuse trees from (repeatable)\n"
-	       "      --force               rebuild even when a complete tree is published\n"
-	       "      --unload-kheaders     unload the kheaders module afterwards if this run loaded it\n"
-	       "      --max-tree-size SIZE  refuse archives that unpack to more (default 2G; K, M, G suffixes)\n"
-	       "      --mirror 'URL SUITE [COMPONENT...]'\n"
-	       "                            use this apt repository instead of the host's sources (repeatable)\n"
-	       "      --keyring FILE        trust this keyring for --mirror repositories (repeatable)\n"
-	       "      --insecure-skip-signature\n"
-	       "                            do not check repository signatures (hashes are still checked)\n"
-	       "      --data-dir DIR        where distros/ lives (default: the installed data)\n"
-	       "      --connect-timeout S   seconds to connect to a mirror (default 15)\n"
-	       "      --stall-timeout S     seconds without a byte before a download counts as stalled (default 30)\n"
-	       "      --retries N           attempts per download for transient failures (default 4)\n"
-	       "      --validate            prove the tree with provision-headers-runner (compile, load, compare)\n"
-	       "      --require LEVEL       what validation must show: none, no-mismatch (default), validated, exact\n"
-	       "      --runner PATH         the runner binary (default: beside this one, or on PATH)\n"
-	       "      --bpf-dir DIR         the runner's probes (default: the installed bpf/)\n"
-	       "      --bank DIR            header trees (DIR/<release>/build) close-match may start from (repeatable)\n"
-	       "      --max-distance D      how far close-match may go: same-major (default), same-minor, any, or N minors\n"
-	       "      --dry-run             say what would be done, touch nothing\n"
-	       "      --json                print one JSON status object on stdout at the end\n"
-	       "      --print-kernel        show the kernel identity and exit (also: status)\n"
-	       "  -q, --quiet               errors only\n"
-	       "  -v, --verbose             more detail\n"
-	       "  -h, --help                this text\n"
-	       "      --version             the version\n"
-	       "\n"
-	       "Every option can also be set by environment: PROVISION_HEADERS_OUTPUT,\n"
-	       "PROVISION_HEADERS_HOST_ROOT, PROVISION_HEADERS_STRATEGY, PROVISION_HEADERS_KERNEL_RELEASE,\n"
-	       "PROVISION_HEADERS_CACHE_DIR (colon separated), PROVISION_HEADERS_FORCE,\n"
-	       "PROVISION_HEADERS_DRY_RUN, PROVISION_HEADERS_JSON, PROVISION_HEADERS_UNLOAD_KHEADERS\n"
-	       "(1/0, true/false, yes/no), PROVISION_HEADERS_MAX_TREE_SIZE, PROVISION_HEADERS_MIRROR\n"
-	       "(';' separated), PROVISION_HEADERS_KEYRING (':' separated), PROVISION_HEADERS_INSECURE_SKIP_SIGNATURE,\n"
-	       "PROVISION_HEADERS_DATA_DIR, PROVISION_HEADERS_CONNECT_TIMEOUT, PROVISION_HEADERS_STALL_TIMEOUT,\n"
-	       "PROVISION_HEADERS_RETRIES, PROVISION_HEADERS_VALIDATE, PROVISION_HEADERS_REQUIRE,\n"
-	       "PROVISION_HEADERS_RUNNER, PROVISION_HEADERS_BPF_DIR, PROVISION_HEADERS_BANK (':' separated),\n"
-	       "PROVISION_HEADERS_MAX_DISTANCE,\n"
-	       "PROVISION_HEADERS_VERBOSITY (quiet, normal, verbose).\n"
-	       "Exit codes: 0 ok, 1 internal, 2 usage, 3 no headers, 4 verification, 5 network,\n"
-	       "6 output volume, 7 validation, 8 bad input. See README.md.\n",
-	       PH_DEFAULT_OUTPUT, strategy_default_order);
+	switch (id) {
+	case OPT_STRATEGY:
+		return (struct list_slot){ o->strategies, &o->n_strategies, MAX_STRATEGIES, o->strategy_buf,
+					   sizeof(o->strategy_buf) };
+	case OPT_CACHE_DIR:
+		return (struct list_slot){ o->cache_dirs, &o->n_cache_dirs, MAX_CACHE_DIRS, o->cache_buf, sizeof(o->cache_buf) };
+	case OPT_MIRROR:
+		return (struct list_slot){ o->mirrors, &o->n_mirrors, MAX_MIRRORS, o->mirror_buf, sizeof(o->mirror_buf) };
+	case OPT_KEYRING:
+		return (struct list_slot){ o->keyrings, &o->n_keyrings, MAX_KEYRINGS, o->keyring_buf, sizeof(o->keyring_buf) };
+	case OPT_BANK:
+		return (struct list_slot){ o->banks, &o->n_banks, MAX_BANKS, o->bank_buf, sizeof(o->bank_buf) };
+	default:
+		return (struct list_slot){ 0 };
+	}
 }
 
-static int parse_strategies(struct options *o, const char *list, char *err, size_t errlen)
+static int check_strategy(struct options *o, const char *name, const char *tok, char *err, size_t errlen)
 {
+	char known[256], hint[160], buf[128], *save = NULL, *t;
+	const char *names[MAX_STRATEGIES];
+	size_t n = 0;
+	int i;
+
+	if (!strategy_by_name(tok)) {
+		/* The names come from the registry's default order, written once. */
+		snprintf(known, sizeof(known), "%s", strategy_default_order);
+		for (t = strtok_r(known, ",", &save); t && n < ARRAY_SIZE(names); t = strtok_r(NULL, ",", &save))
+			names[n++] = t;
+		optvalue_did_you_mean(tok, names, n, "", hint, sizeof(hint));
+		return optvalue_fail(err, errlen, "%s: unknown strategy '%s'%s (known: %s)", name,
+				     optvalue_shown(tok, buf, sizeof(buf)), hint, strategy_default_order);
+	}
+	for (i = 0; i < o->n_strategies; i++)
+		if (strcmp(o->strategies[i], tok) == 0)
+			return optvalue_fail(err, errlen, "%s: strategy '%s' is listed twice", name, tok);
+	return 0;
+}
+
+static int list_add(struct options *o, const struct opt_def *d, const char *name, const char *item, char *err,
+		    size_t errlen)
+{
+	struct list_slot s = list_slot(o, d->id);
+
+	if (d->id == OPT_STRATEGY && check_strategy(o, name, item, err, errlen) < 0)
+		return -EINVAL;
+	if (*s.n == s.max)
+		return optvalue_fail(err, errlen, "%s: at most %d entries", name, s.max);
+	s.items[(*s.n)++] = item;
+	return 0;
+}
+
+/* Replaces the list with the entries of value, split at d->sep. */
+static int list_split(struct options *o, const struct opt_def *d, const char *name, const char *value, char *err,
+		      size_t errlen)
+{
+	struct list_slot s = list_slot(o, d->id);
 	char *tok, *save = NULL;
 
-	if (strlen(list) >= sizeof(o->strategy_buf)) {
-		snprintf(err, errlen, "strategy list too long: %s", list);
-		return -EINVAL;
-	}
-	strcpy(o->strategy_buf, list);
-	strcpy(o->strategy_list, list);
-	o->n_strategies = 0;
-	for (tok = strtok_r(o->strategy_buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		int i;
-
-		if (!strategy_by_name(tok)) {
-			snprintf(err, errlen, "unknown strategy '%s' (known: cache,host,kheaders,distro,close-match)", tok);
+	if (strlen(value) >= s.buflen)
+		return optvalue_fail(err, errlen, "%s: too long (at most %zu bytes)", name, s.buflen - 1);
+	strcpy(s.buf, value);
+	*s.n = 0;
+	for (tok = strtok_r(s.buf, d->sep, &save); tok; tok = strtok_r(NULL, d->sep, &save))
+		if (list_add(o, d, name, tok, err, errlen) < 0)
 			return -EINVAL;
-		}
-		for (i = 0; i < o->n_strategies; i++)
-			if (strcmp(o->strategies[i], tok) == 0) {
-				snprintf(err, errlen, "strategy '%s' is listed twice", tok);
+	if (*s.n == 0)
+		return optvalue_fail(err, errlen, "%s: empty list", name);
+	if (d->id == OPT_STRATEGY)
+		snprintf(o->strategy_list, sizeof(o->strategy_list), "%s", value);
+	return 0;
+}
+
+static int *flag_slot(struct options *o, enum opt_id id)
+{
+	switch (id) {
+	case OPT_FORCE: return &o->force;
+	case OPT_UNLOAD_KHEADERS: return &o->unload_kheaders;
+	case OPT_INSECURE_SKIP_SIGNATURE: return &o->insecure_skip_signature;
+	case OPT_VALIDATE: return &o->validate;
+	case OPT_DRY_RUN: return &o->dry_run;
+	case OPT_JSON: return &o->json;
+	default: return NULL;
+	}
+}
+
+static const char **string_slot(struct options *o, enum opt_id id)
+{
+	switch (id) {
+	case OPT_OUTPUT: return &o->output;
+	case OPT_HOST_ROOT: return &o->host_root;
+	case OPT_KERNEL_RELEASE: return &o->kernel_release;
+	case OPT_DATA_DIR: return &o->data_dir;
+	case OPT_RUNNER: return &o->runner;
+	case OPT_BPF_DIR: return &o->bpf_dir;
+	case OPT_MAX_DISTANCE: return &o->max_distance;
+	default: return NULL;
+	}
+}
+
+/* Parses value by the row's type and stores it. from_cli: a repeatable
+ * list adds to what earlier command-line uses gave, and replaces what the
+ * environment gave. */
+static int apply(struct options *o, struct parse_state *st, const struct opt_def *d, const char *name,
+		 const char *value, int from_cli, char *err, size_t errlen)
+{
+	long num;
+	int flag = 0, index = 0;
+
+	if (d->type != OPT_T_FLAG && !*value)
+		return optvalue_fail(err, errlen, "%s must not be empty%s", name, from_cli ? "" : " (unset it for the default)");
+	switch (d->type) {
+	case OPT_T_FLAG:
+		if (from_cli)
+			flag = 1;
+		else if (!*value)
+			return optvalue_fail(err, errlen, "%s is set but empty (1/0, true/false or yes/no)", name);
+		else if (optvalue_bool(name, value, &flag, err, errlen) < 0)
+			return -EINVAL;
+		*flag_slot(o, d->id) = flag;
+		break;
+	case OPT_T_STRING:
+	case OPT_T_PATH:
+		if (d->id == OPT_KERNEL_RELEASE && optvalue_release(name, value, err, errlen) < 0)
+			return -EINVAL;
+		*string_slot(o, d->id) = value;
+		break;
+	case OPT_T_LIST:
+		if (!from_cli || (d->flags & OPTF_CLI_SPLIT)) {
+			if (list_split(o, d, name, value, err, errlen) < 0)
 				return -EINVAL;
+		} else {
+			if (!st->cli_seen[d->id])
+				*list_slot(o, d->id).n = 0; /* the command line replaces the environment */
+			if (list_add(o, d, name, value, err, errlen) < 0)
+				return -EINVAL;
+		}
+		if (d->id == OPT_STRATEGY && st->from[d->id] != NULL)
+			o->strategy_given = 1;
+		break;
+	case OPT_T_SIZE:
+		return optvalue_size(name, value, &o->max_tree_bytes, err, errlen);
+	case OPT_T_SECONDS:
+	case OPT_T_COUNT:
+		if (optvalue_long(name, value, d->min, d->max, &num, err, errlen) < 0)
+			return -EINVAL;
+		if (d->id == OPT_CONNECT_TIMEOUT)
+			o->connect_timeout_s = num;
+		else if (d->id == OPT_STALL_TIMEOUT)
+			o->stall_timeout_s = num;
+		else
+			o->retries = (int)num;
+		break;
+	case OPT_T_ENUM:
+		if (optvalue_enum(d, name, value, &index, err, errlen) < 0)
+			return -EINVAL;
+		if (d->id == OPT_REQUIRE) {
+			enum require_level level;
+
+			if (validate_parse_require(value, &level) < 0)
+				return optvalue_fail(err, errlen, "%s: '%s' is not a level validation knows", name, value);
+			o->require = (int)level;
+		} else if (d->id == OPT_VERBOSITY) {
+			o->verbosity = index;
+		} else {
+			*string_slot(o, d->id) = value;
+		}
+		break;
+	case OPT_T_ACTION:
+		break;
+	}
+	return 0;
+}
+
+static int apply_defaults(struct options *o, struct parse_state *st, char *err, size_t errlen)
+{
+	size_t i;
+
+	memset(o, 0, sizeof(*o));
+	o->command = CMD_PROVISION;
+	for (i = 0; i < ARRAY_SIZE(optable); i++) {
+		const struct opt_def *d = &optable[i];
+
+		optable_env_name(d, st->env_name[i], sizeof(st->env_name[i]));
+		snprintf(st->cli_name[i], sizeof(st->cli_name[i]), "--%s", d->name);
+		if (d->def && apply(o, st, d, st->cli_name[i], d->def, 0, err, errlen) < 0)
+			return -EINVAL; /* a bug in the table: tests/unit/optable_test.c catches it */
+	}
+	return 0;
+}
+
+/* Every PROVISION_HEADERS_* variable must be one the table knows: a typo
+ * would otherwise be ignored in silence. */
+static int check_unknown_variables(const struct parse_state *st, char *err, size_t errlen)
+{
+	const char *names[OPT__COUNT];
+	size_t n = 0, i;
+	char **e, var[128], hint[192];
+
+	for (i = 0; i < OPT__COUNT; i++)
+		if (st->env_name[i][0])
+			names[n++] = st->env_name[i];
+	for (e = environ; e && *e; e++) { /* clearenv() leaves environ NULL */
+		const char *eq = strchr(*e, '=');
+		size_t len = eq ? (size_t)(eq - *e) : strlen(*e);
+		int known = 0;
+
+		if (strncmp(*e, ENV_PREFIX, sizeof(ENV_PREFIX) - 1) != 0)
+			continue;
+		snprintf(var, sizeof(var), "%.*s", (int)(len < sizeof(var) ? len : sizeof(var) - 1), *e);
+		for (i = 0; i < n && !known; i++)
+			known = strcmp(var, names[i]) == 0;
+		if (known)
+			continue;
+		optvalue_did_you_mean(var, names, n, "", hint, sizeof(hint));
+		return optvalue_fail(err, errlen, "%s: no such variable%s", var, hint);
+	}
+	return 0;
+}
+
+static int apply_environment(struct options *o, struct parse_state *st, char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(optable); i++) {
+		const char *v;
+
+		if (!st->env_name[i][0] || !(v = secure_getenv(st->env_name[i])))
+			continue;
+		st->from[i] = st->env_name[i];
+		if (apply(o, st, &optable[i], st->env_name[i], v, 0, err, errlen) < 0)
+			return -EINVAL;
+	}
+	return check_unknown_variables(st, err, errlen);
+}
+
+/* The checks that need the final values (the command line may have
+ * replaced the environment): paths that must exist, mirrors that must
+ * parse. Local lookups only, before the run does any work. */
+static int check_values(struct options *o, const struct parse_state *st, char *err, size_t errlen)
+{
+	size_t i;
+	int j;
+
+	for (i = 0; i < ARRAY_SIZE(optable); i++) {
+		const struct opt_def *d = &optable[i];
+		const char *name = st->from[i] ? st->from[i] : st->cli_name[i];
+
+		if (d->type == OPT_T_LIST) {
+			struct list_slot s = list_slot(o, d->id);
+
+			for (j = 0; j < *s.n; j++) {
+				if (d->check && optvalue_path(d, name, s.items[j], err, errlen) < 0)
+					return -EINVAL;
+				if (d->id == OPT_MIRROR && optvalue_mirror(name, s.items[j], err, errlen) < 0)
+					return -EINVAL;
 			}
-		if (o->n_strategies == MAX_STRATEGIES) {
-			snprintf(err, errlen, "too many strategies: %s", list);
+		} else if (d->check && string_slot(o, d->id) && *string_slot(o, d->id) &&
+			   optvalue_path(d, name, *string_slot(o, d->id), err, errlen) < 0) {
 			return -EINVAL;
 		}
-		o->strategies[o->n_strategies++] = tok;
-	}
-	if (o->n_strategies == 0) {
-		snprintf(err, errlen, "empty strategy list");
-		return -EINVAL;
 	}
 	return 0;
 }
 
-static int parse_cache_dirs(struct options *o, const char *list, char *err, size_t errlen)
+/* The index of the first argument that is no option nor an option's
+ * value: the subcommand. argc when there is none. */
+static int first_operand(int argc, char **argv)
 {
-	char *tok, *save = NULL;
+	int i;
 
-	if (strlen(list) >= sizeof(o->cache_buf)) {
-		snprintf(err, errlen, "cache directory list too long");
-		return -EINVAL;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const struct opt_def *d = NULL;
+		size_t k;
+
+		if (strcmp(a, "--") == 0)
+			return i + 1 < argc ? i + 1 : argc;
+		if (a[0] != '-' || !a[1])
+			return i;
+		if (a[1] == '-') {
+			if (strchr(a, '='))
+				continue;
+			d = optable_by_name(a + 2);
+		} else if (!a[2]) {
+			for (k = 0; k < ARRAY_SIZE(optable); k++)
+				if (optable[k].short_name == a[1])
+					d = &optable[k];
+		}
+		if (d && d->type != OPT_T_FLAG && d->type != OPT_T_ACTION)
+			i++;
 	}
-	strcpy(o->cache_buf, list);
-	for (tok = strtok_r(o->cache_buf, ":", &save); tok; tok = strtok_r(NULL, ":", &save)) {
-		if (o->n_cache_dirs == MAX_CACHE_DIRS) {
-			snprintf(err, errlen, "at most %d cache directories", MAX_CACHE_DIRS);
+	return argc;
+}
+
+static int unknown_option(int argc, char **argv, char *err, size_t errlen)
+{
+	const char *names[OPT__COUNT], *arg = optind - 1 < argc ? argv[optind - 1] : "?";
+	char word[128], hint[160], buf[128];
+	size_t n = 0, i;
+
+	if (optopt)
+		return optvalue_fail(err, errlen, "unknown option -%c", optopt);
+	for (i = 0; i < ARRAY_SIZE(optable); i++)
+		if (!(optable[i].flags & (OPTF_ENV_ONLY | OPTF_HIDDEN)))
+			names[n++] = optable[i].name;
+	snprintf(word, sizeof(word), "%s", arg + strspn(arg, "-"));
+	word[strcspn(word, "=")] = '\0';
+	optvalue_did_you_mean(word, names, n, "--", hint, sizeof(hint));
+	return optvalue_fail(err, errlen, "unknown option %s%s", optvalue_shown(arg, buf, sizeof(buf)), hint);
+}
+
+/* status, warm RELEASE..., help [COMMAND]. */
+static int parse_command(struct options *o, int argc, char **argv, int first, char *err, size_t errlen)
+{
+	const char *cmd = argv[first];
+	int i;
+
+	if (strcmp(cmd, "status") == 0) {
+		if (first + 1 < argc)
+			return optvalue_fail(err, errlen, "status takes no argument, got '%s'", argv[first + 1]);
+		o->command = CMD_STATUS;
+		return 0;
+	}
+	if (strcmp(cmd, "help") == 0) {
+		if (first + 2 < argc || (first + 1 < argc && strcmp(argv[first + 1], "warm") && strcmp(argv[first + 1], "status")))
+			return optvalue_fail(err, errlen, "help: expected nothing, warm or status");
+		o->command = CMD_HELP;
+		o->help_topic = first + 1 < argc ? argv[first + 1] : NULL;
+		return 0;
+	}
+	if (strcmp(cmd, "warm") != 0) {
+		const char *cmds[] = { "status", "warm", "help" };
+		char hint[64], buf[128];
+
+		optvalue_did_you_mean(cmd, cmds, ARRAY_SIZE(cmds), "", hint, sizeof(hint));
+		return optvalue_fail(err, errlen, "unexpected argument '%s'%s", optvalue_shown(cmd, buf, sizeof(buf)), hint);
+	}
+	o->command = CMD_WARM;
+	for (i = first + 1; i < argc; i++) {
+		if (o->n_warm == (int)ARRAY_SIZE(o->warm_releases))
+			return optvalue_fail(err, errlen, "warm: at most %zu releases", ARRAY_SIZE(o->warm_releases));
+		if (optvalue_release("warm", argv[i], err, errlen) < 0)
 			return -EINVAL;
-		}
-		o->cache_dirs[o->n_cache_dirs++] = tok;
+		o->warm_releases[o->n_warm++] = argv[i];
 	}
+	if (o->n_warm == 0)
+		return optvalue_fail(err, errlen, "warm: name the kernel releases to warm the cache for");
+	/* A cache holds exact trees: no approximations unless asked. */
+	if (!o->strategy_given)
+		list_split(o, &optable[OPT_STRATEGY], "warm", "cache,host,distro", err, errlen);
 	return 0;
-}
-
-static int parse_bool(const char *name, const char *v, int *out, char *err, size_t errlen)
-{
-	if (!strcmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcasecmp(v, "on"))
-		*out = 1;
-	else if (!strcmp(v, "0") || !strcasecmp(v, "false") || !strcasecmp(v, "no") || !strcasecmp(v, "off") || !*v)
-		*out = 0;
-	else {
-		snprintf(err, errlen, "%s: expected 1/0, true/false or yes/no, got '%s'", name, v);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/* "512K", "64M", "2G" or a plain byte count. */
-static int parse_size(const char *name, const char *v, unsigned long long *out, char *err, size_t errlen)
-{
-	char *end;
-	unsigned long long n;
-
-	errno = 0;
-	n = strtoull(v, &end, 10);
-	if (errno || end == v || v[0] == '-')
-		goto bad;
-	switch (*end) {
-	case 'K': case 'k': n <<= 10; end++; break;
-	case 'M': case 'm': n <<= 20; end++; break;
-	case 'G': case 'g': n <<= 30; end++; break;
-	}
-	if (*end || n == 0)
-		goto bad;
-	*out = n;
-	return 0;
-bad:
-	snprintf(err, errlen, "%s: expected a size such as 512M or 2G, got '%s'", name, v);
-	return -EINVAL;
-}
-
-/* Splits list at sep into out (at most max entries), storing the text
- * in buf. */
-static int split_list(const char *name, const char *list, const char *sep, char *buf, size_t buflen,
-		      const char **out, int *n, int max, char *err, size_t errlen)
-{
-	char *tok, *save = NULL;
-
-	if (strlen(list) >= buflen) {
-		snprintf(err, errlen, "%s: too long", name);
-		return -EINVAL;
-	}
-	strcpy(buf, list);
-	*n = 0;
-	for (tok = strtok_r(buf, sep, &save); tok; tok = strtok_r(NULL, sep, &save)) {
-		if (*n == max) {
-			snprintf(err, errlen, "%s: at most %d entries", name, max);
-			return -EINVAL;
-		}
-		out[(*n)++] = tok;
-	}
-	return 0;
-}
-
-static int parse_long(const char *name, const char *v, long min, long max, long *out, char *err, size_t errlen)
-{
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno || end == v || *end || n < min || n > max) {
-		snprintf(err, errlen, "%s: expected a number from %ld to %ld, got '%s'", name, min, max, v);
-		return -EINVAL;
-	}
-	*out = n;
-	return 0;
-}
-
-static int parse_require(const char *name, const char *v, struct options *o, char *err, size_t errlen)
-{
-	enum require_level level;
-
-	if (validate_parse_require(v, &level) < 0) {
-		snprintf(err, errlen, "%s: expected none, no-mismatch, validated or exact, got '%s'", name, v);
-		return -EINVAL;
-	}
-	o->require = (int)level;
-	return 0;
-}
-
-static int apply_environment(struct options *o, char *err, size_t errlen)
-{
-	const char *v;
-	int ret = 0;
-
-	if ((v = secure_getenv("PROVISION_HEADERS_OUTPUT")) && *v)
-		o->output = v;
-	if ((v = secure_getenv("PROVISION_HEADERS_HOST_ROOT")) && *v)
-		o->host_root = v;
-	if ((v = secure_getenv("PROVISION_HEADERS_KERNEL_RELEASE")) && *v)
-		o->kernel_release = v;
-	if ((v = secure_getenv("PROVISION_HEADERS_STRATEGY")) && *v)
-		ret = parse_strategies(o, v, err, errlen);
-	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_CACHE_DIR")) && *v)
-		ret = parse_cache_dirs(o, v, err, errlen);
-	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_FORCE")))
-		ret = parse_bool("PROVISION_HEADERS_FORCE", v, &o->force, err, errlen);
-	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_DRY_RUN")))
-		ret = parse_bool("PROVISION_HEADERS_DRY_RUN", v, &o->dry_run, err, errlen);
-	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_JSON")))
-		ret = parse_bool("PROVISION_HEADERS_JSON", v, &o->json, err, errlen);
-	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_UNLOAD_KHEADERS")))
-		ret = parse_bool("PROVISION_HEADERS_UNLOAD_KHEADERS", v, &o->unload_kheaders, err, errlen);
-	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_MAX_TREE_SIZE")) && *v)
-		ret = parse_size("PROVISION_HEADERS_MAX_TREE_SIZE", v, &o->max_tree_bytes, err, errlen);
-	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_MIRROR")) && *v)
-		ret = split_list("PROVISION_HEADERS_MIRROR", v, ";\n", o->mirror_buf, sizeof(o->mirror_buf), o->mirrors,
-				 &o->n_mirrors, MAX_MIRRORS, err, errlen);
-	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_KEYRING")) && *v)
-		ret = split_list("PROVISION_HEADERS_KEYRING", v, ":", o->keyring_buf, sizeof(o->keyring_buf), o->keyrings,
-				 &o->n_keyrings, MAX_KEYRINGS, err, errlen);
-	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_INSECURE_SKIP_SIGNATURE")))
-		ret = parse_bool("PROVISION_HEADERS_INSECURE_SKIP_SIGNATURE", v, &o->insecure_skip_signature, err, errlen);
-	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_DATA_DIR")) && *v)
-		o->data_dir = v;
-	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_CONNECT_TIMEOUT")) && *v)
-		ret = parse_long("PROVISION_HEADERS_CONNECT_TIMEOUT", v, 1, 3600, &o->connect_timeout_s, err, errlen);
-	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_STALL_TIMEOUT")) && *v)
-		ret = parse_long("PROVISION_HEADERS_STALL_TIMEOUT", v, 1, 3600, &o->stall_timeout_s, err, errlen);
-	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_RETRIES")) && *v) {
-		long n;
-
-		ret = parse_long("PROVISION_HEADERS_RETRIES", v, 1, 20, &n, err, errlen);
-		o->retries = (int)n;
-	}
-	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_VALIDATE")))
-		ret = parse_bool("PROVISION_HEADERS_VALIDATE", v, &o->validate, err, errlen);
-	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_REQUIRE")) && *v)
-		ret = parse_require("PROVISION_HEADERS_REQUIRE", v, o, err, errlen);
-	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_RUNNER")) && *v)
-		o->runner = v;
-	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_BPF_DIR")) && *v)
-		o->bpf_dir = v;
-	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_BANK")) && *v)
-		ret = split_list("PROVISION_HEADERS_BANK", v, ":", o->bank_buf, sizeof(o->bank_buf), o->banks, &o->n_banks,
-				 MAX_BANKS, err, errlen);
-	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_MAX_DISTANCE")) && *v)
-		o->max_distance = v;
-	if (ret == 0 && (v = secure_getenv("PROVISION_HEADERS_VERBOSITY")) && *v) {
-		if (!strcmp(v, "quiet"))
-			o->verbosity = 0;
-		else if (!strcmp(v, "normal"))
-			o->verbosity = 1;
-		else if (!strcmp(v, "verbose"))
-			o->verbosity = 2;
-		else {
-			snprintf(err, errlen, "PROVISION_HEADERS_VERBOSITY: expected quiet, normal or verbose, got '%s'", v);
-			ret = -EINVAL;
-		}
-	}
-	return ret;
 }
 
 int options_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 {
-	int c, ret, cli_cache_dirs = 0, cli_mirrors = 0, cli_keyrings = 0, cli_banks = 0;
+	struct option longs[OPT__COUNT + 1];
+	char shorts[2 * OPT__COUNT + 2] = ":";
+	struct parse_state st = { 0 };
+	size_t i, n = 0, ns = 1;
+	int c, first;
 
-	memset(o, 0, sizeof(*o));
-	o->command = CMD_PROVISION;
-	o->output = PH_DEFAULT_OUTPUT;
-	o->host_root = "/";
-	o->verbosity = 1;
-	o->max_tree_bytes = UNPACK_DEFAULT_MAX_BYTES;
-	o->connect_timeout_s = 15;
-	o->stall_timeout_s = 30;
-	o->retries = 4;
-	o->require = REQUIRE_NO_MISMATCH;
-	ret = parse_strategies(o, strategy_default_order, err, errlen);
-	if (ret == 0)
-		ret = apply_environment(o, err, errlen);
-	if (ret < 0)
-		return ret;
+	if (apply_defaults(o, &st, err, errlen) < 0 || apply_environment(o, &st, err, errlen) < 0)
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(optable); i++) {
+		const struct opt_def *d = &optable[i];
+		int has_arg = d->type == OPT_T_FLAG || d->type == OPT_T_ACTION ? no_argument : required_argument;
 
+		if (d->flags & OPTF_ENV_ONLY)
+			continue;
+		longs[n++] = (struct option){ d->name, has_arg, NULL, GETOPT_BASE + (int)i };
+		if (d->short_name) {
+			shorts[ns++] = d->short_name;
+			if (has_arg == required_argument)
+				shorts[ns++] = ':';
+		}
+	}
+	longs[n] = (struct option){ 0 };
+	shorts[ns] = '\0';
+
+	first = first_operand(argc, argv);
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:s:qvh", long_options, NULL)) != -1) {
-		switch (c) {
-		case 'o': o->output = optarg; break;
-		case OPT_HOST_ROOT: o->host_root = optarg; break;
-		case 's':
-			o->strategy_given = 1;
-			ret = parse_strategies(o, optarg, err, errlen);
-			if (ret < 0)
-				return ret;
-			break;
-		case OPT_KERNEL_RELEASE: o->kernel_release = optarg; break;
-		case OPT_CACHE_DIR:
-			if (!cli_cache_dirs++)
-				o->n_cache_dirs = 0; /* the command line replaces the environment */
-			if (o->n_cache_dirs == MAX_CACHE_DIRS) {
-				snprintf(err, errlen, "at most %d --cache-dir", MAX_CACHE_DIRS);
-				return -EINVAL;
-			}
-			o->cache_dirs[o->n_cache_dirs++] = optarg;
-			break;
-		case OPT_FORCE: o->force = 1; break;
-		case OPT_UNLOAD_KHEADERS: o->unload_kheaders = 1; break;
-		case OPT_MIRROR:
-			if (!cli_mirrors++)
-				o->n_mirrors = 0;
-			if (o->n_mirrors == MAX_MIRRORS) {
-				snprintf(err, errlen, "at most %d --mirror", MAX_MIRRORS);
-				return -EINVAL;
-			}
-			o->mirrors[o->n_mirrors++] = optarg;
-			break;
-		case OPT_KEYRING:
-			if (!cli_keyrings++)
-				o->n_keyrings = 0;
-			if (o->n_keyrings == MAX_KEYRINGS) {
-				snprintf(err, errlen, "at most %d --keyring", MAX_KEYRINGS);
-				return -EINVAL;
-			}
-			o->keyrings[o->n_keyrings++] = optarg;
-			break;
-		case OPT_INSECURE: o->insecure_skip_signature = 1; break;
-		case OPT_VALIDATE: o->validate = 1; break;
-		case OPT_REQUIRE:
-			ret = parse_require("--require", optarg, o, err, errlen);
-			if (ret < 0)
-				return ret;
-			break;
-		case OPT_RUNNER: o->runner = optarg; break;
-		case OPT_BPF_DIR: o->bpf_dir = optarg; break;
-		case OPT_BANK:
-			if (!cli_banks++)
-				o->n_banks = 0;
-			if (o->n_banks == MAX_BANKS) {
-				snprintf(err, errlen, "at most %d --bank", MAX_BANKS);
-				return -EINVAL;
-			}
-			o->banks[o->n_banks++] = optarg;
-			break;
-		case OPT_MAX_DISTANCE: o->max_distance = optarg; break;
-		case OPT_DATA_DIR: o->data_dir = optarg; break;
-		case OPT_CONNECT_TIMEOUT:
-			ret = parse_long("--connect-timeout", optarg, 1, 3600, &o->connect_timeout_s, err, errlen);
-			if (ret < 0)
-				return ret;
-			break;
-		case OPT_STALL_TIMEOUT:
-			ret = parse_long("--stall-timeout", optarg, 1, 3600, &o->stall_timeout_s, err, errlen);
-			if (ret < 0)
-				return ret;
-			break;
-		case OPT_RETRIES: {
-			long n;
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		const struct opt_def *d = NULL;
 
-			ret = parse_long("--retries", optarg, 1, 20, &n, err, errlen);
-			if (ret < 0)
-				return ret;
-			o->retries = (int)n;
-			break;
-		}
-		case OPT_MAX_TREE_SIZE:
-			ret = parse_size("--max-tree-size", optarg, &o->max_tree_bytes, err, errlen);
-			if (ret < 0)
-				return ret;
-			break;
-		case OPT_DRY_RUN: o->dry_run = 1; break;
-		case OPT_JSON: o->json = 1; break;
-		case OPT_PRINT_KERNEL: o->command = CMD_STATUS; break;
-		case 'q': o->verbosity = 0; break;
-		case 'v': o->verbosity = 2; break;
-		case 'h': o->command = CMD_HELP; return 0;
+		if (c >= GETOPT_BASE)
+			d = &optable[c - GETOPT_BASE];
+		for (i = 0; !d && c > 0 && c < GETOPT_BASE && i < ARRAY_SIZE(optable); i++)
+			if (optable[i].short_name == c)
+				d = &optable[i];
+		if (c == ':')
+			return optvalue_fail(err, errlen, "option %s needs a value", argv[optind - 1]);
+		if (!d)
+			return unknown_option(argc, argv, err, errlen);
+		switch (d->id) {
+		case OPT_QUIET: o->verbosity = 0; continue;
+		case OPT_VERBOSE: o->verbosity = 2; continue;
+		case OPT_PRINT_KERNEL: o->command = CMD_STATUS; continue;
 		case OPT_VERSION: o->command = CMD_VERSION; return 0;
-		case ':':
-			snprintf(err, errlen, "option %s needs a value", argv[optind - 1]);
-			return -EINVAL;
+		case OPT_LIST_OPTIONS: o->command = CMD_LIST_OPTIONS; return 0;
+		case OPT_HELP:
+			o->command = CMD_HELP;
+			if (first < argc && (strcmp(argv[first], "warm") == 0 || strcmp(argv[first], "status") == 0))
+				o->help_topic = argv[first];
+			return 0;
 		default:
-			snprintf(err, errlen, "unknown option %s", argv[optind - 1]);
-			return -EINVAL;
+			break;
 		}
-	}
-	if (optind < argc) {
-		if (strcmp(argv[optind], "status") == 0 && optind + 1 == argc) {
-			o->command = CMD_STATUS;
-		} else if (strcmp(argv[optind], "warm") == 0) {
-			int i;
-
-			o->command = CMD_WARM;
-			for (i = optind + 1; i < argc; i++) {
-				if (o->n_warm == 64) {
-					snprintf(err, errlen, "warm: at most 64 releases");
-					return -EINVAL;
-				}
-				o->warm_releases[o->n_warm++] = argv[i];
-			}
-			if (o->n_warm == 0) {
-				snprintf(err, errlen, "warm: name the kernel releases to warm the cache for");
-				return -EINVAL;
-			}
-			/* A cache holds exact trees: no approximations unless asked. */
-			if (!o->strategy_given && !secure_getenv("PROVISION_HEADERS_STRATEGY"))
-				parse_strategies(o, "cache,host,distro", err, errlen);
-		} else {
-			snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
+		st.from[d->id] = st.cli_name[d->id];
+		if (apply(o, &st, d, st.cli_name[d->id], optarg ? optarg : "", 1, err, errlen) < 0)
 			return -EINVAL;
-		}
+		st.cli_seen[d->id] = 1;
 	}
-	if (!*o->output) {
-		snprintf(err, errlen, "--output must not be empty");
+	if (optind < argc && parse_command(o, argc, argv, optind, err, errlen) < 0)
 		return -EINVAL;
-	}
-	return 0;
+	if (o->command == CMD_HELP)
+		return 0;
+	return check_values(o, &st, err, errlen);
 }

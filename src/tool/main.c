@@ -65,7 +65,11 @@ int main(int argc, char **argv)
 		return PH_EXIT_USAGE;
 	}
 	if (opts.command == CMD_HELP) {
-		options_print_help();
+		options_print_help(opts.help_topic);
+		return PH_EXIT_OK;
+	}
+	if (opts.command == CMD_LIST_OPTIONS) {
+		options_print_table();
 		return PH_EXIT_OK;
 	}
 	if (opts.command == CMD_VERSION) {

@@ -26,6 +26,11 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* For steps that record no kind yet (the distro and close-match
+ * strategies, validate.c): their errno is read as it always was, which is
+ * right for errors from fetch.c (EACCES is HTTP 401/403 there, ELOOP too
+ * many redirects). Convert such a step by calling ctx_fail() where it
+ * fails (strategies/context.h); host.c, cache.c and kheaders.c show how. */
 int provision_exit_code_for(int err)
 {
 	switch (-err) {
@@ -43,6 +48,20 @@ int provision_exit_code_for(int err)
 	default:
 		return PH_EXIT_INTERNAL;
 	}
+}
+
+int provision_exit_code(const struct ph_failure *f, int err)
+{
+	switch (f->kind) {
+	case PH_FAIL_NO_HEADERS: return PH_EXIT_NO_HEADERS;
+	case PH_FAIL_NETWORK: return PH_EXIT_NETWORK;
+	case PH_FAIL_VERIFY: return PH_EXIT_VERIFY;
+	case PH_FAIL_BAD_INPUT: return PH_EXIT_BAD_INPUT;
+	case PH_FAIL_OUTPUT: return PH_EXIT_OUTPUT;
+	case PH_FAIL_INTERNAL: return PH_EXIT_INTERNAL;
+	case PH_FAIL_UNSET: break;
+	}
+	return provision_exit_code_for(err);
 }
 
 /* Exit codes ranked by how much they tell: the most telling failure of
@@ -157,12 +176,12 @@ static int run_strategy(struct provision_ctx *ctx, const struct strategy *s, con
 	ret = volume_stage(vol, ctx->kernel.release, stage);
 	if (ret < 0) {
 		log_error("output %s: cannot create a staging directory: %s", vol->out, strerror(-ret));
-		return ret;
+		return ctx_fail(ctx, PH_FAIL_OUTPUT, ret);
 	}
 	interrupt_guard(stage, ctx->work_dir);
 	path_join(build, stage, "build");
 	if (path_format(ctx->work_dir, "%s.work", stage) < 0 || mkdir(ctx->work_dir, 0700) < 0) {
-		ret = -errno;
+		ret = ctx_fail(ctx, PH_FAIL_OUTPUT, -errno);
 		log_error("output %s: cannot create a work directory: %s", vol->out, strerror(-ret));
 		goto fail;
 	}
@@ -174,6 +193,7 @@ static int run_strategy(struct provision_ctx *ctx, const struct strategy *s, con
 	}
 	ret = treecheck_verify(build, &ctx->kernel, &facts, why, sizeof(why));
 	if (ret < 0) {
+		ctx_fail(ctx, PH_FAIL_VERIFY, ret);
 		log_error("%s: tree check failed: %s", s->name, why);
 		goto fail;
 	}
@@ -191,12 +211,14 @@ static int run_strategy(struct provision_ctx *ctx, const struct strategy *s, con
 						       .bytes = ctx->tree_bytes },
 			     stage, &facts, &tm);
 	if (ret < 0) {
+		ctx_fail(ctx, PH_FAIL_OUTPUT, ret);
 		log_error("output %s: cannot write manifest.json: %s", stage, strerror(-ret));
 		goto fail;
 	}
 	fs_rm_rf(ctx->work_dir);
 	ret = volume_publish(vol, stage, ctx->kernel.release);
 	if (ret < 0) {
+		ctx_fail(ctx, PH_FAIL_OUTPUT, ret);
 		log_error("output %s: cannot publish %s: %s", vol->out, ctx->kernel.release, strerror(-ret));
 		goto fail;
 	}
@@ -227,9 +249,10 @@ static int run_chain(struct provision_ctx *ctx, struct volume *vol, json_object 
 		double t0 = now_ms();
 		int ret, code;
 
+		ctx->failure = (struct ph_failure){ 0 };
 		ret = s->probe(ctx, what, sizeof(what));
 		if (ret < 0) {
-			code = provision_exit_code_for(ret);
+			code = provision_exit_code(&ctx->failure, ret);
 			if (code == PH_EXIT_NO_HEADERS) {
 				log_info("%s: skipped: %s", s->name, what);
 				continue;
@@ -241,10 +264,11 @@ static int run_chain(struct provision_ctx *ctx, struct volume *vol, json_object 
 				return code; /* a broken chain of trust is never worked around */
 			continue;
 		}
+		ctx->failure = (struct ph_failure){ 0 };
 		ret = run_strategy(ctx, s, vol, what, now_ms() - t0, status);
 		if (ret == 0)
 			return PH_EXIT_OK;
-		code = provision_exit_code_for(ret);
+		code = provision_exit_code(&ctx->failure, ret);
 		if (code == PH_EXIT_OUTPUT)
 			return code; /* no other strategy can write either */
 		if (severity(code) > severity(worst))

@@ -11,7 +11,12 @@ struct provision_ctx;
  * object) with what happened. Logs every step. */
 int provision_run(struct provision_ctx *ctx, json_object *status);
 
-/* Maps a negative errno from a step to the documented exit code. */
+struct ph_failure;
+
+/* The documented exit code for a failed step: from the kind the step
+ * recorded (ctx_fail), else from its negative errno. */
+int provision_exit_code(const struct ph_failure *f, int err);
+/* The errno-only reading, for steps that record no kind yet. */
 int provision_exit_code_for(int err);
 
 #endif

@@ -16,9 +16,16 @@ like "$PH_OUT" "^provision-headers [0-9]+\.[0-9]+" "--version prints the version
 run_ph --no-such-option
 is "$PH_RC" 2 "unknown option: exit 2"
 like "$PH_ERR" "unknown option --no-such-option" "...named"
+run_ph --valdiate
+is "$PH_RC" 2 "a mistyped option: exit 2"
+like "$PH_ERR" "unknown option --valdiate \(did you mean --validate\?\)" "...with the nearest option"
 run_ph --strategy host,bogus
 is "$PH_RC" 2 "unknown strategy: exit 2"
 like "$PH_ERR" "unknown strategy 'bogus'" "...named"
+run_ph --strategy closematch
+is "$PH_RC" 2 "a mistyped strategy: exit 2"
+like "$PH_ERR" "^provision-headers: --strategy: unknown strategy 'closematch' \(did you mean close-match\?\)" \
+	"...names the option and suggests the strategy"
 run_ph --strategy host,host
 is "$PH_RC" 2 "a strategy listed twice: exit 2"
 run_ph --output
@@ -28,6 +35,92 @@ is "$PH_RC" 2 "bad boolean in the environment: exit 2"
 like "$PH_ERR" "PROVISION_HEADERS_FORCE: expected" "...names the variable"
 run_ph extra-argument
 is "$PH_RC" 2 "stray argument: exit 2"
+
+# The option table: --list-options prints it; the man page and the bash
+# completion list exactly its options, and the man page its defaults.
+DOC=$TESTS_DIR/../doc
+run_ph --list-options
+is "$PH_RC" 0 "--list-options exits 0"
+printf '%s\n' "$PH_OUT" >"$TMP/table"
+table=$(cut -f1 "$TMP/table" | grep '^--' | LC_ALL=C sort)
+like "$table" "--max-tree-size" "...with the options"
+like "$(grep -- '^--max-tree-size' "$TMP/table")" "PROVISION_HEADERS_MAX_TREE_SIZE	size	2G" \
+	"...each with its variable, type and default"
+like "$(grep -- '^--require' "$TMP/table")" "enum:none\|no-mismatch\|validated\|exact" "...an enum with its values"
+man=$(sed -n '/^\.SH OPTIONS/,/^\.SH EXIT/p' "$DOC/provision-headers.1" | awk 'prev == ".TP" { print } { prev = $0 }' |
+	grep -oE '\\-\\-([a-z]|\\-)+' | tr -d '\\' | LC_ALL=C sort -u)
+is "$man" "$table" "the man page lists exactly the table's options"
+comp=$(sed -n '/local opts="/,/^[[:space:]]*"$/p' "$DOC/provision-headers.bash-completion" | grep -oE -- '--[a-z-]+' |
+	LC_ALL=C sort -u)
+is "$comp" "$table" "the bash completion lists exactly the table's options"
+bad=""
+while IFS=$'\t' read -r name _ _ _ def; do
+	[ "$name" = - ] || [ "$def" = - ] && continue
+	manname=$(printf '%s' "$name" | sed 's/-/\\-/g')
+	text=$(awk -v n="$manname" 'found { print; exit } prev == ".TP" && index($0, n) { found = 1 } { prev = $0 }' \
+		"$DOC/provision-headers.1")
+	case $text in *"default $def"*) ;; *) bad="$bad $name" ;; esac
+done <"$TMP/table"
+is "$bad" "" "the man page states each default as the table does"
+
+# Every value is checked before any work: exit 2, one line naming the
+# option or variable, nothing created.
+refused() { # refused NAME REGEX -- ARGS...
+	local name=$1 re=$2; shift 3
+	run_ph --host-root "$root" --kernel-release "$R" --output "$TMP/never" "$@"
+	is "$PH_RC" 2 "$name: exit 2"
+	like "$PH_ERR" "$re" "...says: $re"
+	is "$(printf '%s\n' "$PH_ERR" | wc -l)" 1 "...in one line"
+	[ ! -e "$TMP/never" ]; ok $? "...before any work"
+}
+refused "--max-tree-size past 64 bits" "^provision-headers: --max-tree-size: '17179869185G' is too large" -- \
+	--max-tree-size 17179869185G
+refused "--max-distance far" "--max-distance: expected same-major, same-minor, any or a number, got 'far'" -- \
+	--max-distance far
+refused "--mirror bogus" "--mirror 'bogus': expected 'URL SUITE \[COMPONENT...\]'" -- --mirror bogus
+refused "--keyring that is not there" "--keyring /nope.gpg: No such file or directory" -- --keyring /nope.gpg
+refused "--retries out of range" "--retries: expected a whole number from 1 to 20, got '99'" -- --retries 99
+refused "--connect-timeout not a number" "--connect-timeout: expected a whole number" -- --connect-timeout 1m
+refused "--require mistyped" "--require: .*got 'exakt' \(did you mean exact\?\)" -- --require exakt
+refused "--output empty" "--output must not be empty" -- --output=
+refused "--kernel-release with a newline" "--kernel-release: '9.1.0\\\\x0aevil' is not a kernel release" -- \
+	--kernel-release "$(printf '9.1.0\nevil')"
+run_ph --host-root /nonexistent --output "$TMP/never"
+is "$PH_RC" 2 "--host-root /nonexistent: exit 2"
+like "$PH_ERR" "^provision-headers: --host-root /nonexistent: No such file or directory" "...named"
+PROVISION_HEADERS_STRATEGY=hots run_ph --host-root "$root" --kernel-release "$R" --output "$TMP/never"
+is "$PH_RC" 2 "PROVISION_HEADERS_STRATEGY=hots: exit 2"
+like "$PH_ERR" "^provision-headers: PROVISION_HEADERS_STRATEGY: unknown strategy 'hots' \(did you mean host\?\)" \
+	"...names the variable and suggests the strategy"
+PROVISION_HEADERS_OUTPUT= run_ph --host-root "$root" --kernel-release "$R" --strategy host
+is "$PH_RC" 2 "an empty PROVISION_HEADERS_OUTPUT: exit 2"
+like "$PH_ERR" "PROVISION_HEADERS_OUTPUT must not be empty" "...not the default folder"
+PROVISION_HEADERS_KERNEL_RELEASE=$(printf '9.1.0\033[2J') run_ph --host-root "$root" --output "$TMP/never"
+is "$PH_RC" 2 "a control character in PROVISION_HEADERS_KERNEL_RELEASE: exit 2"
+like "$PH_ERR" "PROVISION_HEADERS_KERNEL_RELEASE: '9.1.0\\\\x1b\[2J' is not a kernel release" "...shown escaped"
+PROVISION_HEADERS_STRATGY=host run_ph --host-root "$root" --kernel-release "$R" --output "$TMP/never"
+is "$PH_RC" 2 "an unknown PROVISION_HEADERS_ variable: exit 2"
+like "$PH_ERR" "PROVISION_HEADERS_STRATGY: no such variable \(did you mean PROVISION_HEADERS_STRATEGY\?\)" "...suggests one"
+[ ! -e "$TMP/never" ]; ok $? "nothing was created by any refused run"
+
+# Subcommands.
+run_ph warm --help
+is "$PH_RC" 0 "warm --help exits 0"
+like "$PH_OUT" "^Usage: provision-headers warm \[OPTIONS\] RELEASE" "...and shows warm's usage"
+run_ph status --help
+is "$PH_RC" 0 "status --help exits 0"
+like "$PH_OUT" "^Usage: provision-headers status" "...and shows status's usage"
+run_ph help
+is "$PH_RC" 0 "help exits 0"
+like "$PH_OUT" "--kernel-release" "...and lists the options"
+run_ph help warm
+like "$PH_OUT" "^Usage: provision-headers warm" "help warm shows warm's usage"
+run_ph warm notakernel --output "$TMP/never"
+is "$PH_RC" 2 "warm notakernel: exit 2"
+like "$PH_ERR" "warm: 'notakernel' is not a kernel release" "...named"
+run_ph stauts
+is "$PH_RC" 2 "a mistyped subcommand: exit 2"
+like "$PH_ERR" "unexpected argument 'stauts' \(did you mean status\?\)" "...with the nearest one"
 
 # Everything through the environment, no command line.
 PROVISION_HEADERS_OUTPUT=$TMP/env-out PROVISION_HEADERS_HOST_ROOT=$root PROVISION_HEADERS_KERNEL_RELEASE=$R \
@@ -53,6 +146,7 @@ pass_if "the tree equals the cached one" -- diff -r "$TMP/cache/$R/build" "$TMP/
 like "$(cat "$TMP/from-cache/$R/manifest.json")" '"strategy":"cache"' "the manifest says it came from the cache"
 
 # Failure as JSON, and strategies this version lacks.
+mkdir -p "$TMP/empty"
 run_ph --host-root "$TMP/empty" --kernel-release "$R" --output "$TMP/none" --json --strategy close-match,kheaders,host
 is "$PH_RC" 3 "no headers anywhere: exit 3"
 like "$PH_ERR" "close-match: skipped: no candidate tree in $TMP/none" "close-match says where it looked"
@@ -60,4 +154,26 @@ like "$PH_ERR" "no strategy could provide headers for $R \\(tried close-match,kh
 like "$PH_ERR" "host: skipped: none of $TMP/empty/lib/modules/$R/build, .* exists" "the host strategy names every path it tried"
 like "$PH_OUT" '"exit_code":3' "--json carries the exit code"
 like "$PH_OUT" '"error":"no strategy could provide headers' "--json carries the error line"
+
+# The failure kind, not the errno, decides the exit code: a host file
+# that cannot be read (EACCES, as root without CAP_DAC_OVERRIDE) means no
+# headers from there (3), not a network failure (5, as it was).
+NODAC=(setpriv --inh-caps=-dac_override,-dac_read_search --bounding-set=-dac_override,-dac_read_search)
+noread=$TMP/noread
+make_mini_tree "$noread/usr/src/linux-headers-$R" "$R" "$CODE"
+# Readable by everyone but its owner, root: the host strategy copies it
+# (it leaves out only files others cannot read), and the open fails.
+chmod 0004 "$noread/usr/src/linux-headers-$R/include/linux/kconfig.h"
+PH_WRAP=("${NODAC[@]}")
+run_ph --host-root "$noread" --kernel-release "$R" --output "$TMP/o-noread" --strategy host --json
+is "$PH_RC" 3 "an unreadable host header: exit 3 (no headers), not 5 (network)"
+like "$PH_ERR" "host: cannot copy $noread/usr/src/linux-headers-$R/include/linux/kconfig.h: Permission denied" \
+	"...naming the file and the errno"
+like "$PH_OUT" '"exit_code":3' "...in --json too"
+PH_WRAP=()
+echo 'not an archive' >"$TMP/bad.tar.xz"
+mkdir -p "$TMP/badkh/sys/kernel"
+cp "$TMP/bad.tar.xz" "$TMP/badkh/sys/kernel/kheaders.tar.xz"
+run_ph --host-root "$TMP/badkh" --kernel-release "$R" --output "$TMP/o-badkh" --strategy kheaders
+is "$PH_RC" 8 "a corrupt kheaders archive is still bad input (8)"
 done_testing

@@ -172,6 +172,7 @@ run_ph warm "$RELEASE" "$RELEASE2" --host-root "$R1" --output "$TMP/warm"
 is "$PH_RC" 0 "warm fills a cache with two kernels"
 is "$(ls "$TMP/warm" | tr '\n' ' ')" "$RELEASE2 $RELEASE " "...one tree each"
 is "$(echo "$PH_ERR" | grep -c 'good signature')" 1 "...reading the signed index once"
+mkdir -p "$TMP/empty-host"
 run_ph --host-root "$TMP/empty-host" --kernel-release "$RELEASE" --output "$TMP/from-warm" --cache-dir "$TMP/warm" --strategy cache
 is "$PH_RC" 0 "a node with no network takes the tree from the warmed cache"
 done_testing
