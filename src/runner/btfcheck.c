@@ -39,20 +39,29 @@ static int returned_constant(void *mod, const char *fn, unsigned long long *ret)
 	return -EINVAL;
 }
 
-/* One function per member returns offsetof, one returns sizeof. */
+/* One function per member returns offsetof, one returns sizeof. The
+ * includes come from a user's probe and may be any length: the text
+ * grows as it is written instead of living in a buffer sized in advance. */
 static char *offsets_program(const struct member_ref *m, size_t n, const char *includes)
 {
-	size_t cap = 4096 + n * 512, o = 0, i;
-	char *text = malloc(cap);
+	char *text = NULL;
+	size_t len = 0, i;
+	FILE *f = open_memstream(&text, &len);
+	int bad;
 
-	if (!text)
+	if (!f)
 		return NULL;
-	o += (size_t)snprintf(text + o, cap - o, "%s\n", includes);
-	for (i = 0; i < n; i++)
-		o += (size_t)snprintf(text + o, cap - o,
-				      "u64 ph_off_%zu(void *ctx) { return __builtin_offsetof(struct %s, %s); }\n"
-				      "u64 ph_size_%zu(void *ctx) { return sizeof(((struct %s *)0)->%s); }\n",
-				      i, m[i].type, m[i].member, i, m[i].type, m[i].member);
+	bad = fprintf(f, "%s\n", includes) < 0;
+	for (i = 0; i < n && !bad; i++)
+		bad = fprintf(f,
+			      "u64 ph_off_%zu(void *ctx) { return __builtin_offsetof(struct %s, %s); }\n"
+			      "u64 ph_size_%zu(void *ctx) { return sizeof(((struct %s *)0)->%s); }\n",
+			      i, m[i].type, m[i].member, i, m[i].type, m[i].member) < 0;
+	bad |= fclose(f) != 0;
+	if (bad) {
+		free(text);
+		return NULL;
+	}
 	return text;
 }
 

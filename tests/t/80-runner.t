@@ -73,6 +73,13 @@ run_runner --tree "$OLD" --no-builtin --probe "$TMP/good.c" --json
 like "$R_ERR" "ok   load .*good.c: tracepoint__syscalls__sys_enter_getppid attached" "a user probe compiles, loads and attaches"
 like "$R_ERR" "FAIL btf: task_struct.tgid: tree has offset" "the user probe's own members are cross-checked with BTF"
 is "$R_RC" 1 "...so the old tree is reported wrong for it"
+# A user probe with more #include lines than the member-offset program
+# once had room for (it overflowed the heap).
+{ for i in $(seq 300); do echo '#include <linux/sched.h>'; done; cat "$TMP/good.c"; } >"$TMP/includes.c"
+run_runner --tree "$OLD" --no-builtin --no-load --probe "$TMP/includes.c"
+is "$R_RC" 1 "a probe with 300 #include lines: its members are still cross-checked (exit 1)"
+like "$R_ERR" "FAIL btf: task_struct.tgid: tree has offset" "...naming the member"
+if grep -q Sanitizer "$TMP/r.err"; then ok 1 "...with no sanitizer report"; sed 's/^/#   /' "$TMP/r.err" | head -n 8; else ok 0 "...with no sanitizer report"; fi
 
 # Without privileges: cannot validate, and why; BTF still reported.
 PH_WRAP=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all)
