@@ -75,7 +75,7 @@ static int cache_provide(struct provision_ctx *ctx, const char *build_dir, char 
 	ctx->exact = 1;
 	if (manifest_read(dir, &cached) == 0) {
 		if (json_object_object_get_ex(cached, "exact", &exact))
-			ctx->exact = json_object_get_boolean(exact);
+			ctx->exact = json_object_is_type(exact, json_type_boolean) && json_object_get_boolean(exact);
 		json_object_put(cached);
 	}
 	source = json_object_new_object();

@@ -80,11 +80,15 @@ static int decide(const struct provision_ctx *ctx, json_object *result, int exac
 		char names[1024] = "";
 		size_t i;
 
-		if (json_object_object_get_ex(result, "mismatches", &mm))
+		/* A recorded result comes from the volume: check every type. */
+		if (json_object_object_get_ex(result, "mismatches", &mm) && json_object_is_type(mm, json_type_array))
 			for (i = 0; i < json_object_array_length(mm); i++) {
+				json_object *name = json_object_array_get_idx(mm, i);
+
+				if (!json_object_is_type(name, json_type_string))
+					continue;
 				strncat(names, " ", sizeof(names) - strlen(names) - 1);
-				strncat(names, json_object_get_string(json_object_array_get_idx(mm, i)),
-					sizeof(names) - strlen(names) - 1);
+				strncat(names, json_object_get_string(name), sizeof(names) - strlen(names) - 1);
 			}
 		log_error("validation: the headers are WRONG for this kernel:%s", names);
 		return req >= REQUIRE_NO_MISMATCH ? PH_EXIT_VALIDATION : PH_EXIT_OK;
@@ -128,7 +132,7 @@ int validate_published(struct provision_ctx *ctx, const char *release_dir)
 	}
 	if (manifest_read(release_dir, &m) == 0) {
 		if (json_object_object_get_ex(m, "exact", &ex))
-			exact = json_object_get_boolean(ex);
+			exact = json_object_is_type(ex, json_type_boolean) && json_object_get_boolean(ex);
 		if (json_object_object_get_ex(m, "validation", &prev) && prev && get_str(prev, "verdict") &&
 		    strcmp(get_str(prev, "verdict"), "not-validated") != 0) {
 			log_info("validation: reusing the result recorded in %s/manifest.json", release_dir);

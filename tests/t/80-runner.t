@@ -114,4 +114,21 @@ like "$PH_ERR" "not validated: the tree is for $RELEASE, not for the running ker
 like "$(cat "$TMP/out/$RELEASE/manifest.json")" '"verdict":"not-validated"' "the manifest records it"
 run_ph --host-root "$HOST_ROOT" --kernel-release "$RELEASE" --output "$TMP/out" --validate --require validated
 is "$PH_RC" 7 "--require validated turns that into exit 7"
+
+# A recorded validation is read back from the volume, which anyone may
+# have written: wrong JSON types are ignored, not fatal (json-c aborts on
+# an array call on null).
+R=$(uname -r)
+IFS=. read -r maj min pat _ <<<"$R"
+pat=${pat%%[!0-9]*}
+[ "${pat:-0}" -gt 255 ] && pat=255
+make_mini_tree "$TMP/vout/$R/build" "$R" $(( (maj << 16) + (min << 8) + ${pat:-0} ))
+for mm in null '[null, 7, "task_struct.tgid"]' '"task_struct.tgid"'; do
+	printf '{"release": "%s", "exact": "yes", "validation": {"verdict": "mismatch", "mismatches": %s}}\n' "$R" "$mm" \
+		>"$TMP/vout/$R/manifest.json"
+	run_ph --output "$TMP/vout" --strategy cache --validate
+	is "$PH_RC" 7 "a recorded mismatch with \"mismatches\": $mm: exit 7, no abort"
+	like "$PH_ERR" "validation: the headers are WRONG for this kernel:" "...reported as the recorded mismatch"
+	case $mm in \[*) like "$PH_ERR" "WRONG for this kernel: task_struct.tgid$" "...naming only the string entries";; esac
+done
 done_testing
