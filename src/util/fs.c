@@ -16,7 +16,7 @@
 int fs_read_all(ssize_t (*read_fn)(void *src, void *buf, size_t len), void *src, size_t max, char **ret_text,
 		size_t *ret_len)
 {
-	size_t len = 0, cap = 4096;
+	size_t len = 0, cap = max < 4096 ? max : 4096;
 	char *buf = malloc(cap + 1);
 	int ret = 0;
 
@@ -25,14 +25,22 @@ int fs_read_all(ssize_t (*read_fn)(void *src, void *buf, size_t len), void *src,
 	for (;;) {
 		ssize_t n;
 
+		if (len == cap && cap >= max) {
+			/* Exactly max bytes so far: one byte more decides
+			 * whether the source is larger than the limit. */
+			char extra;
+
+			n = read_fn(src, &extra, 1);
+			if (n < 0)
+				ret = (int)n;
+			else if (n > 0)
+				ret = -EFBIG;
+			break;
+		}
 		if (len == cap) {
 			char *bigger;
 
-			if (cap >= max) {
-				ret = -EFBIG;
-				break;
-			}
-			cap = cap * 2 > max ? max : cap * 2;
+			cap = cap > max / 2 ? max : cap * 2;
 			bigger = realloc(buf, cap + 1);
 			if (!bigger) {
 				ret = -ENOMEM;
