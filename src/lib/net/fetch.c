@@ -38,6 +38,12 @@ void fetch_backoff(int attempt)
 	nanosleep(&ts, NULL);
 }
 
+/* Progress lines of one transfer; each transfer (thread) has its own. */
+struct progress {
+	const char *url;
+	time_t last;
+};
+
 struct stream_state {
 	fetch_sink sink;
 	void *data;
@@ -46,6 +52,7 @@ struct stream_state {
 	int sink_error;
 	long http_code;
 	CURL *curl;
+	struct progress progress;
 };
 
 static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
@@ -66,16 +73,15 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
 
 static int on_progress(void *p, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
 {
-	const char *url = p;
-	static time_t last;
+	struct progress *pr = p;
 	time_t now = time(NULL);
 
 	(void)ultotal;
 	(void)ulnow;
-	if (now == last || dltotal <= 0)
+	if (now == pr->last || dltotal <= 0)
 		return 0;
-	last = now;
-	fprintf(stderr, "\r%s: %3d%% of %lld KiB", url, (int)(dlnow * 100 / dltotal), (long long)dltotal / 1024);
+	pr->last = now;
+	fprintf(stderr, "\r%s: %3d%% of %lld KiB", pr->url, (int)(dlnow * 100 / dltotal), (long long)dltotal / 1024);
 	if (dlnow == dltotal)
 		fprintf(stderr, "\n");
 	return 0;
@@ -115,10 +121,30 @@ static int classify_curl(CURLcode rc, const char *url, const char *errbuf, char 
 	}
 }
 
+/* A refused option fails the download: on a libcurl too old for
+ * CURLOPT_PROTOCOLS_STR, going on would drop the http/https-only rule. */
+static int setopt_failed(CURLcode rc, const char *name, const char *url, char *why, size_t whylen)
+{
+	snprintf(why, whylen, "%s: libcurl %s refuses %s (%s): not downloading without it", url,
+		 curl_version_info(CURLVERSION_NOW)->version, name, curl_easy_strerror(rc));
+	if (rc == CURLE_OUT_OF_MEMORY)
+		return -ENOMEM;
+	return rc == CURLE_UNKNOWN_OPTION || rc == CURLE_NOT_BUILT_IN ? -ENOTSUP : -EINVAL;
+}
+
+#define SETOPT(c, opt, val)                                                    \
+	do {                                                                   \
+		CURLcode rc_ = curl_easy_setopt(c, opt, val);                  \
+		if (rc_ != CURLE_OK) {                                         \
+			ret = setopt_failed(rc_, #opt, url, why, whylen);      \
+			goto out;                                              \
+		}                                                              \
+	} while (0)
+
 int fetch_stream(const struct fetch_opts *o, const char *url, fetch_sink sink, void *data, struct fetch_result *res,
 		 char *why, size_t whylen)
 {
-	struct stream_state st = { .sink = sink, .data = data };
+	struct stream_state st = { .sink = sink, .data = data, .progress = { .url = url } };
 	char errbuf[CURL_ERROR_SIZE] = "";
 	CURLcode rc;
 	CURL *c;
@@ -133,35 +159,36 @@ int fetch_stream(const struct fetch_opts *o, const char *url, fetch_sink sink, v
 		return -ENOMEM;
 	}
 	st.curl = c;
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &st);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, o->connect_timeout_s);
+	SETOPT(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	SETOPT(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	SETOPT(c, CURLOPT_URL, url);
+	SETOPT(c, CURLOPT_WRITEFUNCTION, on_body);
+	SETOPT(c, CURLOPT_WRITEDATA, &st);
+	SETOPT(c, CURLOPT_ERRORBUFFER, errbuf);
+	SETOPT(c, CURLOPT_FOLLOWLOCATION, 1L);
+	SETOPT(c, CURLOPT_MAXREDIRS, 10L);
+	SETOPT(c, CURLOPT_CONNECTTIMEOUT, o->connect_timeout_s);
 	/* A stall: under 1 byte/s for stall_timeout_s seconds. */
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, o->stall_timeout_s);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "provision-headers");
+	SETOPT(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	SETOPT(c, CURLOPT_LOW_SPEED_TIME, o->stall_timeout_s);
+	SETOPT(c, CURLOPT_NOSIGNAL, 1L);
+	SETOPT(c, CURLOPT_USERAGENT, "provision-headers");
 	if (strncmp(url, "https:", 6) == 0 && o->https_proxy)
-		curl_easy_setopt(c, CURLOPT_PROXY, o->https_proxy);
+		SETOPT(c, CURLOPT_PROXY, o->https_proxy);
 	else if (strncmp(url, "http:", 5) == 0 && o->http_proxy)
-		curl_easy_setopt(c, CURLOPT_PROXY, o->http_proxy);
+		SETOPT(c, CURLOPT_PROXY, o->http_proxy);
 	if (o->userpwd) {
-		curl_easy_setopt(c, CURLOPT_USERPWD, o->userpwd);
-		curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+		SETOPT(c, CURLOPT_USERPWD, o->userpwd);
+		SETOPT(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
 	}
 	if (o->progress && isatty(STDERR_FILENO) && log_get_level() >= LOG_INFO) {
-		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-		curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)url);
+		SETOPT(c, CURLOPT_NOPROGRESS, 0L);
+		SETOPT(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+		SETOPT(c, CURLOPT_XFERINFODATA, &st.progress);
 	}
 	rc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &res->http_code);
+	if (curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &res->http_code) != CURLE_OK)
+		res->http_code = 0;
 	if (st.sink_error < 0) {
 		ret = st.sink_error;
 		if (!why[0])
@@ -175,6 +202,7 @@ int fetch_stream(const struct fetch_opts *o, const char *url, fetch_sink sink, v
 	res->attempts = 1;
 	if (ret == 0)
 		sha256_final_hex(st.hash, res->sha256);
+out:
 	sha256_free(st.hash);
 	curl_easy_cleanup(c);
 	return ret;
@@ -276,28 +304,38 @@ int fetch_pipe_start(const struct fetch_opts *o, const char *url, unsigned long 
 		     int *ret_fd)
 {
 	struct fetch_pipe *p = calloc(1, sizeof(*p));
-	int fds[2];
+	int fds[2], r;
 
-	if (!p || !(p->url = strdup(url)) || pipe2(fds, O_CLOEXEC) < 0) {
-		if (p)
-			free(p->url);
-		free(p);
-		return -ENOMEM;
+	if (!p || !(p->url = strdup(url))) {
+		r = -ENOMEM;
+		goto fail;
 	}
-	fcntl(fds[1], F_SETPIPE_SZ, 1 << 20);
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		r = -errno;
+		goto fail;
+	}
+	/* A larger pipe only saves wakeups: a refusal changes nothing. */
+	(void)fcntl(fds[1], F_SETPIPE_SZ, 1 << 20);
 	p->opts = o;
 	p->max_body = max_body;
 	p->wr = fds[1];
-	if (pthread_create(&p->thread, NULL, pipe_thread, p) != 0) {
+	r = pthread_create(&p->thread, NULL, pipe_thread, p);
+	if (r != 0) {
+		r = -r;
 		close(fds[0]);
 		close(fds[1]);
-		free(p->url);
-		free(p);
-		return -ENOMEM;
+		goto fail;
 	}
 	*ret = p;
 	*ret_fd = fds[0];
 	return 0;
+fail:
+	if (p)
+		free(p->url);
+	free(p);
+	/* Also in errno, for callers that still read it after a failure. */
+	errno = -r;
+	return r;
 }
 
 int fetch_pipe_finish(struct fetch_pipe *p, struct fetch_result *res, char *why, size_t whylen)

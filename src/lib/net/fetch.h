@@ -32,7 +32,9 @@ void fetch_opts_defaults(struct fetch_opts *o);
 /* One attempt: streams the body of url into sink. Errors: -ENOENT
  * (HTTP 404/410), -EAGAIN (transient: 5xx, 408, 429, reset, refused,
  * stalled; worth retrying), -ETIMEDOUT (stalled, after retries),
- * -ELOOP (too many redirects), -EACCES (401/403), -ECOMM (other). */
+ * -ELOOP (too many redirects), -EACCES (401/403), -ECOMM (other),
+ * -ENOTSUP (this libcurl refuses an option the download needs, such as
+ * the http/https-only protocol restriction: nothing is fetched). */
 int fetch_stream(const struct fetch_opts *o, const char *url, fetch_sink sink, void *data, struct fetch_result *res,
 		 char *why, size_t whylen);
 
@@ -50,7 +52,9 @@ void fetch_backoff(int attempt);
  * The consumer reads *ret_fd to EOF (or stops early), closes it, then
  * calls fetch_pipe_finish for the result. */
 struct fetch_pipe;
-/* max_body (0: no limit): a body larger than this stops with -EFBIG. */
+/* max_body (0: no limit): a body larger than this stops with -EFBIG.
+ * Fails with the cause: -ENOMEM, the pipe's -EMFILE/-ENFILE, the
+ * thread's -EAGAIN. */
 int fetch_pipe_start(const struct fetch_opts *o, const char *url, unsigned long long max_body, struct fetch_pipe **ret,
 		     int *ret_fd);
 int fetch_pipe_finish(struct fetch_pipe *p, struct fetch_result *res, char *why, size_t whylen);
