@@ -74,6 +74,7 @@ int bpf_load_and_attach(void *mod, const char *fn, const char *label, struct rep
 	char cat[128], ev[128];
 	enum bpf_prog_type type;
 	int kind; /* 1 tracepoint, 2 kprobe, 3 kretprobe */
+	int err;
 
 	ret->prog_fd = ret->link_fd = -1;
 	if (sscanf(fn, "tracepoint__%127[^_]__%127s", cat, ev) == 2) {
@@ -104,18 +105,20 @@ int bpf_load_and_attach(void *mod, const char *fn, const char *label, struct rep
 		report_check(r, label, CHECK_OK, "%s attached", fn);
 		return 0;
 	}
+	/* Before tracefs_mounted(): its stat() calls overwrite errno. */
+	err = errno;
 	if (!tracefs_mounted()) {
 		report_cannot_validate(r, "no tracefs: mount it with 'mount -t tracefs nodev /sys/kernel/tracing'");
 		report_check(r, label, CHECK_SKIP, "%s not attached: tracefs is not mounted", fn);
 		return -ENOENT;
 	}
-	if (errno == EPERM || errno == EACCES) {
+	if (err == EPERM || err == EACCES) {
 		why_not_permitted(r, "attaching to a tracepoint");
-		report_check(r, label, CHECK_SKIP, "%s not attached: %s", fn, strerror(errno));
+		report_check(r, label, CHECK_SKIP, "%s not attached: %s", fn, strerror(err));
 		return -EPERM;
 	}
-	report_cannot_validate(r, "cannot attach %s: %s", fn, strerror(errno));
-	report_check(r, label, CHECK_SKIP, "%s not attached: %s", fn, strerror(errno));
+	report_cannot_validate(r, "cannot attach %s: %s", fn, strerror(err));
+	report_check(r, label, CHECK_SKIP, "%s not attached: %s", fn, strerror(err));
 	return -ENOENT;
 }
 

@@ -169,7 +169,7 @@ int btf_cross_check(const char *tree, const char *btf_path, const struct member_
 		return -ENOENT;
 	}
 	text = offsets_program(m, n, includes);
-	ret = text ? runner_compile(tree, text, &mod, diag, sizeof(diag)) : -ENOMEM;
+	ret = text ? runner_compile(text, &mod, diag, sizeof(diag)) : -ENOMEM;
 	free(text);
 	if (ret < 0) {
 		report_check(r, "btf", CHECK_FAIL, "the member offsets do not compile against %s: %s", tree, diag);

@@ -2,6 +2,7 @@
 
 #include <bcc/bcc_common.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +60,14 @@ static void first_errors(const char *log, char *diag, size_t len)
 		snprintf(diag, len, "%.*s", (int)(len - 1), log);
 }
 
-int runner_compile(const char *tree, const char *text, void **ret_mod, char *diag, size_t diaglen)
+int runner_set_tree(const char *tree)
+{
+	int r = tree ? setenv("BCC_KERNEL_SOURCE", tree, 1) : unsetenv("BCC_KERNEL_SOURCE");
+
+	return r < 0 ? -errno : 0;
+}
+
+int runner_compile(const char *text, void **ret_mod, char *diag, size_t diaglen)
 {
 	FILE *capture = tmpfile();
 	int saved = -1;
@@ -70,14 +78,15 @@ int runner_compile(const char *tree, const char *text, void **ret_mod, char *dia
 	/* libbcc prints diagnostics on stderr: catch them. */
 	if (capture) {
 		fflush(stderr);
-		saved = dup(STDERR_FILENO);
-		dup2(fileno(capture), STDERR_FILENO);
+		saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+		if (saved < 0 || dup2(fileno(capture), STDERR_FILENO) < 0) {
+			if (saved >= 0)
+				close(saved);
+			saved = -1;
+			fclose(capture);
+			capture = NULL;
+		}
 	}
-	/* With the default tree, BCC's own lookup is what is being proved. */
-	if (getenv("PH_RUNNER_BCC_DEFAULT_TREE"))
-		unsetenv("BCC_KERNEL_SOURCE");
-	else
-		setenv("BCC_KERNEL_SOURCE", tree, 1);
 	mod = bpf_module_create_c_from_string(text, 0, NULL, 0, true, NULL);
 	if (capture) {
 		fflush(stderr);

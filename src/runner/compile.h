@@ -4,11 +4,16 @@
 
 #include <stddef.h>
 
-/* Compiles text against tree (BCC_KERNEL_SOURCE). On failure, diag holds
- * the compiler's first error lines. Errors: -EINVAL the program does not
- * compile; -EPERM it compiled but BCC could not create its maps (no
- * privilege for BPF). */
-int runner_compile(const char *tree, const char *text, void **ret_mod, char *diag, size_t diaglen);
+/* The tree every later runner_compile uses: libbcc reads it from
+ * BCC_KERNEL_SOURCE, so this sets (or, for NULL, unsets, leaving BCC its
+ * own lookup) that variable once, before any compile. */
+int runner_set_tree(const char *tree);
+
+/* Compiles text against the tree runner_set_tree chose. On failure, diag
+ * holds the compiler's first error lines. Errors: -EINVAL the program
+ * does not compile; -EPERM it compiled but BCC could not create its maps
+ * (no privilege for BPF). */
+int runner_compile(const char *text, void **ret_mod, char *diag, size_t diaglen);
 
 /* Reads a whole file; the caller frees. */
 int runner_read_file(const char *path, char **ret);

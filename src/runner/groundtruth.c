@@ -7,6 +7,7 @@
 #include <bcc/bcc_common.h>
 #include <bcc/libbpf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -64,15 +65,35 @@ int groundtruth_proc_starttime(int pid, unsigned long long *ret)
 	return -EINVAL;
 }
 
+static void close_pipe(int fds[2])
+{
+	close(fds[0]);
+	close(fds[1]);
+}
+
 /* The child: waits for "go", calls getppid() n times, says "done", waits
- * to be told to exit (so its /proc entry stays readable). */
+ * to be told to exit (so its /proc entry stays readable). Returns its pid
+ * with the parent's ends in to_child[1] and from_child[0], or -errno with
+ * every descriptor closed. */
 static pid_t spawn_child(int n, int to_child[2], int from_child[2])
 {
 	pid_t pid;
+	int err;
 
-	if (pipe(to_child) < 0 || pipe(from_child) < 0)
-		return -1;
+	if (pipe2(to_child, O_CLOEXEC) < 0)
+		return -errno;
+	if (pipe2(from_child, O_CLOEXEC) < 0) {
+		err = errno;
+		close_pipe(to_child);
+		return -err;
+	}
 	pid = fork();
+	if (pid < 0) {
+		err = errno;
+		close_pipe(to_child);
+		close_pipe(from_child);
+		return -err;
+	}
 	if (pid == 0) {
 		char c;
 		int i;
@@ -162,14 +183,23 @@ static void check_parent(void *mod, uint32_t child, struct report *r)
 	}
 }
 
+/* The child's exit status, through EINTR; -errno when it cannot be had. */
+static int wait_child(pid_t pid, int *status)
+{
+	while (waitpid(pid, status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return 0;
+}
+
 static void trigger_and_compare(void *mods[N_PROBES], int n, struct report *r)
 {
-	int to_child[2], from_child[2], status;
+	int to_child[2], from_child[2], status, ret;
 	pid_t pid = spawn_child(n, to_child, from_child);
 	char c;
 
 	if (pid < 0) {
-		report_cannot_validate(r, "cannot fork a child: %s", strerror(errno));
+		report_cannot_validate(r, "cannot fork a child: %s", strerror((int)-pid));
 		return;
 	}
 	if (write(to_child[1], "g", 1) != 1 || read(from_child[0], &c, 1) != 1) {
@@ -181,9 +211,13 @@ static void trigger_and_compare(void *mods[N_PROBES], int n, struct report *r)
 		check_start_time(mods[P_START], (uint32_t)pid, n, r);
 		check_parent(mods[P_PARENT], (uint32_t)pid, r);
 	}
-	close(to_child[1]);
+	close(to_child[1]); /* the child's read sees EOF and it exits */
 	close(from_child[0]);
-	waitpid(pid, &status, 0);
+	ret = wait_child(pid, &status);
+	if (ret < 0)
+		report_check(r, "trigger", CHECK_SKIP, "cannot wait for child %d: %s", (int)pid, strerror(-ret));
+	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		report_check(r, "trigger", CHECK_SKIP, "child %d ended with status 0x%x", (int)pid, (unsigned)status);
 }
 
 void groundtruth_run(const char *tree, const char *bpf_dir, int triggers, struct report *r)
@@ -206,7 +240,7 @@ void groundtruth_run(const char *tree, const char *bpf_dir, int triggers, struct
 			ok = 0;
 			continue;
 		}
-		ret = runner_compile(tree, text, &mods[i], diag, sizeof(diag));
+		ret = runner_compile(text, &mods[i], diag, sizeof(diag));
 		free(text);
 		if (ret == -EPERM) {
 			report_cannot_validate(r, "BCC cannot create BPF maps: the container needs CAP_BPF (or CAP_SYS_ADMIN)");

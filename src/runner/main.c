@@ -2,13 +2,17 @@
  * header tree and says whether the headers are right for the running
  * kernel. Links libbcc; the provisioner itself does not. */
 #include "btfcheck.h"
+#include "compile.h"
 #include "groundtruth.h"
 #include "report.h"
 #include "userprobe.h"
+#include "util/version.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +49,8 @@ struct runner_opts {
 	int btf_only;
 	const char *members; /* "type.member,..." for --btf-only */
 	const char *includes;
+	int bcc_default;     /* no --tree: BCC's own lookup is what is proved */
+	char default_tree[PATH_MAX];
 };
 
 static void usage(FILE *f)
@@ -63,7 +69,8 @@ static void usage(FILE *f)
 		   "  --include HDRS   for --btf-only: headers to include, comma separated (default linux/sched.h)\n"
 		   "  --triggers N     how many times the child triggers the probes (default 25)\n"
 		   "  --json           print the result as one JSON object on stdout\n"
-		   "  -q, --quiet      no per-check lines\n\n"
+		   "  -q, --quiet      no per-check lines\n"
+		   "      --version    the version\n\n"
 		   "Exit codes: 0 headers right, 1 headers wrong (a mismatch named), 2 cannot validate\n"
 		   "here (and why), 3 a probe does not compile, 4 usage.\n");
 }
@@ -84,6 +91,7 @@ static const char *default_bpf_dir(char *buf, size_t len)
 	return buf;
 }
 
+/* 0: run; 1: done (--help, --version); -EINVAL: usage error, said. */
 static int parse(int argc, char **argv, struct runner_opts *o)
 {
 	static const struct option opts[] = {
@@ -93,7 +101,7 @@ static int parse(int argc, char **argv, struct runner_opts *o)
 		{ "no-builtin", no_argument, NULL, 'N' },    { "no-load", no_argument, NULL, 'L' },
 		{ "quiet", no_argument, NULL, 'q' },         { "help", no_argument, NULL, 'h' },
 		{ "btf-only", no_argument, NULL, 'O' },      { "members", required_argument, NULL, 'M' },
-		{ "include", required_argument, NULL, 'I' },
+		{ "include", required_argument, NULL, 'I' },  { "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -101,7 +109,8 @@ static int parse(int argc, char **argv, struct runner_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->btf = "/sys/kernel/btf/vmlinux";
 	o->triggers = 25;
-	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+	opterr = 0; /* one line of our own instead of getopt's and the whole usage */
+	while ((c = getopt_long(argc, argv, ":qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 't': o->tree = optarg; break;
 		case 'p':
@@ -131,8 +140,17 @@ static int parse(int argc, char **argv, struct runner_opts *o)
 		case 'O': o->btf_only = 1; break;
 		case 'M': o->members = optarg; break;
 		case 'I': o->includes = optarg; break;
-		case 'h': usage(stdout); exit(RUNNER_OK);
-		default: usage(stderr); return -EINVAL;
+		case 'h': usage(stdout); return 1;
+		case 'V': printf("provision-headers-runner %s\n", PH_VERSION); return 1;
+		case ':':
+			fprintf(stderr, "provision-headers-runner: option '%s' needs a value (try --help)\n", argv[optind - 1]);
+			return -EINVAL;
+		default:
+			if (optopt)
+				fprintf(stderr, "provision-headers-runner: unknown option '-%c' (try --help)\n", optopt);
+			else
+				fprintf(stderr, "provision-headers-runner: unknown option '%s' (try --help)\n", argv[optind - 1]);
+			return -EINVAL;
 		}
 	}
 	if (optind < argc) {
@@ -141,13 +159,12 @@ static int parse(int argc, char **argv, struct runner_opts *o)
 	}
 	if (!o->tree) {
 		/* What BCC itself would use: BCC then finds it with no flag. */
-		static char def[512];
 		struct utsname un;
 
 		uname(&un);
-		snprintf(def, sizeof(def), "/lib/modules/%s/build", un.release);
-		o->tree = def;
-		setenv("PH_RUNNER_BCC_DEFAULT_TREE", "1", 1);
+		snprintf(o->default_tree, sizeof(o->default_tree), "/lib/modules/%s/build", un.release);
+		o->tree = o->default_tree;
+		o->bcc_default = 1;
 	}
 	return 0;
 }
@@ -218,14 +235,23 @@ int main(int argc, char **argv)
 	struct stat st;
 	int i, code;
 
-	if (parse(argc, argv, &o) < 0)
-		return RUNNER_USAGE;
+	code = parse(argc, argv, &o);
+	if (code != 0)
+		return code < 0 ? RUNNER_USAGE : RUNNER_OK;
+	/* A child that dies early must not take the runner with it: a
+	 * write to its pipe fails with EPIPE instead. */
+	signal(SIGPIPE, SIG_IGN);
 	if (stat(o.tree, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "provision-headers-runner: --tree %s: not a directory\n", o.tree);
 		return RUNNER_USAGE;
 	}
 	if (!o.bpf_dir)
 		o.bpf_dir = default_bpf_dir(bpf_dir, sizeof(bpf_dir));
+	code = runner_set_tree(o.bcc_default ? NULL : o.tree);
+	if (code < 0) {
+		fprintf(stderr, "provision-headers-runner: cannot set BCC_KERNEL_SOURCE: %s\n", strerror(-code));
+		return RUNNER_CANNOT_VALIDATE;
+	}
 	report_init(&r, o.quiet);
 	if (o.btf_only) {
 		if (btf_only(&o, &r) < 0) {

@@ -60,7 +60,7 @@ void userprobe_run(const char *tree, const char *path, const char *btf_path, int
 	if (n > 0 && includes)
 		btf_cross_check(tree, btf_path, members, n, includes, r);
 	free(includes);
-	ret = runner_compile(tree, text, &mod, diag, sizeof(diag));
+	ret = runner_compile(text, &mod, diag, sizeof(diag));
 	free(text);
 	if (ret == -EPERM) {
 		report_cannot_validate(r, "BCC cannot create BPF maps: the container needs CAP_BPF (or CAP_SYS_ADMIN)");

@@ -106,6 +106,64 @@ else
 	ok 0 "# SKIP no mount namespaces"; ok 0 "# SKIP no mount namespaces"
 fi
 
+# An attach that fails after tracefs was looked for at its first place
+# (only /sys/kernel/debug/tracing here): the attach's own error is
+# reported, not the ENOENT of that look.
+cat >"$TMP/ftrace.c" <<'C'
+int tracepoint__ftrace__function(void *ctx) { return 0; }
+C
+if unshare -m true 2>/dev/null; then
+	unshare -m sh -c "umount /sys/kernel/tracing && mount -t tmpfs none /sys/kernel/debug && mkdir /sys/kernel/debug/tracing &&
+		mount -t tracefs nodev /sys/kernel/debug/tracing || exit 99
+		'$RUNNER' --bpf-dir '$BPF' --tree '$OLD' --no-builtin --probe '$TMP/ftrace.c'" >"$TMP/r.out" 2>"$TMP/r.err"
+	is "$?" 2 "an event that cannot take a BPF program: cannot validate (exit 2)"
+	like "$(cat "$TMP/r.err")" "tracepoint__ftrace__function not attached: Invalid argument" \
+		"...with the attach's own error, not the errno of a later stat()"
+else
+	ok 0 "# SKIP no mount namespaces"; ok 0 "# SKIP no mount namespaces"
+fi
+
+# The fork for ground truth fails: said, and the four pipe ends it made
+# are closed (strace injects the failure into the runner's one fork).
+if command -v strace >/dev/null; then
+	ASAN_OPTIONS=detect_leaks=0 strace -f -qq -o "$TMP/strace.log" -e trace=pipe,pipe2,clone,close \
+		-e inject=clone:error=EAGAIN:when=1 "$RUNNER" --bpf-dir "$BPF" --tree "$OLD" --json >"$TMP/r.out" 2>"$TMP/r.err"
+	R_OUT=$(cat "$TMP/r.out")
+	is "$(field 'd["cannot_validate"]')" "cannot fork a child: Resource temporarily unavailable" \
+		"no child for ground truth: not validated, saying why"
+	python3 - "$TMP/strace.log" <<'PY'
+import re, sys
+lines = open(sys.argv[1]).read().splitlines()
+at = next(i for i, l in enumerate(lines) if "INJECTED" in l and "clone(" in l)
+pipes = [l for l in lines[:at] if re.search(r"\bpipe2?\(\[", l)][-2:]
+fds = [int(x) for l in pipes for x in re.search(r"\[(\d+), (\d+)\]", l).groups()]
+closed = {int(m.group(1)) for l in lines[at:] for m in [re.search(r"close\((\d+)\)\s+= 0", l)] if m}
+left = [fd for fd in fds if fd not in closed]
+print("# pipe ends %s, left open after the failed fork: %s" % (fds, left))
+sys.exit(1 if len(fds) != 4 or left else 0)
+PY
+	ok $? "...and every pipe end made for the child is closed"
+else
+	ok 0 "# SKIP no strace"; ok 0 "# SKIP no strace"
+fi
+
+# The tree given is the tree used, whatever the environment holds (the
+# runner once passed itself a flag through the environment).
+PH_RUNNER_BCC_DEFAULT_TREE=1 "$RUNNER" --bpf-dir "$BPF" --tree "$OLD" --no-builtin --no-load --probe "$TMP/good.c" \
+	>"$TMP/r.out" 2>"$TMP/r.err"
+is "$?" 1 "PH_RUNNER_BCC_DEFAULT_TREE=1 in the environment: --tree is still used (the old tree is found wrong)"
+like "$(cat "$TMP/r.err")" "ok   compile .*good.c: compiled against $OLD" "...and the probe compiles against it"
+
+# --version; an unknown option is one line, with the usage exit code.
+"$RUNNER" --version >"$TMP/r.out" 2>&1
+is "$?" 0 "--version: exit 0"
+like "$(cat "$TMP/r.out")" "^provision-headers-runner [0-9]+\.[0-9]+" "...printing the version"
+"$RUNNER" --no-such-option >"$TMP/r.out" 2>"$TMP/r.err"
+is "$?" 4 "an unknown option: exit 4 (usage)"
+is "$(cat "$TMP/r.err")" "provision-headers-runner: unknown option '--no-such-option' (try --help)" "...in one line"
+"$RUNNER" --tree >"$TMP/r.out" 2>"$TMP/r.err"
+is "$(cat "$TMP/r.err")" "provision-headers-runner: option '--tree' needs a value (try --help)" "a missing value: one line too"
+
 # --validate in the provisioner: a tree for another kernel is not checked
 # against this one.
 run_ph --host-root "$HOST_ROOT" --kernel-release "$RELEASE" --output "$TMP/out" --validate --json
