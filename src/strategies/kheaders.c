@@ -86,8 +86,15 @@ static int write_config(struct provision_ctx *ctx, const char *build_dir, char *
 	int r, loaded;
 
 	if (!ctx->kernel.config_source && ctx->kernel.running) {
-		if (modload_insert(&ctx->hr, ctx->kernel.release, "configs", &loaded, mod_why, sizeof(mod_why)) == 0)
+		r = modload_insert(&ctx->hr, ctx->kernel.release, "configs", &loaded, mod_why, sizeof(mod_why));
+		if (r == 0) {
 			kernel_find_config(&ctx->hr, &ctx->kernel);
+			snprintf(mod_why, sizeof(mod_why), "the configs module is in the kernel, but there is no "
+				 "/proc/config.gz, /boot/config-%s or /lib/modules/%s/config", ctx->kernel.release,
+				 ctx->kernel.release);
+		} else if (!mod_why[0]) {
+			snprintf(mod_why, sizeof(mod_why), "loading configs failed: %s", strerror(-r));
+		}
 		if (!ctx->kernel.config_source)
 			log_info("kheaders: no kernel config to add as .config (%s)", mod_why);
 	}
