@@ -7,7 +7,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <json-c/json.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +18,7 @@
 
 int distrodef_data_dir(const char *override, char out[PATH_MAX])
 {
-	char exe[PATH_MAX], probe[PATH_MAX];
+	char exe[PATH_MAX], probe[PATH_MAX], *slash;
 	ssize_t n;
 
 	if (override && *override)
@@ -29,8 +28,13 @@ int distrodef_data_dir(const char *override, char out[PATH_MAX])
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';
+		/* The binary's folder, cut here rather than by dirname(),
+		 * which may or may not change its argument. */
+		slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
 		/* build/provision-headers -> the source tree above build/ */
-		if (path_format(probe, "%s/../distros", dirname(exe)) == 0 && fs_is_dir(probe))
+		if (slash && path_format(probe, "%s/../distros", exe) == 0 && fs_is_dir(probe))
 			return path_format(out, "%s/..", exe);
 	}
 	return path_copy(out, PH_DATADIR);
