@@ -61,7 +61,9 @@ int hostroot_open(const struct hostroot *hr, const char *host_path, int flags)
 
 	if (root_fd < 0)
 		return -errno;
-	fd = confine_open(root_fd, host_path, flags, 0, CONFINE_IN_ROOT);
+	/* O_NONBLOCK: a FIFO planted where a file is expected must not hang the
+	 * open; callers check what they opened is a regular file. */
+	fd = confine_open(root_fd, host_path, flags | O_NONBLOCK, 0, CONFINE_IN_ROOT);
 	close(root_fd);
 	return fd;
 }
@@ -72,7 +74,7 @@ int hostroot_open_runtime(const struct hostroot *hr, const char *path, int flags
 
 	if (fd != -ENOENT || hostroot_is_slash(hr))
 		return fd;
-	fd = open(path, flags | O_CLOEXEC);
+	fd = open(path, flags | O_NONBLOCK | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
 }
 

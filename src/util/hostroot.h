@@ -28,7 +28,9 @@ int hostroot_resolve(const struct hostroot *hr, const char *host_path, char ret_
 
 /* Opens host_path as the host would see it, confined to the host root
  * (util/confine.h, CONFINE_IN_ROOT): no symlink or ".." leads outside.
- * Returns an fd or a negative errno. */
+ * Opened with O_NONBLOCK, so a FIFO where a file was expected cannot hang
+ * the open: check with fstat what was opened. Returns an fd or a negative
+ * errno. */
 int hostroot_open(const struct hostroot *hr, const char *host_path, int flags);
 
 /* The same for a kernel runtime file (/proc, /sys): under the host root

@@ -25,6 +25,16 @@ is "$PH_RC" 0 "status runs on the hostile root"
 is "$(field config_source)" "null" "no config source: /boot/config-<release> -> /proc/self/environ and an absolute link out are not followed out"
 is "$(field distro_id)" "null" "etc/os-release linked out of the root is not read"
 
+# A FIFO where the config should be: no hang, no config.
+fifo=$TMP/fifo-root
+mkdir -p "$fifo/boot"
+mkfifo "$fifo/boot/config-$R"
+PH_WRAP=(timeout 20)
+run_ph status --json --host-root "$fifo" --kernel-release "$R"
+PH_WRAP=()
+is "$PH_RC" 0 "a FIFO at /boot/config-<release> does not hang the run"
+is "$(field config_source)" "null" "and is not taken for a config"
+
 # Relative links that climb out stop at the root, as they would on the host.
 rm "$root/lib/modules/$R/config"
 ln -s "../../../../../../../../../../../$outside/config" "$root/lib/modules/$R/config"
