@@ -3,8 +3,8 @@
 #include "util/fs.h"
 #include "util/hostroot.h"
 #include "util/path.h"
+#include "util/walk.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -224,36 +224,45 @@ static int copy_entry(struct copy_job *job, const char *host_path, const char *r
 	return fs_copy_file(full, dest);
 }
 
+/* One directory's entries, each through copy_entry (which follows the
+ * host's symlinks under the host root and recurses into directories,
+ * bounded by MAX_DEPTH). */
+struct dir_visit {
+	struct copy_job *job;
+	const char *host_dir, *rel;
+	int depth;
+};
+
+static int copy_child(const struct walk_entry *e, enum walk_visit visit, void *data)
+{
+	struct dir_visit *dv = data;
+	char child_host[PATH_MAX], child_rel[PATH_MAX];
+	int ret;
+
+	if (e->depth == 0)
+		return 0; /* the directory itself */
+	if (visit == WALK_DIR_POST)
+		return 0;
+	ret = path_join(child_host, dv->host_dir, e->name);
+	if (ret == 0)
+		ret = *dv->rel ? path_join(child_rel, dv->rel, e->name) : path_copy(child_rel, e->name);
+	if (ret == 0)
+		ret = copy_entry(dv->job, child_host, child_rel, dv->depth + 1);
+	if (ret < 0) {
+		if (!dv->job->failed[0])
+			path_copy(dv->job->failed, child_host);
+		return ret;
+	}
+	return visit == WALK_DIR_PRE ? WALK_SKIP : 0;
+}
+
 static int copy_dir(struct copy_job *job, const char *host_dir, const char *rel, int depth)
 {
+	struct dir_visit dv = { .job = job, .host_dir = host_dir, .rel = rel, .depth = depth };
 	char full[PATH_MAX];
-	DIR *d;
-	struct dirent *de;
 	int ret = hostroot_path(job->hr, host_dir, full);
 
-	if (ret < 0)
-		return ret;
-	d = opendir(full);
-	if (!d)
-		return -errno;
-	while ((de = readdir(d))) {
-		char child_host[PATH_MAX], child_rel[PATH_MAX];
-
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		ret = path_join(child_host, host_dir, de->d_name);
-		if (ret == 0)
-			ret = *rel ? path_join(child_rel, rel, de->d_name) : path_copy(child_rel, de->d_name);
-		if (ret == 0)
-			ret = copy_entry(job, child_host, child_rel, depth + 1);
-		if (ret < 0) {
-			if (!job->failed[0])
-				path_copy(job->failed, child_host);
-			break;
-		}
-	}
-	closedir(d);
-	return ret;
+	return ret < 0 ? ret : walk_tree(AT_FDCWD, full, 1, copy_child, &dv);
 }
 
 int treecopy_copy(const struct hostroot *hr, const struct treecopy_source *src, const char *arch,
