@@ -3,6 +3,7 @@
 #include "tool/exitcodes.h"
 #include "tool/interrupt.h"
 #include "util/log.h"
+#include "util/redact.h"
 #include "tool/cli.h"
 #include "tool/provision.h"
 #include "tool/status.h"
@@ -16,6 +17,7 @@ static void print_json_status(json_object *status, int code)
 	json_object_object_add(status, "exit_code", json_object_new_int(code));
 	if (code != PH_EXIT_OK && log_last_error())
 		json_object_object_add(status, "error", json_object_new_string(log_last_error()));
+	redact_json(status);
 	printf("%s\n", json_object_to_json_string_ext(status, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 

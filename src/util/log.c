@@ -1,5 +1,7 @@
 #include "util/log.h"
 
+#include "util/redact.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +57,14 @@ static void log_line(enum log_level level, const char *tag, const char *fmt, va_
 
 	if (vasprintf(&raw, fmt, ap) < 0)
 		return;
+	if (strstr(raw, "://")) { /* credentials in a URL never reach a log */
+		char *redacted = redact_text(raw);
+
+		free(raw);
+		raw = redacted;
+		if (!raw)
+			return;
+	}
 	size = strlen(raw) * 4 + 1;
 	clean = malloc(size);
 	if (!clean) {

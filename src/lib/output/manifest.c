@@ -3,6 +3,7 @@
 #include "lib/kernel/kernel.h"
 #include "util/fs.h"
 #include "util/path.h"
+#include "util/redact.h"
 #include "lib/kernel/treecheck.h"
 #include "util/version.h"
 
@@ -88,6 +89,7 @@ int manifest_write(const struct manifest_input *in, const char *stage_dir, const
 	json_object_object_add(m, "timings", timings);
 	json_object_object_add(m, "validation", NULL);
 
+	redact_json(m);
 	text = json_object_to_json_string_ext(m, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
 	ret = fs_write_file(path, text, strlen(text));
 	json_object_put(m);
