@@ -38,6 +38,21 @@ static void remove_while_written(const char *dir)
 		;
 }
 
+/* .staging/<release>/ and .staging/ go too when nothing else is in them. */
+static void remove_empty_parents(const char *dir, int levels)
+{
+	char path[PATH_MAX];
+	char *slash;
+
+	if (path_copy(path, dir) < 0)
+		return;
+	while (levels-- > 0 && (slash = strrchr(path, '/')) && slash != path) {
+		*slash = '\0';
+		if (rmdir(path) < 0)
+			return;
+	}
+}
+
 static void *wait_for_signal(void *arg)
 {
 	sigset_t *set = arg;
@@ -54,6 +69,7 @@ static void *wait_for_signal(void *arg)
 		if (guarded_work)
 			remove_while_written(guarded_work);
 		remove_while_written(guarded_stage);
+		remove_empty_parents(guarded_stage, 2);
 	} else {
 		log_error("interrupted by %s", strsignal(sig));
 	}

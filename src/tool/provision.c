@@ -304,7 +304,7 @@ int provision_run(struct provision_ctx *ctx, json_object *status)
 	if (o->dry_run)
 		return dry_run(ctx, status);
 
-	ret = volume_lock(&vol, &waited);
+	ret = volume_lock(&vol, ctx->kernel.release, &waited);
 	if (ret < 0) {
 		log_error("output %s: cannot take %s/.lock: %s", o->output, o->output, strerror(-ret));
 		return PH_EXIT_OUTPUT;
@@ -317,14 +317,14 @@ int provision_run(struct provision_ctx *ctx, json_object *status)
 			return validated(ctx, status, release_dir, report_reuse(status, release_dir));
 		}
 	}
-	ret = volume_clean_staging(&vol);
+	ret = volume_clean_staging(&vol, ctx->kernel.release);
 	if (ret < 0) {
 		log_error("output %s: cannot clean %s/.staging: %s", o->output, o->output, strerror(-ret));
 		volume_close(&vol);
 		return PH_EXIT_OUTPUT;
 	}
 	code = run_chain(ctx, &vol, status);
-	volume_clean_staging(&vol);
+	volume_clean_staging(&vol, ctx->kernel.release);
 	volume_close(&vol);
 	volume_release_dir(&vol, ctx->kernel.release, release_dir);
 	return validated(ctx, status, release_dir, code);

@@ -4,12 +4,12 @@
 #include "util/path.h"
 
 #include <dirent.h>
+#include <stdint.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,7 +31,30 @@ int volume_open(struct volume *v, const char *out, int dry_run)
 	return dry_run ? 0 : fs_mkdir_p(out, 0755);
 }
 
-int volume_lock(struct volume *v, int *ret_waited)
+/* The byte of .lock that stands for release: writers of one release
+ * exclude each other, writers of different releases (almost always a
+ * different byte) go on side by side, even through long downloads. */
+static off_t lock_byte(const char *release)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (; *release; release++)
+		h = (h ^ (unsigned char)*release) * 16777619u;
+	return (off_t)(h & 0x7fffffff);
+}
+
+static int lock_release(int fd, const char *release, int wait)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = lock_byte(release), .l_len = 1 };
+
+	while (fcntl(fd, wait ? F_OFD_SETLKW : F_OFD_SETLK, &fl) < 0) {
+		if (errno != EINTR)
+			return -errno;
+	}
+	return 0;
+}
+
+int volume_lock(struct volume *v, const char *release, int *ret_waited)
 {
 	char path[PATH_MAX];
 	int ret = path_join(path, v->out, ".lock");
@@ -46,21 +69,19 @@ int volume_lock(struct volume *v, int *ret_waited)
 		v->lock_fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (v->lock_fd < 0)
 		return -errno;
-	if (flock(v->lock_fd, LOCK_EX | LOCK_NB) == 0)
+	ret = lock_release(v->lock_fd, release, 0);
+	if (ret == 0)
 		return 0;
-	if (errno != EWOULDBLOCK)
-		return -errno;
+	if (ret != -EAGAIN && ret != -EACCES)
+		return ret;
 	*ret_waited = 1;
-	while (flock(v->lock_fd, LOCK_EX) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return 0;
+	return lock_release(v->lock_fd, release, 1);
 }
 
 void volume_close(struct volume *v)
 {
 	if (v->lock_fd >= 0)
-		close(v->lock_fd); /* releases the flock */
+		close(v->lock_fd); /* releases the lock */
 	v->lock_fd = -1;
 }
 
@@ -69,12 +90,40 @@ int volume_release_dir(const struct volume *v, const char *release, char out[PAT
 	return path_join(out, v->out, release);
 }
 
-int volume_clean_staging(const struct volume *v)
+/* .staging/<release>: each release stages in a folder of its own, so
+ * cleaning up after one never touches another's work in progress. */
+static int release_staging(const struct volume *v, const char *release, char out[PATH_MAX])
+{
+	return path_format(out, "%s/%s/%s", v->out, STAGING, release);
+}
+
+/* Makes dir if missing; it must then be a real directory, never a
+ * symlink planted in the volume. */
+static int make_real_dir(const char *dir)
+{
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return fs_is_real_dir(dir) ? 0 : -ENOTDIR;
+}
+
+int volume_clean_staging(const struct volume *v, const char *release)
 {
 	char path[PATH_MAX];
 	int ret = path_join(path, v->out, STAGING);
 
-	return ret < 0 ? ret : fs_rm_rf(path);
+	if (ret < 0)
+		return ret;
+	/* A .staging that is not a real directory (a planted symlink) is
+	 * removed as it is, never followed. */
+	if (!fs_is_real_dir(path))
+		return fs_rm_rf(path);
+	ret = release_staging(v, release, path);
+	if (ret == 0)
+		ret = fs_rm_rf(path);
+	/* .staging itself goes when no other release is staging. */
+	if (ret == 0 && path_join(path, v->out, STAGING) == 0)
+		rmdir(path);
+	return ret;
 }
 
 int volume_stage(const struct volume *v, const char *release, char ret_stage[PATH_MAX])
@@ -83,15 +132,14 @@ int volume_stage(const struct volume *v, const char *release, char ret_stage[PAT
 	int ret;
 
 	ret = path_join(dir, v->out, STAGING);
-	if (ret < 0)
-		return ret;
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	/* Staging happens only in a real directory (the lock is held, and
-	 * volume_clean_staging removed anything else that was there). */
-	if (!fs_is_real_dir(dir))
-		return -ENOTDIR;
-	ret = path_format(tmpl, "%s/%s.XXXXXX", dir, release);
+	if (ret == 0)
+		ret = make_real_dir(dir);
+	if (ret == 0)
+		ret = release_staging(v, release, dir);
+	if (ret == 0)
+		ret = make_real_dir(dir);
+	if (ret == 0)
+		ret = path_format(tmpl, "%s/XXXXXX", dir);
 	if (ret < 0)
 		return ret;
 	if (!mkdtemp(tmpl))

@@ -6,7 +6,7 @@
  *   <out>/<release>/manifest.json  written inside the staged dir, so a
  *                                  published dir always has both
  *   <out>/.staging/                work area
- *   <out>/.lock                    flock(2) */
+ *   <out>/.lock                    one OFD lock byte per release */
 #ifndef PH_PUBLISH_H
 #define PH_PUBLISH_H
 
@@ -19,14 +19,16 @@ struct volume {
 
 /* Checks (and unless dry_run, creates) the output directory. */
 int volume_open(struct volume *v, const char *out, int dry_run);
-/* Takes the writer lock, waiting for another writer; *ret_waited is set
- * when it had to wait. */
-int volume_lock(struct volume *v, int *ret_waited);
+/* Takes the writer lock of release (one byte of <out>/.lock, an OFD
+ * lock), waiting for another writer of the same release; *ret_waited is
+ * set when it had to wait. Writers of other releases are not held up. */
+int volume_lock(struct volume *v, const char *release, int *ret_waited);
 void volume_close(struct volume *v);
 
 int volume_release_dir(const struct volume *v, const char *release, char out[PATH_MAX]);
-/* Removes what earlier, interrupted runs left in .staging (lock held). */
-int volume_clean_staging(const struct volume *v);
+/* Removes what earlier, interrupted runs of release left in .staging
+ * (its lock held); other releases' staging is left alone. */
+int volume_clean_staging(const struct volume *v, const char *release);
 /* Creates a fresh staging dir for release with an empty build/ in it. */
 int volume_stage(const struct volume *v, const char *release, char ret_stage[PATH_MAX]);
 /* Moves a finished staging dir to <out>/<release>, replacing an older
