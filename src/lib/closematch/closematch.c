@@ -1,7 +1,10 @@
 #include "lib/closematch/closematch.h"
 
 #include "util/fs.h"
-#include "lib/kconfig/kconfig.h"
+#include "lib/kconfig/merge.h"
+#include "lib/kconfig/parse.h"
+#include "lib/kconfig/timeconst.h"
+#include "lib/kconfig/write.h"
 #include "lib/kernel/kernel.h"
 #include "lib/kernel/kversion.h"
 #include "util/path.h"
