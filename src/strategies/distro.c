@@ -17,6 +17,7 @@
 #include "strategies/strategy.h"
 #include "util/treecopy.h"
 #include "strategies/distro.h"
+#include "lib/kernel/arch.h"
 #include "lib/kernel/kversion.h"
 
 #include <archive.h>
@@ -416,7 +417,7 @@ static int read_indexes(struct provision_ctx *ctx)
 	 * on a cache hit. Runs before any download thread exists. */
 	fetch_global_init();
 	plan.index_sources = json_object_new_array();
-	plan.arch = deb_arch_for_machine(ctx->kernel.machine);
+	plan.arch = arch_deb_for_machine(ctx->kernel.machine);
 	ret = load_config(ctx, plan.index_why, sizeof(plan.index_why));
 	if (ret < 0) {
 		snprintf(plan.why, sizeof(plan.why), "%s", plan.index_why);
@@ -748,18 +749,16 @@ static void read_related_suites(struct provision_ctx *ctx)
 	}
 }
 
-/* "6.12.117-1~bpo12+1" -> the code of 6.12.117, and its sublevel. */
+/* "1:6.12.117-1~bpo12+1" -> the code of 6.12.117, and its sublevel. */
 static int upstream_version(const char *v, unsigned *code, unsigned *sub)
 {
-	unsigned a, b, c = 0;
 	const char *colon = strchr(v, ':');
+	struct kversion kv;
 
-	if (colon)
-		v = colon + 1;
-	if (sscanf(v, "%u.%u.%u", &a, &b, &c) < 2 || a == 0 || a > 255 || b > 255)
+	if (kversion_parse(colon ? colon + 1 : v, &kv) < 0)
 		return -EINVAL;
-	*code = kversion_code(a, b, c);
-	*sub = c;
+	*code = kversion_code(kv.major, kv.minor, kv.sublevel);
+	*sub = kv.sublevel;
 	return 0;
 }
 
@@ -804,10 +803,9 @@ int distro_closematch_candidates(struct provision_ctx *ctx, struct distro_candid
 		/* A release has three numbers (6.1.0-56, 6.12.117+deb13);
 		 * metapackages such as linux-headers-6.12-amd64 do not. */
 		{
-			unsigned a, b, c;
-			char dot;
+			struct kversion kv;
 
-			if (sscanf(p->name + 14, "%u.%u%c%u", &a, &b, &dot, &c) != 4 || dot != '.')
+			if (kversion_parse(p->name + 14, &kv) < 0 || !kv.has_sublevel)
 				continue;
 		}
 		if (upstream_version(p->version, &out[n].code, &out[n].sublevel) < 0)

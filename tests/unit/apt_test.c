@@ -141,8 +141,6 @@ static void test_index(void)
 	ok(deb_version_compare("6.1.9-1", "6.1.10-1") < 0, "numbers compare as numbers");
 	ok(deb_version_compare("6.1.0-1a", "6.1.0-1") > 0, "letters after the revision");
 	is_int(deb_version_compare("1.0-1", "1.0-1"), 0, "equal versions");
-	is_str(deb_arch_for_machine("x86_64"), "amd64", "x86_64 is amd64");
-	is_str(deb_arch_for_machine("aarch64"), "arm64", "aarch64 is arm64");
 }
 
 int main(void)

@@ -311,23 +311,6 @@ int deb_version_compare(const char *a, const char *b)
 	return r ? r : verrevcmp(ra, rb);
 }
 
-const char *deb_arch_for_machine(const char *machine)
-{
-	static const struct {
-		const char *machine, *arch;
-	} map[] = {
-		{ "x86_64", "amd64" }, { "aarch64", "arm64" }, { "i686", "i386" }, { "i586", "i386" },
-		{ "i386", "i386" },    { "armv7l", "armhf" },  { "ppc64le", "ppc64el" }, { "s390x", "s390x" },
-		{ "riscv64", "riscv64" }, { "loongarch64", "loong64" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (strcmp(machine, map[i].machine) == 0)
-			return map[i].arch;
-	return machine;
-}
-
 static int add_unique(const struct apt_pkg **out, int n, int max, const struct apt_pkg *p)
 {
 	int i;

@@ -60,9 +60,6 @@ void apt_pkglist_free(struct apt_pkglist *l);
 /* dpkg's version ordering: <0, 0, >0. */
 int deb_version_compare(const char *a, const char *b);
 
-/* The dpkg architecture of a uname machine ("x86_64" -> "amd64"). */
-const char *deb_arch_for_machine(const char *machine);
-
 /* Adds to out (names, at most max) root and every package reachable
  * through Depends whose name matches one of patterns and that l holds.
  * Returns the count, or -E2BIG. */

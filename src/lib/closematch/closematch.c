@@ -43,7 +43,10 @@ int cm_parse_limit(const char *s, struct cm_limit *ret)
 
 int cm_allowed(const struct cm_limit *l, unsigned target, unsigned cand)
 {
-	unsigned tmaj = target >> 16, tmin = (target >> 8) & 0xff, cmaj = cand >> 16, cmin = (cand >> 8) & 0xff;
+	unsigned tmaj, tmin, tsub, cmaj, cmin, csub;
+
+	kversion_split(target, &tmaj, &tmin, &tsub);
+	kversion_split(cand, &cmaj, &cmin, &csub);
 
 	if (l->any)
 		return 1;
@@ -59,11 +62,10 @@ unsigned long cm_distance(unsigned target, unsigned cand)
 	return target > cand ? target - cand : cand - target;
 }
 
-static unsigned sort_target;
-
-static int by_nearness(const void *a, const void *b)
+static int by_nearness(const void *a, const void *b, void *data)
 {
 	const struct cm_candidate *x = a, *y = b;
+	const unsigned sort_target = *(const unsigned *)data;
 	int xs = (x->version_code >> 8) == (sort_target >> 8), ys = (y->version_code >> 8) == (sort_target >> 8);
 	unsigned long dx = cm_distance(sort_target, x->version_code), dy = cm_distance(sort_target, y->version_code);
 
@@ -79,8 +81,7 @@ static int by_nearness(const void *a, const void *b)
 
 void cm_sort(struct cm_candidate *c, size_t n, unsigned target)
 {
-	sort_target = target;
-	qsort(c, n, sizeof(*c), by_nearness);
+	qsort_r(c, n, sizeof(*c), by_nearness, &target);
 }
 
 /* The number after "#define NAME " in text, or -1. */
@@ -129,29 +130,32 @@ static int replace_file(const char *dir, const char *rel, const char *text, json
  * version code (which clamps at 255), else from the code. */
 static unsigned real_sublevel(const struct kernel_info *k)
 {
-	unsigned maj, min, sub, code;
+	struct kversion v;
+	unsigned major, minor, sub;
 
-	if (sscanf(k->release, "%u.%u.%u", &maj, &min, &sub) == 3 && kversion_from_release(k->release, &code) == 0 &&
-	    (code >> 8) == (k->version_code >> 8))
-		return sub;
-	return k->version_code & 0xff;
+	if (kversion_parse(k->release, &v) == 0 && v.has_sublevel &&
+	    (kversion_code(v.major, v.minor, 0) >> 8) == (k->version_code >> 8))
+		return v.sublevel;
+	kversion_split(k->version_code, &major, &minor, &sub);
+	return sub;
 }
 
 static int rewrite_version(const char *dir, const struct kernel_info *k, json_object *rw)
 {
 	char *old = fs_read_text_at(dir, "include/generated/uapi/linux/version.h", 64 << 20);
 	char text[1024];
-	unsigned code = k->version_code;
+	unsigned code = k->version_code, major, minor, sub;
 	int has_parts = old && strstr(old, "LINUX_VERSION_MAJOR");
 
 	snprintf(text, sizeof(text),
 		 "#define LINUX_VERSION_CODE %u\n"
 		 "#define KERNEL_VERSION(a,b,c) (((a) << 16) + ((b) << 8) + ((c) > 255 ? 255 : (c)))\n",
 		 code);
+	kversion_split(code, &major, &minor, &sub);
 	if (has_parts)
 		snprintf(text + strlen(text), sizeof(text) - strlen(text),
 			 "#define LINUX_VERSION_MAJOR %u\n#define LINUX_VERSION_PATCHLEVEL %u\n#define LINUX_VERSION_SUBLEVEL %u\n",
-			 code >> 16, (code >> 8) & 0xff, real_sublevel(k));
+			 major, minor, real_sublevel(k));
 	free(old);
 	return replace_file(dir, "include/generated/uapi/linux/version.h", text, rw);
 }
@@ -223,17 +227,15 @@ out:
 /* "6.1", "6.12.3" or "*" as a version code bound. */
 static int bound(const char *s, unsigned *ret, int upper)
 {
-	unsigned a = 0, b = 0, c = 0;
-	int n;
+	struct kversion v;
 
 	if (strcmp(s, "*") == 0) {
 		*ret = upper ? 0xffffffu : 0;
 		return 0;
 	}
-	n = sscanf(s, "%u.%u.%u", &a, &b, &c);
-	if (n < 2)
+	if (kversion_parse(s, &v) < 0)
 		return -EINVAL;
-	*ret = kversion_code(a, b, n == 3 ? c : (upper ? 255 : 0));
+	*ret = kversion_code(v.major, v.minor, v.has_sublevel ? v.sublevel : (upper ? 255 : 0));
 	return 0;
 }
 
