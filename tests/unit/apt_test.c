@@ -1,6 +1,8 @@
 /* apt configuration and index parsing: sources in both formats,
  * auth.conf, apt.conf proxies, Release, Packages, versions, Depends. */
-#include "lib/apt/aptindex.h"
+#include "lib/apt/debversion.h"
+#include "lib/apt/packages.h"
+#include "lib/apt/release.h"
 #include "lib/apt/aptsources.h"
 #include "tap.h"
 
@@ -126,9 +128,9 @@ static void test_index(void)
 	       "of two versions, the higher one wins (~bpo sorts lower)");
 	ok(strstr(apt_pkglist_find(&l, "linux-headers-6.1.0-9-amd64")->depends, "linux-compiler-gcc-12-x86") != NULL,
 	   "a Depends continuation line is joined");
-	is_int(apt_depends_closure(&l, "linux-headers-6.1.0-9-amd64", patterns, out, 8), 2,
+	is_int(apt_pkglist_depends_closure(&l, "linux-headers-6.1.0-9-amd64", patterns, out, 8), 2,
 	       "Depends closure: the flavour and its common package, not kbuild or the compiler");
-	is_int(apt_depends_closure(&l, "linux-headers-9-none", patterns, out, 8), 0, "a missing root gives nothing");
+	is_int(apt_pkglist_depends_closure(&l, "linux-headers-9-none", patterns, out, 8), 0, "a missing root gives nothing");
 	apt_pkglist_free(&l);
 
 	p = packages_parser_new(patterns, "http://m", 0, &l);
