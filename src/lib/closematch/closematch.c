@@ -176,13 +176,45 @@ static int rewrite_release(const char *dir, const struct kernel_info *k, json_ob
 	return ret;
 }
 
+/* Replaces rel with text, a writer's output (NULL: it ran out of
+ * memory, and the candidate's own file must not pass as rewritten). */
+static int write_generated(const char *dir, const char *rel, char *text, json_object *rw, char *why, size_t whylen)
+{
+	int ret;
+
+	if (!text) {
+		snprintf(why, whylen, "cannot write %s: %s", rel, strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	ret = replace_file(dir, rel, text, rw);
+	free(text);
+	if (ret < 0)
+		snprintf(why, whylen, "cannot write %s: %s", rel, strerror(-ret));
+	return ret;
+}
+
+/* CONFIG_HZ as a number: 1 to 100000, nothing after it. */
+static int parse_hz(const char *v, unsigned *ret)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno || end == v || *end || n < 1 || n > 100000)
+		return -EINVAL;
+	*ret = (unsigned)n;
+	return 0;
+}
+
 static int rewrite_config(const char *dir, const char *config_text, const char *renames, const char *implied,
 			  json_object *rw, char *why, size_t whylen)
 {
 	char *cand_text = fs_read_text_at(dir, ".config", 64 << 20), *autoconf = fs_read_text_at(dir, "include/generated/autoconf.h", 64 << 20);
-	char *auto_conf = fs_read_text_at(dir, "include/config/auto.conf", 64 << 20), *out, inner[256];
+	char *auto_conf = fs_read_text_at(dir, "include/config/auto.conf", 64 << 20), inner[256];
 	struct kconfig base, run;
 	const char *hz;
+	unsigned hz_value;
 	int ret;
 
 	ret = kconfig_parse(cand_text ? cand_text : "", &base, inner, sizeof(inner));
@@ -198,23 +230,17 @@ static int rewrite_config(const char *dir, const char *config_text, const char *
 		goto out;
 	}
 	ret = kconfig_merge(&base, &run, renames, implied);
-	if (ret == 0 && (out = kconfig_write_autoconf(&base, autoconf))) {
-		ret = replace_file(dir, "include/generated/autoconf.h", out, rw);
-		free(out);
-	}
-	if (ret == 0 && (out = kconfig_write_auto_conf(&base, auto_conf))) {
-		ret = replace_file(dir, "include/config/auto.conf", out, rw);
-		free(out);
-	}
-	if (ret == 0 && (out = kconfig_write_dotconfig(&base))) {
-		ret = replace_file(dir, ".config", out, rw);
-		free(out);
-	}
+	if (ret == 0)
+		ret = write_generated(dir, "include/generated/autoconf.h", kconfig_write_autoconf(&base, autoconf), rw, why,
+				      whylen);
+	if (ret == 0)
+		ret = write_generated(dir, "include/config/auto.conf", kconfig_write_auto_conf(&base, auto_conf), rw, why,
+				      whylen);
+	if (ret == 0)
+		ret = write_generated(dir, ".config", kconfig_write_dotconfig(&base), rw, why, whylen);
 	hz = kconfig_get(&base, "HZ");
-	if (ret == 0 && hz && atoi(hz) > 0 && (out = kconfig_timeconst((unsigned)atoi(hz)))) {
-		ret = replace_file(dir, "include/generated/timeconst.h", out, rw);
-		free(out);
-	}
+	if (ret == 0 && hz && parse_hz(hz, &hz_value) == 0)
+		ret = write_generated(dir, "include/generated/timeconst.h", kconfig_timeconst(hz_value), rw, why, whylen);
 	kconfig_free(&base);
 	kconfig_free(&run);
 out:
@@ -302,7 +328,7 @@ static int apply_patches(const char *dir, const char *patches_dir, unsigned cand
 			break;
 		pid = fork();
 		if (pid == 0) {
-			int null = open("/dev/null", O_WRONLY);
+			int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 
 			if (null >= 0)
 				dup2(null, STDOUT_FILENO);
