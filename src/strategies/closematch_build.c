@@ -56,8 +56,10 @@ static int make_tree(struct provision_ctx *ctx, const struct cm_candidate *c, st
 			snprintf(why, whylen, "cannot clone %s: %s", c->build, strerror(-ret));
 		return ret;
 	}
-	if (path_format(work, "%s/fetch%zu", ctx->work_dir, b->cand) < 0)
+	if (path_format(work, "%s/fetch%zu", ctx->work_dir, b->cand) < 0) {
+		snprintf(why, whylen, "%s: %s", ctx->work_dir, strerror(ENAMETOOLONG));
 		return -ENAMETOOLONG;
+	}
 	if (mkdir(work, 0700) < 0 || mkdir(b->tree, 0755) < 0) {
 		ret = -errno;
 		snprintf(why, whylen, "cannot prepare %s: %s", work, strerror(-ret));
@@ -86,6 +88,7 @@ int closematch_build(struct provision_ctx *ctx, const struct cm_inputs *in, cons
 		return -ENOMEM;
 	}
 	if (path_format(b->tree, "%s/cand%zu", ctx->work_dir, cand) < 0) {
+		snprintf(why, whylen, "%s: %s", ctx->work_dir, strerror(ENAMETOOLONG));
 		closematch_build_free(b);
 		return -ENAMETOOLONG;
 	}
