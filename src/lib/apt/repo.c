@@ -20,10 +20,18 @@
 
 #define MAX_KEYFILES 64
 
+static void no_note(void *data, int warning, const char *fmt, ...)
+{
+	(void)data;
+	(void)warning;
+	(void)fmt;
+}
+
 int apt_repo_init(struct apt_repo *r)
 {
 	memset(r, 0, sizeof(*r));
 	fetch_opts_defaults(&r->fetch);
+	r->note = no_note;
 	r->index_sources = json_object_new_array();
 	return r->index_sources ? 0 : -ENOMEM;
 }

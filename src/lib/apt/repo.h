@@ -20,7 +20,8 @@ struct hostroot;
 typedef void (*apt_note_fn)(void *data, int warning, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 struct apt_repo {
-	/* Set by the caller (apt_repo_init fills fetch with defaults). */
+	/* Set by the caller (apt_repo_init fills fetch with defaults and
+	 * note with one that says nothing). */
 	struct fetch_opts fetch;           /* userpwd is set per source from the config's auth.conf */
 	const struct apt_config *cfg;
 	const struct hostroot *hr;         /* Signed-By and the trusted keyrings are host paths */
