@@ -52,6 +52,7 @@ static int closematch_probe(struct provision_ctx *ctx, char *what, size_t whatle
 static int build_and_rank(struct provision_ctx *ctx, struct cm_candidates *cs, const struct cm_inputs *in,
 			  struct cm_build *builds, size_t *best, int *any_measured, char *why, size_t whylen)
 {
+	struct ph_failure before = ctx->failure, first_failure = { 0 };
 	size_t i, n = 0;
 	int first_err = 0;
 
@@ -64,8 +65,11 @@ static int build_and_rank(struct provision_ctx *ctx, struct cm_candidates *cs, c
 			log_warn("close-match: candidate %s passed over: %s", c->release, inner[0] ? inner : strerror(-ret));
 			if (!first_err) {
 				first_err = ret;
+				first_failure = ctx->failure;
 				snprintf(why, whylen, "%s", inner[0] ? inner : strerror(-ret));
 			}
+			/* Recovered from: what the failed build recorded is not the run's failure. */
+			ctx->failure = before;
 			continue;
 		}
 		if (ctx->kernel.btf && cs->n > 1)
@@ -79,7 +83,10 @@ static int build_and_rank(struct provision_ctx *ctx, struct cm_candidates *cs, c
 			*best = n;
 		n++;
 	}
-	return n > 0 ? (int)n : first_err ? first_err : -ENOENT;
+	if (n > 0)
+		return (int)n;
+	ctx->failure = first_failure; /* none was built: the nearest one's failure stands */
+	return first_err ? first_err : -ENOENT;
 }
 
 static int closematch_provide(struct provision_ctx *ctx, const char *build_dir, char *why, size_t whylen)
