@@ -29,6 +29,7 @@ struct ph_failure {
 	enum ph_fail kind;
 	int err; /* the negative errno that came with it */
 };
+struct distro_state;
 
 struct provision_ctx {
 	const struct options *opts;
@@ -47,6 +48,9 @@ struct provision_ctx {
 	json_object *close_match; /* close-match's choice and rewrites, for the manifest */
 	/* Why the current probe or provide failed; cleared before each. */
 	struct ph_failure failure;
+	/* The distro strategy's repositories, read on first use; warm hands
+	 * them from one kernel to the next (freed with distro_state_free). */
+	struct distro_state *distro;
 };
 
 /* Records why the current step failed and returns err, so a call site

@@ -1,6 +1,6 @@
-/* What the distro strategy offers close-match: the header packages its
- * repositories (and the distribution's related suites) hold for other
- * kernels, and fetching one of them as a tree. */
+/* What the distro strategy offers close-match (distrocandidates.c): the
+ * header packages its repositories (and the distribution's related
+ * suites) hold for other kernels, and fetching one of them as a tree. */
 #ifndef PH_DISTRO_H
 #define PH_DISTRO_H
 
@@ -9,6 +9,10 @@
 #include <stddef.h>
 
 struct provision_ctx;
+struct distro_state;
+
+/* Frees what the distro strategy kept on a context (ctx->distro). */
+void distro_state_free(struct distro_state *st);
 
 struct distro_candidate {
 	char release[256];       /* "6.12.117+deb13-amd64" */

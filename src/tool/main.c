@@ -1,5 +1,6 @@
 /* provision-headers: argument parsing and dispatch only. */
 #include "strategies/context.h"
+#include "strategies/distro.h"
 #include "tool/exitcodes.h"
 #include "tool/interrupt.h"
 #include "util/log.h"
@@ -25,6 +26,7 @@ static void print_json_status(json_object *status, int code)
  * for image builds; the worst exit code wins. */
 static int warm(struct options *opts)
 {
+	struct distro_state *distro = NULL; /* the indexes, read once for every kernel */
 	int i, worst = PH_EXIT_OK;
 
 	for (i = 0; i < opts->n_warm; i++) {
@@ -34,6 +36,7 @@ static int warm(struct options *opts)
 
 		memset(&ctx, 0, sizeof(ctx));
 		ctx.opts = opts;
+		ctx.distro = distro;
 		ctx.sources = json_object_new_array();
 		if (hostroot_init(&ctx.hr, opts->host_root) < 0 ||
 		    kernel_info_read(&ctx.hr, opts->warm_releases[i], &ctx.kernel) < 0) {
@@ -50,7 +53,9 @@ static int warm(struct options *opts)
 		json_object_put(status);
 		json_object_put(ctx.sources);
 		json_object_put(ctx.close_match);
+		distro = ctx.distro;
 	}
+	distro_state_free(distro);
 	return worst;
 }
 
@@ -115,5 +120,6 @@ int main(int argc, char **argv)
 	json_object_put(status);
 	json_object_put(ctx.sources);
 	json_object_put(ctx.close_match);
+	distro_state_free(ctx.distro);
 	return code;
 }

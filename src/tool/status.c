@@ -1,5 +1,6 @@
 #include "tool/status.h"
 
+#include "lib/kernel/kversion.h"
 #include "strategies/context.h"
 
 #include <stdio.h>
@@ -35,9 +36,12 @@ void status_print(const struct provision_ctx *ctx, int json)
 	}
 	printf("release:       %s%s\n", k->release, k->running ? " (running)" : "");
 	printf("machine:       %s (arch/%s)\n", k->machine, k->arch);
-	if (k->version_source)
-		printf("version code:  %u (%u.%u.%u, from %s)\n", code, code >> 16, (code >> 8) & 0xff, code & 0xff,
-		       k->version_source);
+	if (k->version_source) {
+		unsigned major, minor, sub;
+
+		kversion_split(code, &major, &minor, &sub);
+		printf("version code:  %u (%u.%u.%u, from %s)\n", code, major, minor, sub, k->version_source);
+	}
 	else
 		printf("version code:  unknown\n");
 	if (k->have_distro)

@@ -175,4 +175,17 @@ is "$(echo "$PH_ERR" | grep -c 'good signature')" 1 "...reading the signed index
 mkdir -p "$TMP/empty-host"
 run_ph --host-root "$TMP/empty-host" --kernel-release "$RELEASE" --output "$TMP/from-warm" --cache-dir "$TMP/warm" --strategy cache
 is "$PH_RC" 0 "a node with no network takes the tree from the warmed cache"
+# close-match from the distribution's repository (what the distro strategy
+# offers it): a kernel of the same series the mirror has no package for
+# gets the nearest header packages, downloaded, checked and rewritten.
+CM_REL=${RELEASE%%-*}
+CM_REL=${CM_REL%.*}.250-99-amd64
+run_ph --host-root "$R1" --kernel-release "$CM_REL" --output "$TMP/ocm" --strategy distro,close-match --retries 2
+is "$PH_RC" 0 "close-match builds a tree from the repository's nearest header package"
+[ "$PH_RC" -eq 0 ] || echo "$PH_ERR" | tail -n 8 | sed 's/^/#   /'
+like "$PH_ERR" "close-match: chose [0-9.]+-[0-9]+-amd64 \(Debian package linux-headers-[0-9.]+-[0-9]+-amd64 .* from $MIRROR/ok/debian\)" \
+	"...naming the package it chose"
+like "$(cat "$TMP/ocm/$CM_REL/manifest.json")" '"type":"package"' "...the manifest lists the packages downloaded"
+is "$(sed -n 's/#define UTS_RELEASE "\(.*\)"/\1/p' "$TMP/ocm/$CM_REL/build/include/generated/utsrelease.h")" "$CM_REL" \
+	"...and the tree is rewritten for the kernel asked"
 done_testing

@@ -107,4 +107,25 @@ run_ph --strategy close-match --bank "$TMP/one" --output "$TMP/o-broken" --data-
 is "$PH_RC" 8 "a patch that does not apply: exit 8"
 like "$PH_ERR" "patch $data/patches/broken.patch does not apply" "...naming the patch"
 [ ! -e "$TMP/o-broken/$REL" ]; ok $? "...and nothing is published"
+
+# The ranking reads the runner's answer with every type checked: a runner
+# that answers "btf": null counts as nothing measured, not as a crash.
+printf '#!/bin/sh\necho %s\n' "'{\"btf\": null}'" >"$TMP/null-runner"
+printf '#!/bin/sh\necho %s\n' "'{\"btf\": []}'" >"$TMP/empty-runner"
+chmod +x "$TMP/null-runner" "$TMP/empty-runner"
+mkdir -p "$TMP/two" && cp -al "$BANK/$BANK_6_12" "$BANK/$BANK_6_1" "$TMP/two/"
+run_ph --strategy close-match --bank "$TMP/two" --output "$TMP/o-null" --runner "$TMP/null-runner"
+is "$PH_RC" 0 'a runner answering "btf": null does not abort close-match'
+like "$PH_ERR" "close-match: $(printf '%s' "$BANK_6_12" | sed 's/[+.]/\\&/g'): .* do not compile here" "...its answer counts as nothing measured"
+is "$(manifest "$TMP/o-null" 'm["close_match"]["chosen_by"]')" "version nearness" "...and the nearest version wins"
+
+# A candidate built for ranking that fails to build (here a malformed
+# .config) is passed over for the next one, not the end of close-match.
+mkdir -p "$TMP/bad" && cp -al "$BANK/$BANK_6_12" "$BANK/$BANK_6_1" "$TMP/bad/"
+rm "$TMP/bad/$BANK_6_12/build/.config"
+printf 'CONFIG_HZ=250\nnot a config line\n' >"$TMP/bad/$BANK_6_12/build/.config"
+run_ph --strategy close-match --bank "$TMP/bad" --output "$TMP/o-bad" --runner "$TMP/empty-runner"
+is "$PH_RC" 0 "a nearer candidate that fails to build does not sink close-match"
+like "$PH_ERR" "candidate $(printf '%s' "$BANK_6_12" | sed 's/[+.]/\\&/g') passed over: .*\.config" "...it is passed over, saying why"
+is "$(manifest "$TMP/o-bad" 'm["close_match"]["candidate"]["release"]')" "$BANK_6_1" "...and the next one is used"
 done_testing

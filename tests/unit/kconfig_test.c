@@ -3,7 +3,10 @@
  * kernel's own tools wrote them. PH_KCONFIG_TREE names that tree (the
  * test runner sets it from the Debian fixture). */
 #include "util/fs.h"
-#include "lib/kconfig/kconfig.h"
+#include "lib/kconfig/merge.h"
+#include "lib/kconfig/parse.h"
+#include "lib/kconfig/timeconst.h"
+#include "lib/kconfig/write.h"
 #include "tap.h"
 
 #include <errno.h>

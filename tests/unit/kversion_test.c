@@ -56,7 +56,16 @@ int main(void)
 	unsigned code = 0;
 	size_t n;
 
+	struct kversion v;
+
 	is_int(kversion_code(6, 1, 176), 393648, "KERNEL_VERSION(6,1,176)");
+	ok(kversion_parse("6.12.300-1~bpo12+1", &v) == 0 && v.major == 6 && v.minor == 12 && v.sublevel == 300 &&
+		   v.has_sublevel,
+	   "kversion_parse: a package version, sublevel unclamped");
+	ok(kversion_parse("6.12-amd64", &v) == 0 && v.minor == 12 && !v.has_sublevel && v.sublevel == 0,
+	   "kversion_parse: no sublevel");
+	is_int(kversion_parse("6.1x", &v), -EINVAL, "kversion_parse: trailing letters refused");
+	is_int(kversion_parse("*", &v), -EINVAL, "kversion_parse: not a version");
 	is_int(kversion_code(4, 9, 255), (4 << 16) + (9 << 8) + 255, "sublevel 255 kept");
 	is_int(kversion_code(4, 9, 256), (4 << 16) + (9 << 8) + 255, "sublevel 256 clamped to 255");
 	is_int(kversion_code(4, 14, 300), (4 << 16) + (14 << 8) + 255, "sublevel 300 clamped to 255");

@@ -1,7 +1,10 @@
 #include "lib/closematch/closematch.h"
 
 #include "util/fs.h"
-#include "lib/kconfig/kconfig.h"
+#include "lib/kconfig/merge.h"
+#include "lib/kconfig/parse.h"
+#include "lib/kconfig/timeconst.h"
+#include "lib/kconfig/write.h"
 #include "lib/kernel/kernel.h"
 #include "lib/kernel/kversion.h"
 #include "util/path.h"
@@ -40,7 +43,10 @@ int cm_parse_limit(const char *s, struct cm_limit *ret)
 
 int cm_allowed(const struct cm_limit *l, unsigned target, unsigned cand)
 {
-	unsigned tmaj = target >> 16, tmin = (target >> 8) & 0xff, cmaj = cand >> 16, cmin = (cand >> 8) & 0xff;
+	unsigned tmaj, tmin, tsub, cmaj, cmin, csub;
+
+	kversion_split(target, &tmaj, &tmin, &tsub);
+	kversion_split(cand, &cmaj, &cmin, &csub);
 
 	if (l->any)
 		return 1;
@@ -56,11 +62,10 @@ unsigned long cm_distance(unsigned target, unsigned cand)
 	return target > cand ? target - cand : cand - target;
 }
 
-static unsigned sort_target;
-
-static int by_nearness(const void *a, const void *b)
+static int by_nearness(const void *a, const void *b, void *data)
 {
 	const struct cm_candidate *x = a, *y = b;
+	const unsigned sort_target = *(const unsigned *)data;
 	int xs = (x->version_code >> 8) == (sort_target >> 8), ys = (y->version_code >> 8) == (sort_target >> 8);
 	unsigned long dx = cm_distance(sort_target, x->version_code), dy = cm_distance(sort_target, y->version_code);
 
@@ -76,8 +81,7 @@ static int by_nearness(const void *a, const void *b)
 
 void cm_sort(struct cm_candidate *c, size_t n, unsigned target)
 {
-	sort_target = target;
-	qsort(c, n, sizeof(*c), by_nearness);
+	qsort_r(c, n, sizeof(*c), by_nearness, &target);
 }
 
 /* The number after "#define NAME " in text, or -1. */
@@ -126,29 +130,32 @@ static int replace_file(const char *dir, const char *rel, const char *text, json
  * version code (which clamps at 255), else from the code. */
 static unsigned real_sublevel(const struct kernel_info *k)
 {
-	unsigned maj, min, sub, code;
+	struct kversion v;
+	unsigned major, minor, sub;
 
-	if (sscanf(k->release, "%u.%u.%u", &maj, &min, &sub) == 3 && kversion_from_release(k->release, &code) == 0 &&
-	    (code >> 8) == (k->version_code >> 8))
-		return sub;
-	return k->version_code & 0xff;
+	if (kversion_parse(k->release, &v) == 0 && v.has_sublevel &&
+	    (kversion_code(v.major, v.minor, 0) >> 8) == (k->version_code >> 8))
+		return v.sublevel;
+	kversion_split(k->version_code, &major, &minor, &sub);
+	return sub;
 }
 
 static int rewrite_version(const char *dir, const struct kernel_info *k, json_object *rw)
 {
 	char *old = fs_read_text_at(dir, "include/generated/uapi/linux/version.h", 64 << 20);
 	char text[1024];
-	unsigned code = k->version_code;
+	unsigned code = k->version_code, major, minor, sub;
 	int has_parts = old && strstr(old, "LINUX_VERSION_MAJOR");
 
 	snprintf(text, sizeof(text),
 		 "#define LINUX_VERSION_CODE %u\n"
 		 "#define KERNEL_VERSION(a,b,c) (((a) << 16) + ((b) << 8) + ((c) > 255 ? 255 : (c)))\n",
 		 code);
+	kversion_split(code, &major, &minor, &sub);
 	if (has_parts)
 		snprintf(text + strlen(text), sizeof(text) - strlen(text),
 			 "#define LINUX_VERSION_MAJOR %u\n#define LINUX_VERSION_PATCHLEVEL %u\n#define LINUX_VERSION_SUBLEVEL %u\n",
-			 code >> 16, (code >> 8) & 0xff, real_sublevel(k));
+			 major, minor, real_sublevel(k));
 	free(old);
 	return replace_file(dir, "include/generated/uapi/linux/version.h", text, rw);
 }
@@ -169,13 +176,45 @@ static int rewrite_release(const char *dir, const struct kernel_info *k, json_ob
 	return ret;
 }
 
+/* Replaces rel with text, a writer's output (NULL: it ran out of
+ * memory, and the candidate's own file must not pass as rewritten). */
+static int write_generated(const char *dir, const char *rel, char *text, json_object *rw, char *why, size_t whylen)
+{
+	int ret;
+
+	if (!text) {
+		snprintf(why, whylen, "cannot write %s: %s", rel, strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	ret = replace_file(dir, rel, text, rw);
+	free(text);
+	if (ret < 0)
+		snprintf(why, whylen, "cannot write %s: %s", rel, strerror(-ret));
+	return ret;
+}
+
+/* CONFIG_HZ as a number: 1 to 100000, nothing after it. */
+static int parse_hz(const char *v, unsigned *ret)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno || end == v || *end || n < 1 || n > 100000)
+		return -EINVAL;
+	*ret = (unsigned)n;
+	return 0;
+}
+
 static int rewrite_config(const char *dir, const char *config_text, const char *renames, const char *implied,
 			  json_object *rw, char *why, size_t whylen)
 {
 	char *cand_text = fs_read_text_at(dir, ".config", 64 << 20), *autoconf = fs_read_text_at(dir, "include/generated/autoconf.h", 64 << 20);
-	char *auto_conf = fs_read_text_at(dir, "include/config/auto.conf", 64 << 20), *out, inner[256];
+	char *auto_conf = fs_read_text_at(dir, "include/config/auto.conf", 64 << 20), inner[256];
 	struct kconfig base, run;
 	const char *hz;
+	unsigned hz_value;
 	int ret;
 
 	ret = kconfig_parse(cand_text ? cand_text : "", &base, inner, sizeof(inner));
@@ -191,23 +230,17 @@ static int rewrite_config(const char *dir, const char *config_text, const char *
 		goto out;
 	}
 	ret = kconfig_merge(&base, &run, renames, implied);
-	if (ret == 0 && (out = kconfig_write_autoconf(&base, autoconf))) {
-		ret = replace_file(dir, "include/generated/autoconf.h", out, rw);
-		free(out);
-	}
-	if (ret == 0 && (out = kconfig_write_auto_conf(&base, auto_conf))) {
-		ret = replace_file(dir, "include/config/auto.conf", out, rw);
-		free(out);
-	}
-	if (ret == 0 && (out = kconfig_write_dotconfig(&base))) {
-		ret = replace_file(dir, ".config", out, rw);
-		free(out);
-	}
+	if (ret == 0)
+		ret = write_generated(dir, "include/generated/autoconf.h", kconfig_write_autoconf(&base, autoconf), rw, why,
+				      whylen);
+	if (ret == 0)
+		ret = write_generated(dir, "include/config/auto.conf", kconfig_write_auto_conf(&base, auto_conf), rw, why,
+				      whylen);
+	if (ret == 0)
+		ret = write_generated(dir, ".config", kconfig_write_dotconfig(&base), rw, why, whylen);
 	hz = kconfig_get(&base, "HZ");
-	if (ret == 0 && hz && atoi(hz) > 0 && (out = kconfig_timeconst((unsigned)atoi(hz)))) {
-		ret = replace_file(dir, "include/generated/timeconst.h", out, rw);
-		free(out);
-	}
+	if (ret == 0 && hz && parse_hz(hz, &hz_value) == 0)
+		ret = write_generated(dir, "include/generated/timeconst.h", kconfig_timeconst(hz_value), rw, why, whylen);
 	kconfig_free(&base);
 	kconfig_free(&run);
 out:
@@ -220,17 +253,15 @@ out:
 /* "6.1", "6.12.3" or "*" as a version code bound. */
 static int bound(const char *s, unsigned *ret, int upper)
 {
-	unsigned a = 0, b = 0, c = 0;
-	int n;
+	struct kversion v;
 
 	if (strcmp(s, "*") == 0) {
 		*ret = upper ? 0xffffffu : 0;
 		return 0;
 	}
-	n = sscanf(s, "%u.%u.%u", &a, &b, &c);
-	if (n < 2)
+	if (kversion_parse(s, &v) < 0)
 		return -EINVAL;
-	*ret = kversion_code(a, b, n == 3 ? c : (upper ? 255 : 0));
+	*ret = kversion_code(v.major, v.minor, v.has_sublevel ? v.sublevel : (upper ? 255 : 0));
 	return 0;
 }
 
@@ -297,7 +328,7 @@ static int apply_patches(const char *dir, const char *patches_dir, unsigned cand
 			break;
 		pid = fork();
 		if (pid == 0) {
-			int null = open("/dev/null", O_WRONLY);
+			int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 
 			if (null >= 0)
 				dup2(null, STDOUT_FILENO);

@@ -1,5 +1,6 @@
 #include "lib/kernel/kernel.h"
 
+#include "lib/kernel/arch.h"
 #include "util/fs.h"
 #include "util/hostroot.h"
 #include "lib/kernel/kversion.h"
@@ -16,25 +17,6 @@
 #include <sys/auxv.h>
 #include <sys/utsname.h>
 #include <unistd.h>
-
-const char *kernel_arch_for_machine(const char *machine)
-{
-	static const struct {
-		const char *prefix, *arch;
-	} map[] = {
-		{ "x86_64", "x86" }, { "i386", "x86" }, { "i486", "x86" }, { "i586", "x86" },
-		{ "i686", "x86" }, { "aarch64", "arm64" }, { "arm64", "arm64" }, { "arm", "arm" },
-		{ "ppc", "powerpc" }, { "s390", "s390" }, { "riscv", "riscv" }, { "mips", "mips" },
-		{ "loongarch", "loongarch" }, { "sparc", "sparc" }, { "parisc", "parisc" },
-		{ "alpha", "alpha" }, { "ia64", "ia64" }, { "m68k", "m68k" }, { "sh", "sh" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (strncmp(machine, map[i].prefix, strlen(map[i].prefix)) == 0)
-			return map[i].arch;
-	return NULL;
-}
 
 /* The vDSO is mapped by the kernel itself: its "Linux" note carries the
  * real LINUX_VERSION_CODE, even when the release string hides it. */
@@ -176,7 +158,7 @@ int kernel_info_read(const struct hostroot *hr, const char *release, struct kern
 		return -EINVAL;
 	strcpy(info->release, release);
 	snprintf(info->machine, sizeof(info->machine), "%s", un.machine);
-	arch = kernel_arch_for_machine(un.machine);
+	arch = arch_kernel_for_machine(un.machine);
 	snprintf(info->arch, sizeof(info->arch), "%s", arch ? arch : un.machine);
 
 	read_version_code(hr, info);

@@ -25,10 +25,6 @@ struct kernel_info {
 	char btf_path[PATH_MAX];
 };
 
-/* Maps a uname machine to the kernel's arch/ directory name; NULL when
- * unknown. */
-const char *kernel_arch_for_machine(const char *machine);
-
 /* Looks for the kernel's config (proc, boot, modules, in that order) and
  * records the first that is a regular file under the host root. */
 void kernel_find_config(const struct hostroot *hr, struct kernel_info *info);

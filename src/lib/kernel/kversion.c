@@ -36,30 +36,38 @@ static int parse_number(const char **p, unsigned *ret)
 	return 0;
 }
 
-/* "X.Y[.Z]" at the start of s, followed by end, '-', '+', '_', '~' or
- * whitespace. require_sublevel insists on the third number. */
-static int parse_dotted(const char *s, int require_sublevel, unsigned *ret_code)
+int kversion_parse(const char *s, struct kversion *ret)
 {
-	unsigned major, minor, sub = 0;
+	struct kversion v = { 0 };
 	const char *p = s;
 
-	if (parse_number(&p, &major) < 0 || *p != '.')
+	if (parse_number(&p, &v.major) < 0 || *p != '.')
 		return -EINVAL;
 	p++;
-	if (parse_number(&p, &minor) < 0)
+	if (parse_number(&p, &v.minor) < 0)
 		return -EINVAL;
 	if (*p == '.') {
 		p++;
-		if (parse_number(&p, &sub) < 0)
+		if (parse_number(&p, &v.sublevel) < 0)
 			return -EINVAL;
-	} else if (require_sublevel) {
-		return -EINVAL;
+		v.has_sublevel = 1;
 	}
 	if (*p && !strchr("-+_~ \t\n", *p))
 		return -EINVAL;
-	if (major == 0 || major > 255 || minor > 255)
+	if (v.major == 0 || v.major > 255 || v.minor > 255)
 		return -EINVAL;
-	*ret_code = kversion_code(major, minor, sub);
+	*ret = v;
+	return 0;
+}
+
+/* kversion_parse as a code; require_sublevel insists on the third number. */
+static int parse_dotted(const char *s, int require_sublevel, unsigned *ret_code)
+{
+	struct kversion v;
+
+	if (kversion_parse(s, &v) < 0 || (require_sublevel && !v.has_sublevel))
+		return -EINVAL;
+	*ret_code = kversion_code(v.major, v.minor, v.sublevel);
 	return 0;
 }
 

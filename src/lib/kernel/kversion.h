@@ -8,6 +8,17 @@
 unsigned kversion_code(unsigned major, unsigned minor, unsigned sublevel);
 void kversion_split(unsigned code, unsigned *major, unsigned *minor, unsigned *sublevel);
 
+/* The one parser of "X.Y[.Z]" at the start of s (a release, a package's
+ * upstream version, a bound in patches/series), followed by the end,
+ * '-', '+', '_', '~' or whitespace. X is 1..255, Y at most 255; the
+ * sublevel is kept unclamped (has_sublevel 0 and sublevel 0 without it).
+ * -EINVAL otherwise. */
+struct kversion {
+	unsigned major, minor, sublevel;
+	int has_sublevel;
+};
+int kversion_parse(const char *s, struct kversion *ret);
+
 /* Each returns 0 and the code, or -EINVAL when the text does not carry a
  * version in the form that source uses. */
 /* "6.1.0-50-amd64", "5.15.0-91-generic", "6.18.44-fc-v769", "4.9" */

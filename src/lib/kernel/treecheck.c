@@ -3,6 +3,7 @@
 #include "util/confine.h"
 #include "util/fs.h"
 #include "lib/kernel/kernel.h"
+#include "lib/kernel/kversion.h"
 #include "util/path.h"
 
 #include <errno.h>
@@ -155,8 +156,11 @@ int treecheck_verify(const char *build_dir, const struct kernel_info *k, struct 
 	}
 	if (strcmp(k->version_source ? k->version_source : "", "release") == 0 || !k->version_source) {
 		if ((f.version_code >> 8) != (k->version_code >> 8)) {
+			unsigned major, minor, sub;
+
+			kversion_split(f.version_code, &major, &minor, &sub);
 			snprintf(why, whylen, "%s/include/generated/uapi/linux/version.h: version %u.%u does not match kernel %s",
-				 build_dir, f.version_code >> 16, (f.version_code >> 8) & 0xff, k->release);
+				 build_dir, major, minor, k->release);
 			return -EBADMSG;
 		}
 	} else if (f.version_code != k->version_code) {

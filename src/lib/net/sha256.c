@@ -1,11 +1,8 @@
 #include "lib/net/sha256.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <stdio.h>
-#include <unistd.h>
 
 struct sha256 {
 	EVP_MD_CTX *md;
@@ -47,29 +44,4 @@ void sha256_free(struct sha256 *h)
 		return;
 	EVP_MD_CTX_free(h->md);
 	free(h);
-}
-
-int sha256_file_hex(const char *path, char hex[65])
-{
-	unsigned char buf[65536];
-	struct sha256 *h;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	h = sha256_new();
-	if (!h) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		sha256_update(h, buf, (size_t)n);
-	if (n < 0)
-		ret = -errno;
-	else
-		sha256_final_hex(h, hex);
-	sha256_free(h);
-	close(fd);
-	return ret;
 }

@@ -13,7 +13,4 @@ void sha256_update(struct sha256 *h, const void *data, size_t len);
 void sha256_final_hex(struct sha256 *h, char hex[65]);
 void sha256_free(struct sha256 *h);
 
-/* SHA-256 of a whole file, as hex. */
-int sha256_file_hex(const char *path, char hex[65]);
-
 #endif
