@@ -13,6 +13,8 @@
 #include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
+#include <sys/stat.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,46 +59,81 @@ static void add_index_source(struct apt_repo *r, const char *type, const char *u
 	json_object_array_add(r->index_sources, o);
 }
 
+/* Opens a host keyring confined to the host root (a Signed-By with "..",
+ * or a link under keyrings/ or trusted.gpg.d/ to a key the host does not
+ * trust, finds nothing outside it) and names it by its fd, so the
+ * verifier reads exactly the file opened here. */
+static int open_host_keyring(const struct apt_repo *r, const char *host_path, char out[PATH_MAX], int *ret_fd)
+{
+	int fd = hostroot_open(r->hr, host_path, O_RDONLY);
+	struct stat st;
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	snprintf(out, PATH_MAX, "/proc/self/fd/%d", fd);
+	*ret_fd = fd;
+	return 0;
+}
+
+/* The .gpg and .asc files of a host keyring folder, each confined. */
+static int open_host_keyring_dir(const struct apt_repo *r, const char *host_dir, char files[][PATH_MAX], int fds[],
+				 int n, int max)
+{
+	int dir_fd = hostroot_open(r->hr, host_dir, O_RDONLY | O_DIRECTORY);
+	struct dirent *de;
+	DIR *d;
+
+	if (dir_fd < 0)
+		return n;
+	d = fdopendir(dir_fd);
+	if (!d) {
+		close(dir_fd);
+		return n;
+	}
+	while ((de = readdir(d)) && n < max) {
+		size_t len = strlen(de->d_name);
+		char host_path[PATH_MAX];
+
+		if (len > 4 && (!strcmp(de->d_name + len - 4, ".gpg") || !strcmp(de->d_name + len - 4, ".asc")) &&
+		    path_join(host_path, host_dir, de->d_name) == 0 &&
+		    open_host_keyring(r, host_path, files[n], &fds[n]) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
 /* Keyring files for a source: its Signed-By, else --keyring and the
- * distribution's trusted keyrings (files or folders) under the host root. */
-static int collect_keyrings(const struct apt_repo *r, const struct apt_source *s, char files[][PATH_MAX], int max)
+ * distribution's trusted keyrings (files or folders) under the host root.
+ * Host keyrings come back open (fds[i] >= 0): the caller closes them. */
+static int collect_keyrings(const struct apt_repo *r, const struct apt_source *s, char files[][PATH_MAX], int fds[],
+			    int max)
 {
 	int n = 0, i;
 
+	for (i = 0; i < max; i++)
+		fds[i] = -1;
 	if (s->signed_by[0]) {
 		char list[1024], *tok, *save = NULL;
 
 		snprintf(list, sizeof(list), "%s", s->signed_by);
 		for (tok = strtok_r(list, " ", &save); tok && n < max; tok = strtok_r(NULL, " ", &save))
-			if (tok[0] == '/' && hostroot_path(r->hr, tok, files[n]) == 0)
+			if (tok[0] == '/' && open_host_keyring(r, tok, files[n], &fds[n]) == 0)
 				n++;
 		return n;
 	}
 	for (i = 0; i < r->n_keyrings && n < max; i++)
-		if (path_copy(files[n], r->keyrings[i]) == 0)
+		if (path_copy(files[n], r->keyrings[i]) == 0) /* given by the user: trusted as named */
 			n++;
 	for (i = 0; r->trusted_keyrings && r->trusted_keyrings[i] && n < max; i++) {
-		char full[PATH_MAX];
-		DIR *d;
-		struct dirent *de;
-
-		if (hostroot_path(r->hr, r->trusted_keyrings[i], full) < 0)
-			continue;
-		if (fs_is_file(full)) {
-			path_copy(files[n++], full);
-			continue;
-		}
-		d = opendir(full);
-		if (!d)
-			continue;
-		while ((de = readdir(d)) && n < max) {
-			size_t len = strlen(de->d_name);
-
-			if (len > 4 && (!strcmp(de->d_name + len - 4, ".gpg") || !strcmp(de->d_name + len - 4, ".asc")) &&
-			    path_join(files[n], full, de->d_name) == 0)
-				n++;
-		}
-		closedir(d);
+		if (open_host_keyring(r, r->trusted_keyrings[i], files[n], &fds[n]) == 0)
+			n++;
+		else
+			n = open_host_keyring_dir(r, r->trusted_keyrings[i], files, fds, n, max);
 	}
 	return n;
 }
@@ -108,19 +145,24 @@ static int verify_release(const struct apt_repo *r, const struct apt_source *s, 
 {
 	_cleanup_free_ char(*keyfiles)[PATH_MAX] = calloc(MAX_KEYFILES, PATH_MAX);
 	const char *key_ptrs[MAX_KEYFILES];
+	int key_fds[MAX_KEYFILES];
 	struct gpg_keys keys;
 	size_t text_len = 0;
-	int n, i;
+	int n, i, ret;
 
 	if (!keyfiles)
 		return -ENOMEM;
-	n = collect_keyrings(r, s, keyfiles, MAX_KEYFILES);
+	n = collect_keyrings(r, s, keyfiles, key_fds, MAX_KEYFILES);
 	for (i = 0; i < n; i++)
 		key_ptrs[i] = keyfiles[i];
 	keys.files = key_ptrs;
 	keys.n_files = (size_t)n;
 	keys.inline_key = s->signed_by_key;
-	return gpg_verify(&keys, data, len, sig, sig_len, text, &text_len, fpr, why, whylen);
+	ret = gpg_verify(&keys, data, len, sig, sig_len, text, &text_len, fpr, why, whylen);
+	for (i = 0; i < MAX_KEYFILES; i++)
+		if (key_fds[i] >= 0)
+			close(key_fds[i]);
+	return ret;
 }
 
 /* Fetches and verifies dists/<suite>/InRelease (or Release and
