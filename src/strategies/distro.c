@@ -91,6 +91,8 @@ static void setup_repo(struct provision_ctx *ctx, struct distro_state *st)
 
 	r->fetch.connect_timeout_s = ctx->opts->connect_timeout_s;
 	r->fetch.stall_timeout_s = ctx->opts->stall_timeout_s;
+	/* --deadline counts from the first download of the run. */
+	r->fetch.deadline = ctx->opts->deadline_s > 0 ? fetch_now() + (double)ctx->opts->deadline_s : 0;
 	r->fetch.attempts = ctx->opts->retries;
 	r->fetch.progress = 1;
 	if (st->cfg.http_proxy[0])

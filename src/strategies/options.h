@@ -44,6 +44,7 @@ struct options {
 	const char *data_dir;
 	long connect_timeout_s;
 	long stall_timeout_s;
+	long deadline_s; /* all downloads of a run together (0: no limit) */
 	int retries;
 	int validate;
 	int require; /* enum require_level */

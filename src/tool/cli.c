@@ -189,6 +189,8 @@ static int apply(struct options *o, struct parse_state *st, const struct opt_def
 			o->connect_timeout_s = num;
 		else if (d->id == OPT_STALL_TIMEOUT)
 			o->stall_timeout_s = num;
+		else if (d->id == OPT_DEADLINE)
+			o->deadline_s = num;
 		else
 			o->retries = (int)num;
 		break;

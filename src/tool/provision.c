@@ -38,7 +38,7 @@ int provision_exit_code_for(int err)
 		return PH_EXIT_OUTPUT;
 	case EKEYREJECTED: case EBADMSG: case ENOKEY:
 		return PH_EXIT_VERIFY;
-	case ECONNREFUSED: case ETIMEDOUT: case EHOSTUNREACH: case ENETUNREACH: case ECOMM: case EAGAIN:
+	case ECONNREFUSED: case ETIMEDOUT: case ETIME: case EHOSTUNREACH: case ENETUNREACH: case ECOMM: case EAGAIN:
 	case ELOOP: case EACCES: case EPIPE:
 		return PH_EXIT_NETWORK;
 	case EILSEQ: case EFBIG:

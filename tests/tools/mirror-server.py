@@ -10,6 +10,8 @@ Serves ROOT. A first path component naming a fault applies it:
   /stall/...         .deb bodies stop after half and the server goes quiet
   /redirect-loop/... .deb requests redirect to themselves, forever
   /auth/...          every request needs Basic auth test:secret
+  /drip/...          .deb bodies trickle at one byte a second (at most 120 s)
+  /slow/...          .deb bodies come at 4 KiB a second (at most 120 s)
 Anything else is served as is. Writes the port it listens on to PORTFILE,
 logs requests to stderr."""
 import base64
@@ -27,6 +29,9 @@ seen_500 = set()
 lock = threading.Lock()
 
 
+FAULTS = ("ok", "500once", "reset", "stall", "redirect-loop", "auth", "drip", "slow")
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -42,8 +47,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         parts = self.path.split("/", 2)
         fault = parts[1] if len(parts) > 2 else ""
-        rel = parts[2] if fault in ("ok", "500once", "reset", "stall", "redirect-loop", "auth") else self.path.lstrip("/")
-        if fault not in ("ok", "500once", "reset", "stall", "redirect-loop", "auth"):
+        rel = parts[2] if fault in FAULTS else self.path.lstrip("/")
+        if fault not in FAULTS:
             fault = ""
         rel = rel.split("?")[0]
         path = os.path.realpath(os.path.join(ROOT, rel))
@@ -75,6 +80,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
+        if fault in ("drip", "slow") and is_deb:
+            trickle(self.wfile, data, 1 if fault == "drip" else 4096, 120)
+            self.close_connection = True
+            return
         if fault in ("reset", "stall") and is_deb:
             self.wfile.write(data[: len(data) // 2])
             self.wfile.flush()
@@ -86,6 +95,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
             return
         self.wfile.write(data)
+
+
+def trickle(wfile, data, chunk, limit_s):
+    """Writes data chunk bytes a second; stops after limit_s seconds or
+    when the client goes away, so the server always ends by itself."""
+    start = time.monotonic()
+    for i in range(0, len(data), chunk):
+        if time.monotonic() - start > limit_s:
+            return
+        try:
+            wfile.write(data[i:i + chunk])
+            wfile.flush()
+        except OSError:
+            return
+        time.sleep(1)
 
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):

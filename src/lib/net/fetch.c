@@ -26,6 +26,15 @@ void fetch_opts_defaults(struct fetch_opts *o)
 	o->connect_timeout_s = 15;
 	o->stall_timeout_s = 30;
 	o->attempts = 4;
+	o->min_speed = 1024;
+}
+
+double fetch_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 void fetch_backoff(int attempt)
@@ -151,6 +160,13 @@ int fetch_stream(const struct fetch_opts *o, const char *url, fetch_sink sink, v
 	int ret = 0;
 
 	memset(res, 0, sizeof(*res));
+	/* The run's deadline bounds every transfer and every retry: a mirror
+	 * that drips a byte now and then cannot hold the run (and the lock of
+	 * its release) for ever. */
+	if (o->deadline > 0 && fetch_now() >= o->deadline) {
+		snprintf(why, whylen, "%s: not fetched: the run's --deadline has passed", url);
+		return -ETIME;
+	}
 	st.hash = sha256_new();
 	c = curl_easy_init();
 	if (!c || !st.hash) {
@@ -168,9 +184,15 @@ int fetch_stream(const struct fetch_opts *o, const char *url, fetch_sink sink, v
 	SETOPT(c, CURLOPT_FOLLOWLOCATION, 1L);
 	SETOPT(c, CURLOPT_MAXREDIRS, 10L);
 	SETOPT(c, CURLOPT_CONNECTTIMEOUT, o->connect_timeout_s);
-	/* A stall: under 1 byte/s for stall_timeout_s seconds. */
-	SETOPT(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	/* A stall: under min_speed bytes/s for stall_timeout_s seconds (a drip
+	 * of a byte a second is a stall too). */
+	SETOPT(c, CURLOPT_LOW_SPEED_LIMIT, o->min_speed > 0 ? o->min_speed : 1L);
 	SETOPT(c, CURLOPT_LOW_SPEED_TIME, o->stall_timeout_s);
+	if (o->deadline > 0) {
+		double left = o->deadline - fetch_now();
+
+		SETOPT(c, CURLOPT_TIMEOUT_MS, (long)(left > 1 ? left * 1000 : 1000));
+	}
 	SETOPT(c, CURLOPT_NOSIGNAL, 1L);
 	SETOPT(c, CURLOPT_USERAGENT, "provision-headers");
 	if (strncmp(url, "https:", 6) == 0 && o->https_proxy)

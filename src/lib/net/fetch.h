@@ -14,7 +14,12 @@ struct fetch_opts {
 	const char *https_proxy;
 	const char *userpwd;    /* "user:password" from auth.conf, or NULL */
 	int progress;           /* show progress on a terminal */
+	long min_speed;         /* bytes/s below which, for stall_timeout_s, a transfer has stalled (default 1024) */
+	double deadline;        /* CLOCK_MONOTONIC seconds after which no transfer runs (0: none) */
 };
+
+/* The CLOCK_MONOTONIC time, in seconds: what deadline is measured in. */
+double fetch_now(void);
 
 struct fetch_result {
 	long http_code;
