@@ -93,7 +93,7 @@ int kconfig_parse(const char *text, struct kconfig *kc, char *why, size_t whylen
 			kconfig_free(kc);
 			return ret;
 		}
-		p = eol ? eol + 1 : p + n;
+		p = eol ? eol + 1 : p + strlen(p); /* n may have lost trailing blanks */
 	}
 	return 0;
 }
