@@ -193,6 +193,25 @@ static int dry_run(struct provision_ctx *ctx, json_object *status)
 	return PH_EXIT_NO_HEADERS;
 }
 
+/* Appends "; name: text" to a bounded list of reasons. */
+static void add_reason(char *list, size_t size, const char *name, const char *text)
+{
+	size_t len = strlen(list);
+
+	if (len + 1 < size)
+		snprintf(list + len, size - len, "%s%s: %s", len ? "; " : "", name, text);
+}
+
+/* A signature that no trusted key made is fixed by trusting the right
+ * keyring: the error line says how (gpgverify names the keyrings tried). */
+static const char *verify_hint(int code, const char *text)
+{
+	if (code == PH_EXIT_VERIFY && strstr(text, "keyring"))
+		return "; to trust the key, add its keyring with --keyring FILE (PROVISION_HEADERS_KEYRING) for "
+		       "sources without signed-by, or fix the source's signed-by";
+	return "";
+}
+
 /* Under a --require level, a tree that cannot meet it is never published:
  * --validate runs on the staged tree, and exactness is known without it.
  * Returns a PH_EXIT_* code. */
@@ -244,7 +263,8 @@ static int run_strategy(struct provision_ctx *ctx, const struct strategy *s, con
 	log_info("%s: providing headers from %s into %s", s->name, what, stage);
 	ret = s->provide(ctx, build, why, sizeof(why));
 	if (ret < 0) {
-		log_error("%s: %s", s->name, why[0] ? why : strerror(-ret));
+		log_error("%s: %s%s", s->name, why[0] ? why : strerror(-ret),
+			  verify_hint(provision_exit_code(&ctx->failure, ret), why));
 		goto fail;
 	}
 	ret = treecheck_verify(build, &ctx->kernel, &facts, why, sizeof(why));
@@ -303,6 +323,7 @@ fail:
 static int run_chain(struct provision_ctx *ctx, struct volume *vol, json_object *status)
 {
 	int i, worst = PH_EXIT_NO_HEADERS;
+	char reasons[4096] = ""; /* why each strategy was skipped: -q hides those lines */
 
 	for (i = 0; i < ctx->opts->n_strategies; i++) {
 		const struct strategy *s = strategy_by_name(ctx->opts->strategies[i]);
@@ -316,9 +337,10 @@ static int run_chain(struct provision_ctx *ctx, struct volume *vol, json_object 
 			code = provision_exit_code(&ctx->failure, ret);
 			if (code == PH_EXIT_NO_HEADERS) {
 				log_info("%s: skipped: %s", s->name, what);
+				add_reason(reasons, sizeof(reasons), s->name, what);
 				continue;
 			}
-			log_error("%s: %s", s->name, what);
+			log_error("%s: %s%s", s->name, what, verify_hint(code, what));
 			if (severity(code) > severity(worst))
 				worst = code;
 			if (code == PH_EXIT_VERIFY)
@@ -341,8 +363,8 @@ static int run_chain(struct provision_ctx *ctx, struct volume *vol, json_object 
 		ctx->tree_counted = 0;
 	}
 	if (worst == PH_EXIT_NO_HEADERS)
-		log_error("no strategy could provide headers for %s (tried %s); see the lines above", ctx->kernel.release,
-			  ctx->opts->strategy_list);
+		log_error("no strategy could provide headers for %s (tried %s)%s%s", ctx->kernel.release,
+			  ctx->opts->strategy_list, reasons[0] ? ": " : "; see the errors above", reasons);
 	return worst;
 }
 
