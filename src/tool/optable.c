@@ -59,7 +59,7 @@ const struct opt_def optable[OPT__COUNT] = {
 	    .check = OPT_CHECK_DIR),
 	ROW(OPT_MAX_TREE_SIZE, "max-tree-size", 0, OPT_T_SIZE, "SIZE", "2G",
 	    "refuse archives that unpack to more (K, M, G, T)"),
-	ROW(OPT_DRY_RUN, "dry-run", 0, OPT_T_FLAG, NULL, NULL, "say what would be done, touch nothing"),
+	ROW(OPT_DRY_RUN, "dry-run", 0, OPT_T_FLAG, NULL, NULL, "say what would be done; writes nothing (distro still reads the apt indexes)"),
 	ROW(OPT_JSON, "json", 0, OPT_T_FLAG, NULL, NULL, "print one JSON status object on stdout at the end"),
 	ROW(OPT_QUIET, "quiet", 'q', OPT_T_ACTION, NULL, NULL, "errors only (PROVISION_HEADERS_VERBOSITY=quiet)"),
 	ROW(OPT_VERBOSE, "verbose", 'v', OPT_T_ACTION, NULL, NULL, "more detail (PROVISION_HEADERS_VERBOSITY=verbose)"),

@@ -180,6 +180,9 @@ static int dry_run(struct provision_ctx *ctx, json_object *status)
 		const struct strategy *s = strategy_by_name(ctx->opts->strategies[i]);
 		char what[PATH_MAX * 2];
 
+		if (s == &strategy_distro)
+			log_info("dry-run: distro reads the apt indexes over the network to learn what it would download; "
+				 "it downloads no package and writes nothing");
 		if (s->probe(ctx, what, sizeof(what)) == 0) {
 			log_info("dry-run: %s would provide headers from %s", s->name, what);
 			status_set(status, "result", "dry-run");

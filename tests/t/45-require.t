@@ -51,6 +51,8 @@ is "$(python3 -c "import json; print(json.load(open('$TMP/o1/$R/manifest.json'))
 	"...and the shared volume now holds the exact tree"
 run_ph "${args[@]}" --output "$TMP/o1" --require exact --json
 is "$PH_RC/$(field 'd["result"] + " " + str(d["exact"])')" "0/reused True" "the next run reuses it as exact"
+run_ph "${args[@]}" --output "$TMP/o1" --dry-run --json
+is "$PH_RC/$(field 'd["result"]')" "0/dry-run" "--dry-run on a cache hit reports dry-run, not reused"
 
 # A tree recorded as found wrong by validation is not reused by default.
 set_manifest "$TMP/o1/$R" 'm["validation"]={"verdict": "mismatch", "mismatches": ["task_struct.pid"]}'
