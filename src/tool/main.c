@@ -38,6 +38,9 @@ static int warm(struct options *opts)
 		ctx.opts = opts;
 		ctx.distro = distro;
 		ctx.sources = json_object_new_array();
+		/* One object per release: each must say which one it is. */
+		json_object_object_add(status, "release", json_object_new_string(opts->warm_releases[i]));
+		json_object_object_add(status, "output", json_object_new_string(opts->output));
 		if (hostroot_init(&ctx.hr, opts->host_root) < 0 ||
 		    kernel_info_read(&ctx.hr, opts->warm_releases[i], &ctx.kernel) < 0) {
 			log_error("warm: '%s' is not a kernel release", opts->warm_releases[i]);
