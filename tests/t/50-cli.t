@@ -65,6 +65,12 @@ is "$comp" "$table" "the bash completion lists exactly the table's options"
 zcomp=$(sed -nE "s/^[[:space:]]+('\\([^)]*\\)')?(\\{-[a-z],|'\\*?)(--[a-z-]+).*/\\3/p" "$DOC/_provision-headers" |
 	LC_ALL=C sort -u)
 is "$zcomp" "$table" "the zsh completion lists exactly the table's options"
+if command -v zsh >/dev/null; then
+	is "$(zsh -fc "fpath=($DOC \$fpath); autoload -Uz compinit && compinit -u -D; print -r -- \${_comps[provision-headers]}" 2>&1)" \
+		"_provision-headers" "...and zsh's compinit binds it to provision-headers"
+else
+	ok 0 "# SKIP no zsh"
+fi
 # complete WORDS...: what the bash completion offers for the last word.
 complete_words() {
 	bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _provision_headers; printf "%s\n" "${COMPREPLY[@]}"' \
