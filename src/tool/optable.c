@@ -62,6 +62,8 @@ const struct opt_def optable[OPT__COUNT] = {
 	ROW(OPT_DRY_RUN, "dry-run", 0, OPT_T_FLAG, NULL, NULL,
 	    "say what would be done; writes nothing (distro still reads the apt indexes)"),
 	ROW(OPT_JSON, "json", 0, OPT_T_FLAG, NULL, NULL, "print one JSON status object on stdout at the end"),
+	ROW(OPT_TERMINATION_LOG, "termination-log", 0, OPT_T_PATH, "FILE", NULL,
+	    "write the outcome as one line into FILE (/dev/termination-log in a pod)"),
 	ROW(OPT_QUIET, "quiet", 'q', OPT_T_ACTION, NULL, NULL, "errors only (PROVISION_HEADERS_VERBOSITY=quiet)"),
 	ROW(OPT_VERBOSE, "verbose", 'v', OPT_T_ACTION, NULL, NULL, "more detail (PROVISION_HEADERS_VERBOSITY=verbose)"),
 	ROW(OPT_VERBOSITY, "verbosity", 0, OPT_T_ENUM, "LEVEL", "normal", "quiet, normal or verbose",

@@ -26,8 +26,16 @@ like "$PH_ERR" "cache: not published: the tree is approximate \(a close match\) 
 [ ! -e "$TMP/o1/$R" ]; ok $? "...and the approximate tree is not published"
 is "$(field 'd["exact"]')" "False" "--json says the tree was approximate"
 
-run_ph "${args[@]}" --strategy cache --cache-dir "$TMP/warm" --output "$TMP/o1" --json
+# The pod's termination message (kubectl describe) says why, in one line.
+PROVISION_HEADERS_TERMINATION_LOG=$TMP/termination-log run_ph "${args[@]}" --strategy cache --cache-dir "$TMP/warm" \
+	--output "$TMP/o1" --require exact -q
+is "$(wc -l <"$TMP/termination-log")/$PH_RC" "1/7" "--termination-log: one line"
+like "$(cat "$TMP/termination-log")" "^exit 7: $R: cache: not published: the tree is approximate" "...the verdict and why"
+
+run_ph "${args[@]}" --strategy cache --cache-dir "$TMP/warm" --output "$TMP/o1" --json --termination-log "$TMP/tl-ok"
 is "$PH_RC" 0 "without --require exact the approximate tree is published"
+like "$(cat "$TMP/tl-ok")" "^ok: $R: published by cache \(approximate, validation not run\): $TMP/o1/$R/build\$" \
+	"...and the termination log says so"
 like "$PH_ERR" "cache: published .*\(approximate," "...saying it is approximate"
 
 # The next run on that shared volume: a cache hit reports what the tree is.
