@@ -17,6 +17,8 @@ field() { python3 -c "import json,sys; d=json.loads(sys.argv[1]); print($1)" "$P
 # A warmed cache holding an approximate tree (as close-match makes them).
 run_ph "${args[@]}" --output "$TMP/warm"
 is "$PH_RC" 0 "a tree for the warmed cache"
+is "$(python3 -c "import json; print(json.load(open('$TMP/warm/$R/manifest.json'))['schema_version'])")" 1 \
+	"manifest.json carries schema_version 1"
 set_manifest "$TMP/warm/$R" 'm["exact"]=False'
 
 run_ph "${args[@]}" --strategy cache --cache-dir "$TMP/warm" --output "$TMP/o1" --require exact --json -q
