@@ -150,7 +150,7 @@ static void tree_standing(const char *release_dir, int *exact, char *verdict, si
 
 /* A cache hit says what the tree is; one below --require is not reused as
  * if it met it: the chain builds a new one (returns 0 then). */
-static int report_reuse(const struct provision_ctx *ctx, json_object *status, const char *release_dir,
+static int report_reuse(struct provision_ctx *ctx, json_object *status, const char *release_dir,
 			char *why, size_t whylen)
 {
 	char build[PATH_MAX], verdict[64];
@@ -159,6 +159,11 @@ static int report_reuse(const struct provision_ctx *ctx, json_object *status, co
 	path_join(build, release_dir, "build");
 	tree_standing(release_dir, &exact, verdict, sizeof(verdict));
 	if (validate_tree_meets(ctx->opts->require, exact, verdict[0] ? verdict : NULL, why, whylen) < 0) {
+		/* Under --validate, name what the recorded result found wrong;
+		 * a recorded failure is only reported, the runner does not run. */
+		if (ctx->opts->validate && ctx->kernel.running &&
+		    (strcmp(verdict, "mismatch") == 0 || strcmp(verdict, "compile-failed") == 0))
+			validate_published(ctx, release_dir);
 		log_warn("cache: %s is published but not reused: %s; building it again", build, why);
 		return 0;
 	}
