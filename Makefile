@@ -6,6 +6,7 @@ BINDIR = $(PREFIX)/bin
 DATADIR = $(PREFIX)/share/provision-headers
 MANDIR = $(PREFIX)/share/man
 COMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR = $(PREFIX)/share/zsh/site-functions
 
 CC ?= gcc
 PKGS = libarchive json-c libcrypto zlib libkmod libcurl gpgme
@@ -139,12 +140,14 @@ install-files: $(BUILD)/provision-headers $(BUILD)/provision-headers-runner
 	install -m 0644 doc/provision-headers.1 $(DESTDIR)$(MANDIR)/man1/
 	ln -sf provision-headers.1 $(DESTDIR)$(MANDIR)/man1/provision-headers-runner.1
 	install -m 0644 doc/provision-headers.bash-completion $(DESTDIR)$(COMPLETIONDIR)/provision-headers
+	install -d $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 0644 doc/_provision-headers $(DESTDIR)$(ZSHCOMPDIR)/_provision-headers
 
 # Removes exactly what install-files installed (same PREFIX and DESTDIR).
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/provision-headers $(DESTDIR)$(BINDIR)/provision-headers-runner
 	rm -f $(DESTDIR)$(MANDIR)/man1/provision-headers.1 $(DESTDIR)$(MANDIR)/man1/provision-headers-runner.1
-	rm -f $(DESTDIR)$(COMPLETIONDIR)/provision-headers
+	rm -f $(DESTDIR)$(COMPLETIONDIR)/provision-headers $(DESTDIR)$(ZSHCOMPDIR)/_provision-headers
 	rm -rf $(DESTDIR)$(DATADIR)
 
 deps:

@@ -34,6 +34,7 @@ struct options {
 	int force;
 	int dry_run;
 	int json;
+	const char *termination_log; /* NULL: none; the outcome as one line */
 	int verbosity; /* 0 quiet, 1 normal, 2 verbose */
 	int unload_kheaders;
 	const char *mirrors[MAX_MIRRORS]; /* "URL SUITE [COMPONENT...]" */

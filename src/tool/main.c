@@ -8,10 +8,26 @@
 #include "tool/cli.h"
 #include "tool/provision.h"
 #include "tool/status.h"
+#include "tool/termlog.h"
 #include "util/version.h"
 
 #include <stdio.h>
 #include <string.h>
+
+/* --termination-log: one line, the outcome; a failure to write it is
+ * reported but does not change the exit code. */
+static void termination_log(const struct options *opts, json_object *status, int code)
+{
+	char line[1024];
+	int ret;
+
+	if (!opts->termination_log)
+		return;
+	termlog_line(status, code, log_last_error(), line, sizeof(line));
+	ret = termlog_write(opts->termination_log, line);
+	if (ret < 0)
+		log_warn("--termination-log %s: %s", opts->termination_log, strerror(-ret));
+}
 
 static void print_json_status(json_object *status, int code)
 {
@@ -38,6 +54,9 @@ static int warm(struct options *opts)
 		ctx.opts = opts;
 		ctx.distro = distro;
 		ctx.sources = json_object_new_array();
+		/* One object per release: each must say which one it is. */
+		json_object_object_add(status, "release", json_object_new_string(opts->warm_releases[i]));
+		json_object_object_add(status, "output", json_object_new_string(opts->output));
 		if (hostroot_init(&ctx.hr, opts->host_root) < 0 ||
 		    kernel_info_read(&ctx.hr, opts->warm_releases[i], &ctx.kernel) < 0) {
 			log_error("warm: '%s' is not a kernel release", opts->warm_releases[i]);
@@ -117,6 +136,8 @@ int main(int argc, char **argv)
 	}
 	if (opts.json)
 		print_json_status(status, code);
+	if (opts.command != CMD_STATUS)
+		termination_log(&opts, status, code);
 	json_object_put(status);
 	json_object_put(ctx.sources);
 	json_object_put(ctx.close_match);

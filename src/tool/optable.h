@@ -33,6 +33,7 @@ enum opt_id {
 	OPT_MAX_TREE_SIZE,
 	OPT_DRY_RUN,
 	OPT_JSON,
+	OPT_TERMINATION_LOG,
 	OPT_QUIET,
 	OPT_VERBOSE,
 	OPT_VERBOSITY, /* environment only: -q and -v on the command line */

@@ -68,8 +68,8 @@ int provision_exit_code(const struct ph_failure *f, int err)
  * the chain is the one reported when no strategy succeeds. */
 static int severity(int code)
 {
-	static const int order[] = { PH_EXIT_NO_HEADERS, PH_EXIT_INTERNAL, PH_EXIT_NETWORK, PH_EXIT_BAD_INPUT,
-				     PH_EXIT_VERIFY, PH_EXIT_OUTPUT };
+	static const int order[] = { PH_EXIT_NO_HEADERS, PH_EXIT_INTERNAL, PH_EXIT_NETWORK, PH_EXIT_VALIDATION,
+				     PH_EXIT_BAD_INPUT, PH_EXIT_VERIFY, PH_EXIT_OUTPUT };
 	int i;
 
 	for (i = 0; i < (int)(sizeof(order) / sizeof(order[0])); i++)
@@ -130,16 +130,51 @@ static int validated(struct provision_ctx *ctx, json_object *status, const char 
 	return code;
 }
 
-static int report_reuse(json_object *status, const char *release_dir)
+/* A published tree's exactness and recorded validation verdict ("" when
+ * it was never validated), read from its manifest. */
+static void tree_standing(const char *release_dir, int *exact, char *verdict, size_t verdictlen)
 {
-	char build[PATH_MAX];
+	json_object *m = NULL, *v, *val;
+
+	*exact = 1;
+	snprintf(verdict, verdictlen, "%s", "");
+	if (manifest_read(release_dir, &m) < 0)
+		return;
+	if (json_object_object_get_ex(m, "exact", &v))
+		*exact = json_object_get_boolean(v);
+	if (json_object_object_get_ex(m, "validation", &val) && json_object_object_get_ex(val, "verdict", &v) &&
+	    json_object_is_type(v, json_type_string))
+		snprintf(verdict, verdictlen, "%s", json_object_get_string(v));
+	json_object_put(m);
+}
+
+/* A cache hit says what the tree is; one below --require is not reused as
+ * if it met it: the chain builds a new one (returns 0 then). */
+static int report_reuse(struct provision_ctx *ctx, json_object *status, const char *release_dir,
+			char *why, size_t whylen)
+{
+	char build[PATH_MAX], verdict[64];
+	int exact;
 
 	path_join(build, release_dir, "build");
-	log_info("cache: %s is published and complete, nothing to do", build);
-	status_set(status, "result", "reused");
+	tree_standing(release_dir, &exact, verdict, sizeof(verdict));
+	if (validate_tree_meets(ctx->opts->require, exact, verdict[0] ? verdict : NULL, why, whylen) < 0) {
+		/* Under --validate, name what the recorded result found wrong;
+		 * a recorded failure is only reported, the runner does not run. */
+		if (ctx->opts->validate && ctx->kernel.running &&
+		    (strcmp(verdict, "mismatch") == 0 || strcmp(verdict, "compile-failed") == 0))
+			validate_published(ctx, release_dir);
+		log_warn("cache: %s is published but not reused: %s; building it again", build, why);
+		return 0;
+	}
+	log_info("cache: %s is published and complete (%s, validation: %s), nothing to do", build,
+		 exact ? "exact" : "approximate", verdict[0] ? verdict : "not run");
+	status_set(status, "result", ctx->opts->dry_run ? "dry-run" : "reused");
 	status_set(status, "strategy", "cache");
 	status_set(status, "tree", build);
-	return PH_EXIT_OK;
+	json_object_object_add(status, "exact", json_object_new_boolean(exact));
+	status_validation(status, release_dir);
+	return 1;
 }
 
 static int dry_run(struct provision_ctx *ctx, json_object *status)
@@ -150,6 +185,9 @@ static int dry_run(struct provision_ctx *ctx, json_object *status)
 		const struct strategy *s = strategy_by_name(ctx->opts->strategies[i]);
 		char what[PATH_MAX * 2];
 
+		if (s == &strategy_distro)
+			log_info("dry-run: distro reads the apt indexes over the network to learn what it would download; "
+				 "it downloads no package and writes nothing");
 		if (s->probe(ctx, what, sizeof(what)) == 0) {
 			log_info("dry-run: %s would provide headers from %s", s->name, what);
 			status_set(status, "result", "dry-run");
@@ -163,7 +201,52 @@ static int dry_run(struct provision_ctx *ctx, json_object *status)
 	return PH_EXIT_NO_HEADERS;
 }
 
-/* Stages, provides, checks and publishes one strategy's tree. */
+/* Appends "; name: text" to a bounded list of reasons. */
+static void add_reason(char *list, size_t size, const char *name, const char *text)
+{
+	size_t len = strlen(list);
+
+	if (len + 1 < size)
+		snprintf(list + len, size - len, "%s%s: %s", len ? "; " : "", name, text);
+}
+
+/* A signature that no trusted key made is fixed by trusting the right
+ * keyring: the error line says how (gpgverify names the keyrings tried). */
+static const char *verify_hint(int code, const char *text)
+{
+	if (code == PH_EXIT_VERIFY && strstr(text, "keyring"))
+		return "; to trust the key, add its keyring with --keyring FILE (PROVISION_HEADERS_KEYRING) for "
+		       "sources without signed-by, or fix the source's signed-by";
+	return "";
+}
+
+/* Under a --require level, a tree that cannot meet it is never published:
+ * --validate runs on the staged tree, and exactness is known without it.
+ * Returns a PH_EXIT_* code. */
+static int meets_require(struct provision_ctx *ctx, const struct strategy *s, const char *stage, json_object *status)
+{
+	char verdict[64], why[256];
+	int exact, code = PH_EXIT_OK;
+
+	if (ctx->opts->validate) {
+		code = validate_published(ctx, stage);
+		status_validation(status, stage);
+	}
+	tree_standing(stage, &exact, verdict, sizeof(verdict));
+	if (validate_tree_meets(ctx->opts->require, exact, verdict[0] ? verdict : NULL, why, sizeof(why)) < 0)
+		code = PH_EXIT_VALIDATION;
+	else
+		snprintf(why, sizeof(why), "--require is not met: validation verdict %s",
+			 verdict[0] ? verdict : "none (the runner did not run)");
+	if (code != PH_EXIT_OK) {
+		json_object_object_add(status, "exact", json_object_new_boolean(exact));
+		log_error("%s: not published: %s", s->name, why);
+	}
+	return code;
+}
+
+/* Stages, provides, checks and publishes one strategy's tree; returns 0,
+ * a negative errno, or PH_EXIT_VALIDATION for a tree below --require. */
 static int run_strategy(struct provision_ctx *ctx, const struct strategy *s, const struct volume *vol,
 			const char *what, double t_probe, json_object *status)
 {
@@ -171,7 +254,7 @@ static int run_strategy(struct provision_ctx *ctx, const struct strategy *s, con
 	struct manifest_timings tm = { 0 };
 	struct tree_facts facts;
 	double t0 = now_ms();
-	int ret;
+	int ret, code;
 
 	ret = volume_stage(vol, ctx->kernel.release, stage);
 	if (ret < 0) {
@@ -188,7 +271,8 @@ static int run_strategy(struct provision_ctx *ctx, const struct strategy *s, con
 	log_info("%s: providing headers from %s into %s", s->name, what, stage);
 	ret = s->provide(ctx, build, why, sizeof(why));
 	if (ret < 0) {
-		log_error("%s: %s", s->name, why[0] ? why : strerror(-ret));
+		log_error("%s: %s%s", s->name, why[0] ? why : strerror(-ret),
+			  verify_hint(provision_exit_code(&ctx->failure, ret), why));
 		goto fail;
 	}
 	ret = treecheck_verify(build, &ctx->kernel, &facts, why, sizeof(why));
@@ -216,6 +300,11 @@ static int run_strategy(struct provision_ctx *ctx, const struct strategy *s, con
 		goto fail;
 	}
 	fs_rm_rf(ctx->work_dir);
+	code = meets_require(ctx, s, stage, status);
+	if (code != PH_EXIT_OK) {
+		ret = code;
+		goto fail;
+	}
 	ret = volume_publish(vol, stage, ctx->kernel.release);
 	if (ret < 0) {
 		ctx_fail(ctx, PH_FAIL_OUTPUT, ret);
@@ -242,6 +331,7 @@ fail:
 static int run_chain(struct provision_ctx *ctx, struct volume *vol, json_object *status)
 {
 	int i, worst = PH_EXIT_NO_HEADERS;
+	char reasons[4096] = ""; /* why each strategy was skipped: -q hides those lines */
 
 	for (i = 0; i < ctx->opts->n_strategies; i++) {
 		const struct strategy *s = strategy_by_name(ctx->opts->strategies[i]);
@@ -255,9 +345,10 @@ static int run_chain(struct provision_ctx *ctx, struct volume *vol, json_object 
 			code = provision_exit_code(&ctx->failure, ret);
 			if (code == PH_EXIT_NO_HEADERS) {
 				log_info("%s: skipped: %s", s->name, what);
+				add_reason(reasons, sizeof(reasons), s->name, what);
 				continue;
 			}
-			log_error("%s: %s", s->name, what);
+			log_error("%s: %s%s", s->name, what, verify_hint(code, what));
 			if (severity(code) > severity(worst))
 				worst = code;
 			if (code == PH_EXIT_VERIFY)
@@ -268,7 +359,7 @@ static int run_chain(struct provision_ctx *ctx, struct volume *vol, json_object 
 		ret = run_strategy(ctx, s, vol, what, now_ms() - t0, status);
 		if (ret == 0)
 			return PH_EXIT_OK;
-		code = provision_exit_code(&ctx->failure, ret);
+		code = ret > 0 ? ret : provision_exit_code(&ctx->failure, ret);
 		if (code == PH_EXIT_OUTPUT)
 			return code; /* no other strategy can write either */
 		if (severity(code) > severity(worst))
@@ -280,15 +371,15 @@ static int run_chain(struct provision_ctx *ctx, struct volume *vol, json_object 
 		ctx->tree_counted = 0;
 	}
 	if (worst == PH_EXIT_NO_HEADERS)
-		log_error("no strategy could provide headers for %s (tried %s); see the lines above", ctx->kernel.release,
-			  ctx->opts->strategy_list);
+		log_error("no strategy could provide headers for %s (tried %s)%s%s", ctx->kernel.release,
+			  ctx->opts->strategy_list, reasons[0] ? ": " : "; see the errors above", reasons);
 	return worst;
 }
 
 int provision_run(struct provision_ctx *ctx, json_object *status)
 {
 	const struct options *o = ctx->opts;
-	char release_dir[PATH_MAX];
+	char release_dir[PATH_MAX], rejected[256] = "";
 	struct volume vol;
 	int ret, waited, code;
 
@@ -297,10 +388,9 @@ int provision_run(struct provision_ctx *ctx, json_object *status)
 		log_error("output %s: %s", o->output, strerror(-ret));
 		return PH_EXIT_OUTPUT;
 	}
-	if (has_strategy(o, "cache") && !o->force && published_tree_ok(ctx, &vol, release_dir)) {
-		code = report_reuse(status, release_dir);
-		return o->dry_run ? code : validated(ctx, status, release_dir, code);
-	}
+	if (has_strategy(o, "cache") && !o->force && published_tree_ok(ctx, &vol, release_dir) &&
+	    report_reuse(ctx, status, release_dir, rejected, sizeof(rejected)))
+		return o->dry_run ? PH_EXIT_OK : validated(ctx, status, release_dir, PH_EXIT_OK);
 	if (o->dry_run)
 		return dry_run(ctx, status);
 
@@ -312,9 +402,10 @@ int provision_run(struct provision_ctx *ctx, json_object *status)
 	if (waited) {
 		log_info("waited for another provisioner on %s", o->output);
 		/* It may have published exactly what we need. */
-		if (has_strategy(o, "cache") && published_tree_ok(ctx, &vol, release_dir)) {
+		if (has_strategy(o, "cache") && published_tree_ok(ctx, &vol, release_dir) &&
+		    report_reuse(ctx, status, release_dir, rejected, sizeof(rejected))) {
 			volume_close(&vol);
-			return validated(ctx, status, release_dir, report_reuse(status, release_dir));
+			return validated(ctx, status, release_dir, PH_EXIT_OK);
 		}
 	}
 	ret = volume_clean_staging(&vol, ctx->kernel.release);
@@ -323,9 +414,16 @@ int provision_run(struct provision_ctx *ctx, json_object *status)
 		volume_close(&vol);
 		return PH_EXIT_OUTPUT;
 	}
+	/* The chain validated what it published (meets_require). */
 	code = run_chain(ctx, &vol, status);
 	volume_clean_staging(&vol, ctx->kernel.release);
 	volume_close(&vol);
-	volume_release_dir(&vol, ctx->kernel.release, release_dir);
-	return validated(ctx, status, release_dir, code);
+	if (code != PH_EXIT_OK && rejected[0]) {
+		/* The one line -q leaves must say why the published tree is not good enough. */
+		log_error("the tree published for %s is not reused: %s, and no strategy built one that is",
+			  ctx->kernel.release, rejected);
+		if (code == PH_EXIT_NO_HEADERS)
+			code = PH_EXIT_VALIDATION;
+	}
+	return code;
 }

@@ -13,17 +13,34 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const char *const require_names[] = { "none", "no-mismatch", "validated", "exact" };
+
 int validate_parse_require(const char *s, enum require_level *ret)
 {
-	static const char *const names[] = { "none", "no-mismatch", "validated", "exact" };
 	int i;
 
 	for (i = 0; i < 4; i++)
-		if (strcmp(s, names[i]) == 0) {
+		if (strcmp(s, require_names[i]) == 0) {
 			*ret = (enum require_level)i;
 			return 0;
 		}
 	return -EINVAL;
+}
+
+int validate_tree_meets(enum require_level level, int exact, const char *verdict, char *why, size_t whylen)
+{
+	if (level >= REQUIRE_EXACT && !exact) {
+		snprintf(why, whylen, "the tree is approximate (a close match) and --require %s asks for an exact one",
+			 require_names[level]);
+		return -1;
+	}
+	if (level >= REQUIRE_NO_MISMATCH && verdict &&
+	    (strcmp(verdict, "mismatch") == 0 || strcmp(verdict, "compile-failed") == 0)) {
+		snprintf(why, whylen, "its validation verdict is %s and --require %s does not allow that", verdict,
+			 require_names[level]);
+		return -1;
+	}
+	return 0;
 }
 
 static int run_runner(const struct provision_ctx *ctx, const char *tree, json_object **ret, char *why, size_t whylen)

@@ -4,6 +4,8 @@
 #ifndef PH_VALIDATE_H
 #define PH_VALIDATE_H
 
+#include <stddef.h>
+
 struct provision_ctx;
 
 enum require_level {
@@ -18,5 +20,11 @@ int validate_parse_require(const char *s, enum require_level *ret);
 /* Validates <out>/<release>/build; returns a PH_EXIT_* code. A result
  * already in the manifest (a cache hit) is reused. */
 int validate_published(struct provision_ctx *ctx, const char *release_dir);
+
+/* Whether a tree whose manifest says exact and whose recorded validation
+ * verdict is verdict (NULL: none) meets level: 0 if it does, else -1 with
+ * why saying what it lacks. Decided before publishing and on a cache hit,
+ * so that a tree below the level is never published nor reused. */
+int validate_tree_meets(enum require_level level, int exact, const char *verdict, char *why, size_t whylen);
 
 #endif

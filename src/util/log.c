@@ -2,10 +2,13 @@
 
 #include "util/redact.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 /* A line longer than this keeps its start and its end (where the reason
  * is) and loses its middle: a 4096-character name must not push the
@@ -13,6 +16,15 @@
 #define LOG_LINE_MAX 1024
 
 static enum log_level current_level = LOG_INFO;
+
+/* The progress line: the sum of every running download. lock guards it
+ * and every write to stderr, so lines from threads never interleave. */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	int active, shown;
+	long long now, total;
+	double drawn_at;
+} progress;
 static char last_error[LOG_LINE_MAX + 1];
 
 void log_set_level(enum log_level level) { current_level = level; }
@@ -50,6 +62,82 @@ static void elide_middle(char *line, size_t max)
 	memmove(line + head + sizeof(gap) - 1, line + len - tail, tail + 1);
 }
 
+static double mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Both under lock. "\r" then "erase to the end of the line" (ESC [ K). */
+static void erase_progress(void)
+{
+	if (progress.shown)
+		fputs("\r\033[K", stderr);
+	progress.shown = 0;
+}
+
+static void draw_progress(void)
+{
+	int pct = progress.total > 0 ? (int)(progress.now * 100 / progress.total) : 0;
+
+	fprintf(stderr, "\r\033[Kprovision-headers: downloading %d file%s: ", progress.active,
+		progress.active == 1 ? "" : "s");
+	if (progress.total > 0)
+		fprintf(stderr, "%3d%% of %lld KiB", pct > 100 ? 100 : pct, progress.total / 1024);
+	else
+		fprintf(stderr, "%lld KiB", progress.now / 1024);
+	fflush(stderr);
+	progress.shown = 1;
+	progress.drawn_at = mono_ms();
+}
+
+int log_progress_wanted(void)
+{
+	return current_level >= LOG_INFO && isatty(STDERR_FILENO);
+}
+
+void log_progress_start(void)
+{
+	if (!log_progress_wanted())
+		return;
+	pthread_mutex_lock(&lock);
+	progress.active++;
+	draw_progress();
+	pthread_mutex_unlock(&lock);
+}
+
+void log_progress_update(long long was_now, long long was_total, long long now, long long total)
+{
+	if (!log_progress_wanted())
+		return;
+	pthread_mutex_lock(&lock);
+	progress.now += now - was_now;
+	progress.total += total - was_total;
+	/* A redraw at most every 200 ms: a terminal is slow, a fast mirror is not. */
+	if (progress.active && mono_ms() - progress.drawn_at >= 200)
+		draw_progress();
+	pthread_mutex_unlock(&lock);
+}
+
+void log_progress_stop(long long now, long long total)
+{
+	if (!log_progress_wanted())
+		return;
+	pthread_mutex_lock(&lock);
+	progress.now -= now;
+	progress.total -= total;
+	if (progress.active > 0 && --progress.active == 0) {
+		erase_progress();
+		progress.now = progress.total = 0;
+		fflush(stderr);
+	} else {
+		draw_progress();
+	}
+	pthread_mutex_unlock(&lock);
+}
+
 static void log_line(enum log_level level, const char *tag, const char *fmt, va_list ap)
 {
 	char *raw = NULL, *clean;
@@ -76,8 +164,14 @@ static void log_line(enum log_level level, const char *tag, const char *fmt, va_
 	elide_middle(clean, LOG_LINE_MAX);
 	if (level == LOG_ERR)
 		snprintf(last_error, sizeof(last_error), "%s", clean);
-	if (level <= current_level)
+	if (level <= current_level) {
+		pthread_mutex_lock(&lock);
+		erase_progress();
 		fprintf(stderr, "provision-headers: %s%s\n", tag, clean);
+		if (progress.active)
+			draw_progress();
+		pthread_mutex_unlock(&lock);
+	}
 	free(clean);
 }
 

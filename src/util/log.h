@@ -17,4 +17,17 @@ void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Download progress on a terminal: one line for all the downloads running
+ * at once ("downloading 2 files: 45% of 12001 KiB"), erased before every
+ * log line and when the last download ends, so no log line ever starts in
+ * the middle of it. Off (every call a no-op) when stderr is not a
+ * terminal or the level is below LOG_INFO: step lines say it all there.
+ * Thread-safe: downloads run in threads. */
+int log_progress_wanted(void);
+void log_progress_start(void);
+/* A download moved from (was_now of was_total) to (now of total) bytes. */
+void log_progress_update(long long was_now, long long was_total, long long now, long long total);
+/* A download ended, its last state (now of total) leaves the sum. */
+void log_progress_stop(long long now, long long total);
+
 #endif

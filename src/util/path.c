@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int path_copy(char out[PATH_MAX], const char *src)
@@ -138,4 +139,11 @@ int path_relative(char out[PATH_MAX], const char *from_dir, const char *target)
 		strcpy(out, ".");
 	}
 	return 0;
+}
+
+const char *path_tmpdir(void)
+{
+	const char *t = getenv("TMPDIR");
+
+	return t && t[0] == '/' ? t : "/tmp";
 }

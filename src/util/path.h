@@ -25,5 +25,8 @@ static inline int path_is_dot(const char *s, size_t n) { return n == 1 && s[0] =
 static inline int path_is_dotdot(const char *s, size_t n) { return n == 2 && s[0] == '.' && s[1] == '.'; }
 /* True when path equals dir or lies below it (both normalised). */
 int path_is_within(const char *path, const char *dir);
+/* The directory for temporary files: $TMPDIR when it is an absolute path
+ * (a pod with a read-only root sets it to an emptyDir), else /tmp. */
+const char *path_tmpdir(void);
 
 #endif

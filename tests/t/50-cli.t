@@ -26,6 +26,15 @@ run_ph --strategy closematch
 is "$PH_RC" 2 "a mistyped strategy: exit 2"
 like "$PH_ERR" "^provision-headers: --strategy: unknown strategy 'closematch' \(did you mean close-match\?\)" \
 	"...names the option and suggests the strategy"
+# A distribution without a definition: the supported IDs, a clean path.
+mkdir -p "$TMP/fedora/etc" && printf 'ID=fedora\nVERSION_ID=40\n' >"$TMP/fedora/etc/os-release"
+run_ph --host-root "$TMP/fedora" --kernel-release "$R" --output "$TMP/o-fedora" --strategy distro -q
+is "$PH_RC" 3 "a distribution without a definition: exit 3"
+like "$PH_ERR" "distro: no definition in /[^ ]*distros matches ID=fedora \(supported IDs, also matched through ID_LIKE: debian, .*ubuntu" \
+	"...the one line under -q lists the supported IDs"
+! printf '%s' "$PH_ERR" | grep -q '/\.\./'; ok $? "...and prints a clean path (no /../)"
+run_ph --host-root "$TMP/fedora" --kernel-release "$R" --output "$TMP/o-fedora" --strategy distro --dry-run
+like "$PH_ERR" "dry-run: distro reads the apt indexes over the network" "--dry-run says the distro strategy reads indexes over the network"
 run_ph --strategy host,host
 is "$PH_RC" 2 "a strategy listed twice: exit 2"
 run_ph --output
@@ -53,6 +62,26 @@ is "$man" "$table" "the man page lists exactly the table's options"
 comp=$(sed -n '/local opts="/,/^[[:space:]]*"$/p' "$DOC/provision-headers.bash-completion" | grep -oE -- '--[a-z-]+' |
 	LC_ALL=C sort -u)
 is "$comp" "$table" "the bash completion lists exactly the table's options"
+zcomp=$(sed -nE "s/^[[:space:]]+('\\([^)]*\\)')?(\\{-[a-z],|'\\*?)(--[a-z-]+).*/\\3/p" "$DOC/_provision-headers" |
+	LC_ALL=C sort -u)
+is "$zcomp" "$table" "the zsh completion lists exactly the table's options"
+if command -v zsh >/dev/null; then
+	is "$(zsh -fc "fpath=($DOC \$fpath); autoload -Uz compinit && compinit -u -D; print -r -- \${_comps[provision-headers]}" 2>&1)" \
+		"_provision-headers" "...and zsh's compinit binds it to provision-headers"
+else
+	ok 0 "# SKIP no zsh"
+fi
+# complete WORDS...: what the bash completion offers for the last word.
+complete_words() {
+	bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _provision_headers; printf "%s\n" "${COMPREPLY[@]}"' \
+		sh "$DOC/provision-headers.bash-completion" provision-headers "$@" 2>/dev/null | LC_ALL=C sort | tr '\n' ' '
+}
+is "$(complete_words --strategy host,k)" "host,kheaders " "bash completion completes inside a comma list"
+is "$(complete_words --strategy cache,host,)" "cache,host,close-match cache,host,distro cache,host,kheaders " \
+	"...offering only the strategies not listed yet"
+like "$(complete_words --kernel-release "$(uname -r | cut -c1-3)")" "(^| )$(uname -r | sed 's/[.+]/\\&/g')( |$)" \
+	"--kernel-release offers the running release"
+like "$(complete_words warm "")" "$(uname -r | sed 's/[.+]/\\&/g')" "...and so does warm"
 bad=""
 while IFS=$'\t' read -r name _ _ _ def; do
 	[ "$name" = - ] || [ "$def" = - ] && continue
@@ -115,6 +144,10 @@ is "$PH_RC" 0 "help exits 0"
 like "$PH_OUT" "--kernel-release" "...and lists the options"
 run_ph help warm
 like "$PH_OUT" "^Usage: provision-headers warm" "help warm shows warm's usage"
+run_ph warm "$R" "$R" --host-root "$root" --output "$TMP/warm-json" --json
+is "$PH_RC" 0 "warm --json"
+is "$(printf '%s\n' "$PH_OUT" | python3 -c 'import json,sys; print(" ".join(json.loads(l)["release"] + ":" + str(json.loads(l)["exit_code"]) for l in sys.stdin))')" \
+	"$R:0 $R:0" "...one object per release, each naming its release"
 run_ph warm notakernel --output "$TMP/never"
 is "$PH_RC" 2 "warm notakernel: exit 2"
 like "$PH_ERR" "warm: 'notakernel' is not a kernel release" "...named"

@@ -95,6 +95,27 @@ mkdir -p "$TMP/r4/usr/lib" && cp "$HOST_ROOT/usr/lib/os-release" "$TMP/r4/usr/li
 provision "$TMP/r4" "$RELEASE" "$TMP/o4" --mirror "$MIRROR/ok/debian bookworm main" --keyring "$KEY_GPG"
 is "$PH_RC" 0 "--mirror with --keyring"
 
+# A read-only root (readOnlyRootFilesystem): /tmp is read-only, TMPDIR
+# names the writable emptyDir; the GnuPG home goes there.
+ro_tmp() { # ro_tmp TMPDIR-OR-EMPTY: runs the --mirror case with /tmp read-only
+	"${NO_NETWORK[@]}" unshare -m sh -c 'mount --bind /tmp /tmp && mount -t tmpfs tmpfs "$1" && mkdir "$1/tmp" &&
+		mount -o remount,bind,ro /tmp && { [ -z "$7" ] || export TMPDIR="$1/tmp"; } &&
+		exec "$2" --host-root "$3" --kernel-release "$4" --output "$1/out" --strategy distro \
+			--mirror "$5" --keyring "$6" -q' \
+		sh "$TMP/w" "$PH" "$TMP/r4" "$RELEASE" "$MIRROR/ok/debian bookworm main" "$KEY_GPG" "$1" >/dev/null 2>"$TMP/ro.err"
+}
+if mkdir -p "$TMP/w" && unshare -m sh -c 'mount --bind /tmp /tmp && mount -o remount,bind,ro /tmp' 2>/dev/null; then
+	ro_tmp ""
+	is "$?" 4 "/tmp read-only and no TMPDIR: exit 4"
+	like "$(cat "$TMP/ro.err")" "cannot create a temporary GnuPG home in /tmp \(set TMPDIR to a writable directory\)" \
+		"...saying where it tried to write and what to set"
+	ro_tmp yes
+	is "$?" 0 "/tmp read-only, TMPDIR on a writable directory: the distro strategy verifies and publishes"
+	[ -s "$TMP/ro.err" ] && sed 's/^/#   /' "$TMP/ro.err" | tail -n 5
+else
+	ok 0 "# SKIP no mount namespace"; ok 0 "# SKIP"; ok 0 "# SKIP"
+fi
+
 # Ubuntu-style: Ubuntu names and Depends, data.tar.zst.
 U=$TMP/ru
 mkdir -p "$U/etc/apt/keyrings" "$U/etc"
@@ -128,6 +149,13 @@ fault "bad signature" ok/f-badsig 4 "$MIRROR/ok/f-badsig/dists/bookworm/InReleas
 d=$(fault_repo unknownkey)
 rm "$d/dists/bookworm/InRelease"; cp "$REPO/InRelease.untrusted" "$d/dists/bookworm/InRelease"
 fault "unknown key" ok/f-unknownkey 4 "$MIRROR/ok/f-unknownkey/dists/bookworm/InRelease: signed by key [0-9A-F]+, which is not in the trusted keyrings"
+r=$TMP/fr-unknownkey-q
+debian_root "$r" "deb [signed-by=/etc/apt/keyrings/test.gpg] $MIRROR/ok/f-unknownkey bookworm main"
+provision "$r" "$RELEASE" "$TMP/fo-unknownkey-q" -q
+is "$PH_RC" 4 "unknown key under -q: exit 4"
+like "$PH_ERR" "^provision-headers: error: distro: .*signed by key [0-9A-F]+, which is not in the trusted keyrings; keyrings tried: $r/etc/apt/keyrings/test\.gpg; to trust the key, add its keyring with --keyring FILE" \
+	"...the one line names the key, the keyrings tried and the option that adds one"
+is "$(printf '%s\n' "$PH_ERR" | wc -l)" 1 "...and it is the only line -q prints"
 d=$(fault_repo packages)
 rm "$d/dists/bookworm/main/binary-amd64/Packages.xz"
 sed 's/^Size: .*/Size: 1/' "$REPO/debian/dists/bookworm/main/binary-amd64/Packages" | xz -T1 >"$d/dists/bookworm/main/binary-amd64/Packages.xz"

@@ -68,6 +68,17 @@ echo "deb [signed-by=/etc/apt/keyrings/test.gpg] $MIRROR/ok/debian bookworm main
 init "$aroot" "$TMP/o-apt" --network host -e PROVISION_HEADERS_KERNEL_RELEASE="$RELEASE" -e PROVISION_HEADERS_STRATEGY=distro \
 	-e http_proxy=http://127.0.0.1:9 -e no_proxy=127.0.0.1
 ok $? "distro strategy in the initContainer, from the mirror on 127.0.0.1" || tail -n 5 "$TMP/init.err" | sed 's/^/#   /'
+# As deploy/ runs it: a read-only root, /tmp an emptyDir, the verdict in a termination log.
+mkdir -p "$TMP/o-ro"
+init "$aroot" "$TMP/o-ro" --network host --read-only --tmpfs /tmp -e PROVISION_HEADERS_KERNEL_RELEASE="$RELEASE" \
+	-e PROVISION_HEADERS_STRATEGY=distro -e PROVISION_HEADERS_TERMINATION_LOG=/out/termination-log \
+	-e http_proxy=http://127.0.0.1:9 -e no_proxy=127.0.0.1
+ok $? "distro strategy with a read-only root filesystem and a /tmp emptyDir" || tail -n 5 "$TMP/init.err" | sed 's/^/#   /'
+init "$aroot" "$TMP/o-ro" --network none --read-only --tmpfs /tmp -e PROVISION_HEADERS_KERNEL_RELEASE="$RELEASE" \
+	-e PROVISION_HEADERS_STRATEGY=cache,distro
+like "$(cat "$TMP/init.err")" "cache: .* is published and complete \(exact, validation: not run\), nothing to do" \
+	"a rerun on a warm cache volume (the DaemonSet's hostPath) is a cache hit, and says the tree is exact"
+like "$(cat "$TMP/o-ro/termination-log" 2>&1)" "^ok: $RELEASE: published by distro \(exact," "...and the termination log holds the verdict"
 agent "$TMP/o-apt" --tree "/lib/modules/$RELEASE/build" --btf /none --no-builtin --probe "$probe"
 ok $? "...and the agent compiles and loads against it"
 
@@ -90,7 +101,8 @@ python3 - "$ROOT_DIR/deploy/pod.yaml" "$TMP/pod.yaml" "$TMP/kube" "$TMP/bank" <<
 import sys
 src, dst, kube, bank = sys.argv[1:5]
 y = open(src).read()
-y = y.replace("localhost/provision-headers-runner:latest", "localhost/provision-headers-runner:test")
+y = y.replace("registry.example/provision-headers-runner:0.1.0", "localhost/provision-headers-runner:test")
+assert "localhost/provision-headers-runner:test" in y and "registry.example" not in y
 for host, local in (("/lib/modules", "lib-modules"), ("/usr/src", "usr-src"), ("/etc", "etc"), ("/boot", "boot"),
                     ("/sys/kernel", "sys-kernel")):  # tracefs (/sys/kernel/tracing) stays the real one
     y = y.replace("hostPath: { path: %s," % host, "hostPath: { path: %s/%s," % (kube, local))

@@ -156,6 +156,17 @@ static int id_in(const char *id, const char **ids)
 	return 0;
 }
 
+/* Appends each ID to a ", "-separated list (for the no-match message). */
+static void list_ids(const char **ids, char *list, size_t size)
+{
+	for (; *ids; ids++) {
+		size_t len = strlen(list);
+
+		if (len + 1 < size)
+			snprintf(list + len, size - len, "%s%s", len ? ", " : "", *ids);
+	}
+}
+
 static int matches(const struct os_release *os, const char **ids)
 {
 	char like[sizeof(os->id_like)], *tok, *save = NULL;
@@ -172,12 +183,15 @@ static int matches(const struct os_release *os, const char **ids)
 int distrodef_load(const char *data_dir, const struct os_release *os, struct distro_def *def, char *why,
 		   size_t whylen)
 {
-	char dir[PATH_MAX], best_path[PATH_MAX];
+	char dir[PATH_MAX], best_path[PATH_MAX], joined[PATH_MAX], supported[512] = "";
 	struct dirent **names = NULL;
-	int n, i, best = 0, ret = path_join(dir, data_dir, "distros");
+	int n, i, best = 0, ret = path_join(joined, data_dir, "distros");
 
 	if (ret < 0)
 		return ret;
+	/* The path goes into messages: "/usr/bin/../share" reads as a bug. */
+	if (joined[0] != '/' || path_normalize(dir, joined) < 0)
+		path_copy(dir, joined);
 	n = scandir(dir, &names, NULL, alphasort);
 	if (n < 0) {
 		snprintf(why, whylen, "%s: %s", dir, strerror(errno));
@@ -194,6 +208,8 @@ int distrodef_load(const char *data_dir, const struct os_release *os, struct dis
 		if (ret == 0 && len > 5 && strcmp(names[i]->d_name + len - 5, ".json") == 0 &&
 		    path_join(path, dir, names[i]->d_name) == 0) {
 			ret = parse_def(path, def, ids, why, whylen);
+			if (ret == 0)
+				list_ids(ids, supported, sizeof(supported));
 			if (ret == 0 && (m = matches(os, ids)) > best) {
 				best = m;
 				path_copy(best_path, path);
@@ -205,8 +221,9 @@ int distrodef_load(const char *data_dir, const struct os_release *os, struct dis
 	if (ret < 0)
 		return ret;
 	if (!best) {
-		snprintf(why, whylen, "no definition in %s matches ID=%s%s%s", dir, os->id[0] ? os->id : "(none)",
-			 os->id_like[0] ? " ID_LIKE=" : "", os->id_like);
+		snprintf(why, whylen, "no definition in %s matches ID=%s%s%s (supported IDs, also matched through ID_LIKE: %s)",
+			 dir, os->id[0] ? os->id : "(none)", os->id_like[0] ? " ID_LIKE=" : "", os->id_like,
+			 supported[0] ? supported : "none");
 		return -ENOENT;
 	}
 	{

@@ -48,11 +48,6 @@ void fetch_backoff(int attempt)
 }
 
 /* Progress lines of one transfer; each transfer (thread) has its own. */
-struct progress {
-	const char *url;
-	time_t last;
-};
-
 struct stream_state {
 	fetch_sink sink;
 	void *data;
@@ -61,7 +56,8 @@ struct stream_state {
 	int sink_error;
 	long http_code;
 	CURL *curl;
-	struct progress progress;
+	/* What this download last added to the progress line. */
+	long long shown_now, shown_total, expected;
 };
 
 static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
@@ -82,17 +78,17 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
 
 static int on_progress(void *p, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
 {
-	struct progress *pr = p;
-	time_t now = time(NULL);
+	struct stream_state *st = p;
+	/* No Content-Length: the size the index lists, if known. */
+	long long total = dltotal > 0 ? (long long)dltotal : st->expected;
 
 	(void)ultotal;
 	(void)ulnow;
-	if (now == pr->last || dltotal <= 0)
+	if (dlnow == st->shown_now && total == st->shown_total)
 		return 0;
-	pr->last = now;
-	fprintf(stderr, "\r%s: %3d%% of %lld KiB", pr->url, (int)(dlnow * 100 / dltotal), (long long)dltotal / 1024);
-	if (dlnow == dltotal)
-		fprintf(stderr, "\n");
+	log_progress_update(st->shown_now, st->shown_total, (long long)dlnow, total);
+	st->shown_now = (long long)dlnow;
+	st->shown_total = total;
 	return 0;
 }
 
@@ -150,10 +146,13 @@ static int setopt_failed(CURLcode rc, const char *name, const char *url, char *w
 		}                                                              \
 	} while (0)
 
-int fetch_stream(const struct fetch_opts *o, const char *url, fetch_sink sink, void *data, struct fetch_result *res,
-		 char *why, size_t whylen)
+/* expected: the body's size when known from an index (0: unknown), for
+ * the progress line of a server that sends no Content-Length. */
+static int fetch_stream_sized(const struct fetch_opts *o, const char *url, fetch_sink sink, void *data,
+			      unsigned long long expected, struct fetch_result *res, char *why, size_t whylen)
 {
-	struct stream_state st = { .sink = sink, .data = data, .progress = { .url = url } };
+	struct stream_state st = { .sink = sink, .data = data, .expected = (long long)expected };
+	int progress = o->progress && log_progress_wanted();
 	char errbuf[CURL_ERROR_SIZE] = "";
 	CURLcode rc;
 	CURL *c;
@@ -203,12 +202,15 @@ int fetch_stream(const struct fetch_opts *o, const char *url, fetch_sink sink, v
 		SETOPT(c, CURLOPT_USERPWD, o->userpwd);
 		SETOPT(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
 	}
-	if (o->progress && isatty(STDERR_FILENO) && log_get_level() >= LOG_INFO) {
+	if (progress) {
 		SETOPT(c, CURLOPT_NOPROGRESS, 0L);
 		SETOPT(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-		SETOPT(c, CURLOPT_XFERINFODATA, &st.progress);
+		SETOPT(c, CURLOPT_XFERINFODATA, &st);
+		log_progress_start();
 	}
 	rc = curl_easy_perform(c);
+	if (progress)
+		log_progress_stop(st.shown_now, st.shown_total);
 	if (curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &res->http_code) != CURLE_OK)
 		res->http_code = 0;
 	if (st.sink_error < 0) {
@@ -228,6 +230,12 @@ out:
 	sha256_free(st.hash);
 	curl_easy_cleanup(c);
 	return ret;
+}
+
+int fetch_stream(const struct fetch_opts *o, const char *url, fetch_sink sink, void *data, struct fetch_result *res,
+		 char *why, size_t whylen)
+{
+	return fetch_stream_sized(o, url, sink, data, 0, res, why, whylen);
 }
 
 struct membuf {
@@ -314,7 +322,7 @@ static void *pipe_thread(void *data)
 	sigemptyset(&pipe_only);
 	sigaddset(&pipe_only, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &pipe_only, NULL);
-	p->ret = fetch_stream(p->opts, p->url, pipe_sink, p, &p->res, p->why, sizeof(p->why));
+	p->ret = fetch_stream_sized(p->opts, p->url, pipe_sink, p, p->max_body, &p->res, p->why, sizeof(p->why));
 	if (p->ret == -EFBIG)
 		snprintf(p->why, sizeof(p->why), "%s: larger than the %llu bytes the index lists", p->url, p->max_body);
 	close(p->wr); /* EOF for the consumer */

@@ -1,6 +1,7 @@
 #include "lib/net/gpgverify.h"
 
 #include "util/fs.h"
+#include "util/path.h"
 
 #include <errno.h>
 #include <gpgme.h>
@@ -41,6 +42,27 @@ static int import_keys(gpgme_ctx_t ctx, const struct gpg_keys *keys)
 	return n;
 }
 
+/* Appends "; keyrings tried: A, B" to why: the fix for an unknown key is
+ * to add the right keyring, so the reader must see which ones were used. */
+static void append_keyrings(const struct gpg_keys *keys, char *why, size_t whylen)
+{
+	size_t i, len = strlen(why);
+
+	if (keys->n_files == 0 && !keys->inline_key) {
+		snprintf(why + len, whylen - len, "; no keyring was given for this source");
+		return;
+	}
+	snprintf(why + len, whylen - len, "; keyrings tried:");
+	for (i = 0; i < keys->n_files; i++) {
+		len = strlen(why);
+		snprintf(why + len, whylen - len, "%s %s", i ? "," : "", keys->files[i]);
+	}
+	if (keys->inline_key) {
+		len = strlen(why);
+		snprintf(why + len, whylen - len, "%s the source's inline Signed-By key", keys->n_files ? "," : "");
+	}
+}
+
 /* The first good signature wins; else the most telling failure. */
 static int check_result(gpgme_ctx_t ctx, char fpr[65], char *why, size_t whylen)
 {
@@ -78,16 +100,25 @@ static int check_result(gpgme_ctx_t ctx, char fpr[65], char *why, size_t whylen)
 int gpg_verify(const struct gpg_keys *keys, const char *signed_data, size_t len, const char *detached_sig,
 	       size_t sig_len, char **ret_text, size_t *ret_len, char ret_fpr[65], char *why, size_t whylen)
 {
-	char home[] = "/tmp/provision-headers-gpg.XXXXXX";
+	char home[PATH_MAX];
 	gpgme_ctx_t ctx = NULL;
 	gpgme_data_t sig = NULL, text = NULL, plain = NULL;
 	gpgme_error_t err;
 	int ret;
 
 	gpgme_check_version(NULL);
+	/* A private, throw-away GnuPG home under $TMPDIR: with a read-only
+	 * root, TMPDIR (or /tmp) is the writable emptyDir. */
+	ret = path_format(home, "%s/provision-headers-gpg.XXXXXX", path_tmpdir());
+	if (ret < 0) {
+		snprintf(why, whylen, "TMPDIR %s: %s", path_tmpdir(), strerror(-ret));
+		return ret;
+	}
 	if (!mkdtemp(home)) {
-		snprintf(why, whylen, "cannot create a temporary GnuPG home: %s", strerror(errno));
-		return -errno;
+		ret = -errno;
+		snprintf(why, whylen, "cannot create a temporary GnuPG home in %s (set TMPDIR to a writable directory): %s",
+			 path_tmpdir(), strerror(-ret));
+		return ret;
 	}
 	if (gpgme_new(&ctx) != 0 || gpgme_ctx_set_engine_info(ctx, GPGME_PROTOCOL_OpenPGP, NULL, home) != 0) {
 		snprintf(why, whylen, "cannot start GnuPG (is gpg installed?)");
@@ -96,6 +127,7 @@ int gpg_verify(const struct gpg_keys *keys, const char *signed_data, size_t len,
 	}
 	if (import_keys(ctx, keys) == 0) {
 		snprintf(why, whylen, "no usable key in the trusted keyrings");
+		append_keyrings(keys, why, whylen);
 		ret = -ENOKEY;
 		goto out;
 	}
@@ -114,6 +146,8 @@ int gpg_verify(const struct gpg_keys *keys, const char *signed_data, size_t len,
 		goto out;
 	}
 	ret = check_result(ctx, ret_fpr, why, whylen);
+	if (ret < 0)
+		append_keyrings(keys, why, whylen);
 	if (ret == 0) {
 		size_t n = 0;
 		char *out;

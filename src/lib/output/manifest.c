@@ -65,6 +65,9 @@ int manifest_write(const struct manifest_input *in, const char *stage_dir, const
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
 
+	/* Bumped when a field changes meaning or goes away (README.md,
+	 * "manifest.json"); new fields do not bump it. */
+	json_object_object_add(m, "schema_version", json_object_new_int(MANIFEST_SCHEMA_VERSION));
 	add_string(m, "tool", "provision-headers");
 	add_string(m, "tool_version", PH_VERSION);
 	add_string(m, "created", stamp);

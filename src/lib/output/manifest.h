@@ -4,6 +4,9 @@
 
 #include <json-c/json.h>
 
+/* manifest.json's "schema_version". */
+#define MANIFEST_SCHEMA_VERSION 1
+
 struct kernel_info;
 struct tree_facts;
 
