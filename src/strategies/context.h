@@ -30,6 +30,8 @@ struct ph_failure {
 	int err; /* the negative errno that came with it */
 };
 
+struct btf;
+
 struct provision_ctx {
 	const struct options *opts;
 	struct hostroot hr;
@@ -47,6 +49,7 @@ struct provision_ctx {
 	json_object *close_match; /* close-match's choice and rewrites, for the manifest */
 	/* Why the current probe or provide failed; cleared before each. */
 	struct ph_failure failure;
+	struct btf *btf;          /* the kernel's BTF for the correction step, or NULL */
 };
 
 /* Records why the current step failed and returns err, so a call site

@@ -1,6 +1,7 @@
 #include "tool/provision.h"
 
 #include "strategies/context.h"
+#include "tool/btfstep.h"
 #include "tool/exitcodes.h"
 #include "tool/interrupt.h"
 #include "util/fs.h"
@@ -191,6 +192,9 @@ static int run_strategy(struct provision_ctx *ctx, const struct strategy *s, con
 		log_error("%s: %s", s->name, why[0] ? why : strerror(-ret));
 		goto fail;
 	}
+	ret = btfstep_correct(ctx, build);
+	if (ret < 0)
+		goto fail;
 	ret = treecheck_verify(build, &ctx->kernel, &facts, why, sizeof(why));
 	if (ret < 0) {
 		ctx_fail(ctx, PH_FAIL_VERIFY, ret);
@@ -203,6 +207,7 @@ static int run_strategy(struct provision_ctx *ctx, const struct strategy *s, con
 	ret = manifest_write(&(struct manifest_input){ .strategy = s->name,
 						       .kernel = &ctx->kernel,
 						       .exact = ctx->exact,
+						       .level = btfstep_level(ctx),
 						       .origin = ctx->tree_origin,
 						       .sources = ctx->sources,
 						       .close_match = ctx->close_match,
@@ -226,11 +231,12 @@ static int run_strategy(struct provision_ctx *ctx, const struct strategy *s, con
 	volume_release_dir(vol, ctx->kernel.release, release_dir);
 	path_join(build, release_dir, "build");
 	log_info("%s: published %s (%s, LINUX_VERSION_CODE %u, %.0f ms)", s->name, build,
-		 ctx->exact ? "exact" : "approximate", facts.version_code, tm.provide_ms);
+		 ctx->exact ? "exact" : btfstep_level(ctx), facts.version_code, tm.provide_ms);
 	status_set(status, "result", "published");
 	status_set(status, "strategy", s->name);
 	status_set(status, "tree", build);
 	json_object_object_add(status, "exact", json_object_new_boolean(ctx->exact));
+	status_set(status, "level", btfstep_level(ctx));
 	return 0;
 fail:
 	fs_rm_rf(ctx->work_dir);
@@ -323,7 +329,10 @@ int provision_run(struct provision_ctx *ctx, json_object *status)
 		volume_close(&vol);
 		return PH_EXIT_OUTPUT;
 	}
-	code = run_chain(ctx, &vol, status);
+	code = btfstep_open(ctx);
+	if (code == PH_EXIT_OK)
+		code = run_chain(ctx, &vol, status);
+	btfstep_close(ctx);
 	volume_clean_staging(&vol);
 	volume_close(&vol);
 	volume_release_dir(&vol, ctx->kernel.release, release_dir);

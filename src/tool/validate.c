@@ -15,10 +15,10 @@
 
 int validate_parse_require(const char *s, enum require_level *ret)
 {
-	static const char *const names[] = { "none", "no-mismatch", "validated", "exact" };
+	static const char *const names[] = { "none", "no-mismatch", "validated", "btf-corrected", "exact" };
 	int i;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		if (strcmp(s, names[i]) == 0) {
 			*ret = (enum require_level)i;
 			return 0;
@@ -28,7 +28,11 @@ int validate_parse_require(const char *s, enum require_level *ret)
 
 static int run_runner(const struct provision_ctx *ctx, const char *tree, json_object **ret, char *why, size_t whylen)
 {
-	const char *args[] = { "--tree", tree, NULL };
+	const char *btf = ctx->opts->btf_file;
+	size_t bl = btf ? strlen(btf) : 0;
+	/* The runner reads raw BTF (an archive's layouts were applied already). */
+	int raw = btf && !(bl > 7 && strcmp(btf + bl - 7, ".tar.xz") == 0);
+	const char *args[] = { "--tree", tree, raw ? "--btf" : NULL, btf, NULL };
 
 	struct runner_cmd cmd = { .runner = ctx->opts->runner,
 				  .bpf_dir = ctx->opts->bpf_dir,
@@ -68,6 +72,7 @@ static const char *get_str(json_object *o, const char *key)
 												       : NULL;
 }
 
+/* exact: 1 exact, 2 a close match corrected from BTF, 0 a close match. */
 static int decide(const struct provision_ctx *ctx, json_object *result, int exact)
 {
 	const char *verdict = get_str(result, "verdict");
@@ -103,9 +108,13 @@ static int decide(const struct provision_ctx *ctx, json_object *result, int exac
 		log_warn("validation: not validated: %s", why ? why : "no result");
 		return req >= REQUIRE_VALIDATED ? PH_EXIT_VALIDATION : PH_EXIT_OK;
 	}
+	if (exact == 2) {
+		log_info("validation: close match corrected from the kernel's BTF, no mismatch found");
+		return req >= REQUIRE_EXACT ? PH_EXIT_VALIDATION : PH_EXIT_OK;
+	}
 	if (!exact) {
 		log_info("validation: close match, no mismatch found");
-		return req >= REQUIRE_EXACT ? PH_EXIT_VALIDATION : PH_EXIT_OK;
+		return req >= REQUIRE_BTF_CORRECTED ? PH_EXIT_VALIDATION : PH_EXIT_OK;
 	}
 	log_info("validation: exact headers, every check passed");
 	return PH_EXIT_OK;
@@ -133,6 +142,8 @@ int validate_published(struct provision_ctx *ctx, const char *release_dir)
 	if (manifest_read(release_dir, &m) == 0) {
 		if (json_object_object_get_ex(m, "exact", &ex))
 			exact = json_object_is_type(ex, json_type_boolean) && json_object_get_boolean(ex);
+		if (!exact && get_str(m, "level") && strcmp(get_str(m, "level"), "btf-corrected") == 0)
+			exact = 2;
 		if (json_object_object_get_ex(m, "validation", &prev) && prev && get_str(prev, "verdict") &&
 		    strcmp(get_str(prev, "verdict"), "not-validated") != 0) {
 			log_info("validation: reusing the result recorded in %s/manifest.json", release_dir);

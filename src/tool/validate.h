@@ -10,6 +10,7 @@ enum require_level {
 	REQUIRE_NONE,        /* report only */
 	REQUIRE_NO_MISMATCH, /* fail when the headers are found wrong (default) */
 	REQUIRE_VALIDATED,   /* also fail when validation could not run */
+	REQUIRE_BTF_CORRECTED, /* also fail unless the tree is exact or corrected from BTF */
 	REQUIRE_EXACT,       /* also fail unless the tree is exact */
 };
 
