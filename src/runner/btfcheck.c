@@ -39,30 +39,70 @@ static int returned_constant(void *mod, const char *fn, unsigned long long *ret)
 	return -EINVAL;
 }
 
-/* One function per member returns offsetof, one returns sizeof. The
- * includes come from a user's probe and may be any length: the text
- * grows as it is written instead of living in a buffer sized in advance. */
-static char *offsets_program(const struct member_ref *m, size_t n, const char *includes)
+/* One function per member returns offsetof, one returns sizeof; only
+ * the members still in (keep), named by their index. line_of[k] is the
+ * first line of the k-th member's functions. The includes come from a
+ * user's probe and may be any length: the text grows as it is written. */
+static char *offsets_program(const struct member_ref *m, size_t n, const char *keep, const char *includes,
+			     unsigned *line_of)
 {
 	char *text = NULL;
 	size_t len = 0, i;
+	unsigned line = 1;
+	const char *p;
 	FILE *f = open_memstream(&text, &len);
 	int bad;
 
 	if (!f)
 		return NULL;
 	bad = fprintf(f, "%s\n", includes) < 0;
-	for (i = 0; i < n && !bad; i++)
+	for (p = includes; *p; p++)
+		line += *p == '\n';
+	line++;
+	for (i = 0; i < n && !bad; i++) {
+		if (!keep[i])
+			continue;
+		line_of[i] = line;
+		line += 2;
 		bad = fprintf(f,
 			      "u64 ph_off_%zu(void *ctx) { return __builtin_offsetof(struct %s, %s); }\n"
 			      "u64 ph_size_%zu(void *ctx) { return sizeof(((struct %s *)0)->%s); }\n",
 			      i, m[i].type, m[i].member, i, m[i].type, m[i].member) < 0;
+	}
 	bad |= fclose(f) != 0;
 	if (bad) {
 		free(text);
 		return NULL;
 	}
 	return text;
+}
+
+/* Drops the members whose lines the compiler's errors name; how many.
+ * An error in a header (not in the program) drops nothing. */
+static size_t drop_failing(const char *log, const struct member_ref *m, size_t n, char *keep, const unsigned *line_of,
+			   struct report *r)
+{
+	const char *p = log;
+	size_t dropped = 0, i;
+
+	while ((p = strstr(p, "/virtual/main.c:"))) {
+		char *end;
+		unsigned long line = strtoul(p + 16, &end, 10);
+		const char *eol = strchr(p, '\n');
+
+		p += 16;
+		if (*end != ':' || !strstr(end, "error:") || (eol && strstr(end, "error:") > eol))
+			continue;
+		for (i = 0; i < n; i++)
+			if (keep[i] && (line == line_of[i] || line == line_of[i] + 1)) {
+				keep[i] = 0;
+				dropped++;
+				if (!r->btf_groups)
+					report_check(r, "btf", CHECK_SKIP, "%s.%s: not in the tree's struct %s (does not compile)",
+						     m[i].type, m[i].member, m[i].type);
+			}
+	}
+	return dropped;
 }
 
 /* The member path's bit offset and byte size in BTF; anonymous structs
@@ -128,8 +168,9 @@ static int btf_member_layout(const struct btf *btf, const struct member_ref *m, 
 	return 0;
 }
 
+/* Each agreeing member gets its own line only in a short list. */
 static void add_row(struct report *r, const struct member_ref *m, unsigned long long toff, unsigned long long tsize,
-		    int in_btf, unsigned long long boff, unsigned long long bsize)
+		    int in_btf, unsigned long long boff, unsigned long long bsize, int say_ok)
 {
 	json_object *o = json_object_new_object();
 	char name[200];
@@ -142,15 +183,77 @@ static void add_row(struct report *r, const struct member_ref *m, unsigned long 
 	json_object_object_add(o, "btf_offset", in_btf ? json_object_new_int64((int64_t)boff) : NULL);
 	json_object_object_add(o, "btf_size", in_btf ? json_object_new_int64((int64_t)bsize) : NULL);
 	json_object_object_add(o, "match", json_object_new_boolean(same));
-	json_object_array_add(r->btf, o);
+	/* Whole structs go apart, and only what differs (the counts say the
+	 * rest): "btf" stays what the probes read. */
+	if (!r->btf_groups)
+		json_object_array_add(r->btf, o);
+	else if (!same)
+		json_object_array_add(r->btf_structs, o);
+	else
+		json_object_put(o);
+	if (r->btf_groups)
+		return; /* whole structs: one line per struct, by the caller */
 	if (!in_btf)
 		report_check(r, "btf", CHECK_SKIP, "%s: not in the kernel's BTF (tree: offset %llu, size %llu)", name, toff, tsize);
-	else if (same)
+	else if (same && say_ok)
 		report_check(r, "btf", CHECK_OK, "%s: offset %llu, size %llu, as in the kernel", name, toff, tsize);
-	else {
+	else if (!same) {
 		report_check(r, "btf", CHECK_FAIL, "%s: tree has offset %llu size %llu, kernel has offset %llu size %llu",
 			     name, toff, tsize, boff, bsize);
 		report_mismatch(r, name);
+	}
+}
+
+/* Whole structs: per struct, how many members agree, differ, or are not
+ * in the tree, with the first few named; one mismatch per struct. */
+static void struct_summaries(struct report *r, const struct member_ref *m, size_t n, const char *keep, void *mod,
+			     const struct btf *btf)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		size_t agree = 0, differ = 0, missing = 0, named = 0;
+		char first[512] = "", absent[512] = "";
+
+		if (i > 0 && strcmp(m[i].type, m[i - 1].type) == 0)
+			continue;
+		for (k = i; k < n && strcmp(m[k].type, m[i].type) == 0; k++) {
+			unsigned long long toff, tsize, boff, bsize;
+			char fn[64];
+
+			if (!keep[k]) {
+				if (missing++ < 6)
+					snprintf(absent + strlen(absent), sizeof(absent) - strlen(absent), "%s%s",
+						 missing > 1 ? ", " : "", m[k].member);
+				continue;
+			}
+			snprintf(fn, sizeof(fn), "ph_off_%zu", k);
+			if (returned_constant(mod, fn, &toff) < 0)
+				continue;
+			snprintf(fn, sizeof(fn), "ph_size_%zu", k);
+			if (returned_constant(mod, fn, &tsize) < 0 || btf_member_layout(btf, &m[k], &boff, &bsize) < 0)
+				continue;
+			if (toff == boff && tsize == bsize) {
+				agree++;
+			} else if (differ++ < 6) {
+				snprintf(first + strlen(first), sizeof(first) - strlen(first), "%s%s (tree %llu, kernel %llu)",
+					 named++ ? ", " : "", m[k].member, toff, boff);
+			}
+		}
+		if (differ) {
+			char what[160];
+
+			report_check(r, "btf", CHECK_FAIL, "struct %s: %zu members differ from the kernel's BTF, %zu agree: %s%s",
+				     m[i].type, differ, agree, first, differ > 6 ? ", ..." : "");
+			snprintf(what, sizeof(what), "%s (%zu members)", m[i].type, differ);
+			report_mismatch(r, what);
+		} else {
+			report_check(r, "btf", CHECK_OK, "struct %s: all %zu members compared agree with the kernel's BTF", m[i].type,
+				     agree);
+		}
+		if (missing)
+			report_check(r, "btf", CHECK_SKIP, "struct %s: %zu members of the kernel's are not in the tree: %s%s",
+				     m[i].type, missing, absent, missing > 6 ? ", ..." : "");
 	}
 }
 
@@ -159,28 +262,49 @@ int btf_cross_check(const char *tree, const char *btf_path, const struct member_
 {
 	struct btf *btf;
 	void *mod = NULL;
-	char *text, diag[2048];
-	size_t i;
-	int ret, mismatches = 0;
+	char *text, diag[2048], *keep = NULL;
+	unsigned *line_of = NULL;
+	size_t i, compared = 0, agree = 0;
+	int ret = -ENOMEM, mismatches = 0, round;
 
 	btf = btf__parse(btf_path, NULL);
 	if (!btf) {
 		report_check(r, "btf", CHECK_SKIP, "no kernel BTF at %s: struct layouts not cross-checked", btf_path);
 		return -ENOENT;
 	}
-	text = offsets_program(m, n, includes);
-	ret = text ? runner_compile(text, &mod, diag, sizeof(diag)) : -ENOMEM;
-	free(text);
+	keep = malloc(n ? n : 1);
+	line_of = calloc(n ? n : 1, sizeof(*line_of));
+	if (keep && line_of)
+		memset(keep, 1, n);
+	/* Members the tree's struct lacks fail the compile: they are dropped
+	 * (and said so) and the rest compiled again. */
+	for (round = 0; keep && line_of && round < 4; round++) {
+		char *log = NULL;
+
+		text = offsets_program(m, n, keep, includes, line_of);
+		ret = text ? runner_compile_log(text, &mod, diag, sizeof(diag), &log) : -ENOMEM;
+		free(text);
+		if (ret == 0 || !log || drop_failing(log, m, n, keep, line_of, r) == 0) {
+			free(log);
+			break;
+		}
+		free(log);
+	}
 	if (ret < 0) {
-		report_check(r, "btf", CHECK_FAIL, "the member offsets do not compile against %s: %s", tree, diag);
+		if (!r->btf_groups)
+			report_check(r, "btf", CHECK_FAIL, "the member offsets do not compile against %s: %s", tree, diag);
+		free(keep);
+		free(line_of);
 		btf__free(btf);
 		return -EINVAL;
 	}
 	for (i = 0; i < n; i++) {
 		char fn[64];
 		unsigned long long toff, tsize, boff = 0, bsize = 0;
-		int in_btf;
+		int in_btf, same;
 
+		if (!keep[i])
+			continue;
 		snprintf(fn, sizeof(fn), "ph_off_%zu", i);
 		if (returned_constant(mod, fn, &toff) < 0)
 			continue;
@@ -189,10 +313,22 @@ int btf_cross_check(const char *tree, const char *btf_path, const struct member_
 			continue;
 		in_btf = btf_member_layout(btf, &m[i], &boff, &bsize) == 0;
 		r->truth_checked |= in_btf;
-		add_row(r, &m[i], toff, tsize, in_btf, boff, bsize);
-		mismatches += in_btf && (toff != boff || tsize != bsize);
+		same = in_btf && toff == boff && tsize == bsize;
+		add_row(r, &m[i], toff, tsize, in_btf, boff, bsize, n <= 32);
+		compared += in_btf;
+		agree += same;
+		mismatches += in_btf && !same;
 	}
+	r->btf_compared += compared;
+	r->btf_agree += agree;
+	if (r->btf_groups)
+		struct_summaries(r, m, n, keep, mod, btf);
+	if (n > 32 && !r->btf_groups)
+		report_check(r, "btf", mismatches ? CHECK_FAIL : CHECK_OK, "%zu members compared with the kernel's BTF, %zu agree",
+			     compared, agree);
 	bpf_module_destroy(mod);
+	free(keep);
+	free(line_of);
 	btf__free(btf);
 	return mismatches;
 }

@@ -69,12 +69,25 @@ int runner_set_tree(const char *tree)
 
 int runner_compile(const char *text, void **ret_mod, char *diag, size_t diaglen)
 {
+	return runner_compile_log(text, ret_mod, diag, diaglen, NULL);
+}
+
+int runner_compile_log(const char *text, void **ret_mod, char *diag, size_t diaglen, char **ret_log)
+{
+	static char error_limit[] = "-ferror-limit=0";
+	const char *cflags[] = { error_limit };
 	FILE *capture = tmpfile();
 	int saved = -1;
 	void *mod;
-	char log[16384] = "";
-	size_t n = 0;
+	size_t cap = ret_log ? 1u << 20 : 16384, n = 0;
+	char *log = calloc(1, cap);
 
+	if (!log) {
+		if (capture)
+			fclose(capture);
+		snprintf(diag, diaglen, "out of memory");
+		return -ENOMEM;
+	}
 	/* libbcc prints diagnostics on stderr: catch them. */
 	if (capture) {
 		fflush(stderr);
@@ -87,24 +100,31 @@ int runner_compile(const char *text, void **ret_mod, char *diag, size_t diaglen)
 			capture = NULL;
 		}
 	}
-	mod = bpf_module_create_c_from_string(text, 0, NULL, 0, true, NULL);
+	/* With a log asked for, every error: the caller maps them to lines. */
+	mod = bpf_module_create_c_from_string(text, 0, ret_log ? cflags : NULL, ret_log ? 1 : 0, true, NULL);
 	if (capture) {
 		fflush(stderr);
 		dup2(saved, STDERR_FILENO);
 		close(saved);
 		rewind(capture);
-		n = fread(log, 1, sizeof(log) - 1, capture);
+		n = fread(log, 1, cap - 1, capture);
 		log[n] = '\0';
 		fclose(capture);
 	}
 	if (mod) {
 		*ret_mod = mod;
+		free(log);
 		return 0;
 	}
 	if (strstr(log, "could not open bpf map") || strstr(log, "Operation not permitted")) {
 		snprintf(diag, diaglen, "%s", "BCC could not create the program's maps: loading BPF is not permitted");
+		free(log);
 		return -EPERM;
 	}
 	first_errors(log, diag, diaglen);
+	if (ret_log)
+		*ret_log = log;
+	else
+		free(log);
 	return -EINVAL;
 }

@@ -15,6 +15,10 @@ int runner_set_tree(const char *tree);
  * (no privilege for BPF). */
 int runner_compile(const char *text, void **ret_mod, char *diag, size_t diaglen);
 
+/* The same; when it does not compile and ret_log is not NULL, *ret_log
+ * (freed by the caller) holds every error the compiler gave. */
+int runner_compile_log(const char *text, void **ret_mod, char *diag, size_t diaglen, char **ret_log);
+
 /* Reads a whole file; the caller frees. */
 int runner_read_file(const char *path, char **ret);
 

@@ -5,6 +5,7 @@
 #include "compile.h"
 #include "groundtruth.h"
 #include "report.h"
+#include "structcheck.h"
 #include "userprobe.h"
 #include "util/version.h"
 
@@ -49,6 +50,7 @@ struct runner_opts {
 	int btf_only;
 	const char *members; /* "type.member,..." for --btf-only */
 	const char *includes;
+	const char *structs; /* "all" or a list, for --btf-only */
 	int bcc_default;     /* no --tree: BCC's own lookup is what is proved */
 	char default_tree[PATH_MAX];
 };
@@ -67,6 +69,8 @@ static void usage(FILE *f)
 		   "  --btf-only       only compare struct layouts with BTF (needs no privilege)\n"
 		   "  --members LIST   for --btf-only: type.member[.sub],... (default: the bundled probes')\n"
 		   "  --include HDRS   for --btf-only: headers to include, comma separated (default linux/sched.h)\n"
+		   "  --structs LIST   for --btf-only: every member of these structs (with --include), or 'all':\n"
+		   "                   the bundled set (task_struct, mm_struct, file, sock, sk_buff, ... with their headers)\n"
 		   "  --triggers N     how many times the child triggers the probes (default 25)\n"
 		   "  --json           print the result as one JSON object on stdout\n"
 		   "  -q, --quiet      no per-check lines\n"
@@ -102,6 +106,7 @@ static int parse(int argc, char **argv, struct runner_opts *o)
 		{ "quiet", no_argument, NULL, 'q' },         { "help", no_argument, NULL, 'h' },
 		{ "btf-only", no_argument, NULL, 'O' },      { "members", required_argument, NULL, 'M' },
 		{ "include", required_argument, NULL, 'I' },  { "version", no_argument, NULL, 'V' },
+		{ "structs", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -140,6 +145,7 @@ static int parse(int argc, char **argv, struct runner_opts *o)
 		case 'O': o->btf_only = 1; break;
 		case 'M': o->members = optarg; break;
 		case 'I': o->includes = optarg; break;
+		case 'S': o->structs = optarg; break;
 		case 'h': usage(stdout); return 1;
 		case 'V': printf("provision-headers-runner %s\n", PH_VERSION); return 1;
 		case ':':
@@ -177,6 +183,18 @@ static int btf_only(const struct runner_opts *o, struct report *r)
 	size_t n = 0, off = 0;
 	int ret;
 
+	if (o->structs) {
+		int all = strcmp(o->structs, "all") == 0;
+
+		if (!all && !o->includes) {
+			fprintf(stderr, "provision-headers-runner: --structs LIST needs --include\n");
+			return -EINVAL;
+		}
+		struct_cross_check(o->tree, o->btf, all ? NULL : o->structs, all ? NULL : o->includes, r);
+		if (!r->btf_compared)
+			report_cannot_validate(r, "no struct member could be compared with BTF at %s", o->btf);
+		return 0;
+	}
 	if (!o->members) {
 		n = runner_probe_members_count;
 		memcpy(m, runner_probe_members, n * sizeof(m[0]));
@@ -262,6 +280,7 @@ int main(int argc, char **argv)
 		/* The BTF check needs no privilege: it runs first, whatever follows. */
 		btf_cross_check(o.tree, o.btf, runner_probe_members, runner_probe_members_count,
 				"#include <linux/sched.h>\n", &r);
+		struct_cross_check(o.tree, o.btf, NULL, NULL, &r);
 		if (o.no_load)
 			report_cannot_validate(&r, "--no-load: nothing was loaded or run");
 		else
@@ -299,6 +318,9 @@ int main(int argc, char **argv)
 		json_object_object_add(out, "cannot_validate", r.cannot_validate ? json_object_new_string(r.cannot_why) : NULL);
 		json_object_object_add(out, "checks", json_object_get(r.checks));
 		json_object_object_add(out, "btf", json_object_get(r.btf));
+		json_object_object_add(out, "btf_structs", json_object_get(r.btf_structs));
+		json_object_object_add(out, "btf_compared", json_object_new_int64((int64_t)r.btf_compared));
+		json_object_object_add(out, "btf_agree", json_object_new_int64((int64_t)r.btf_agree));
 		printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(out);
 	}

@@ -9,6 +9,7 @@ void report_init(struct report *r, int quiet)
 	memset(r, 0, sizeof(*r));
 	r->checks = json_object_new_array();
 	r->btf = json_object_new_array();
+	r->btf_structs = json_object_new_array();
 	r->mismatches = json_object_new_array();
 	r->quiet = quiet;
 }
@@ -57,5 +58,6 @@ void report_free(struct report *r)
 {
 	json_object_put(r->checks);
 	json_object_put(r->btf);
+	json_object_put(r->btf_structs);
 	json_object_put(r->mismatches);
 }

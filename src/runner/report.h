@@ -10,12 +10,15 @@ enum check_status { CHECK_OK, CHECK_FAIL, CHECK_SKIP };
 struct report {
 	json_object *checks;     /* array of {name, status, detail} */
 	json_object *btf;        /* array of member comparisons */
+	json_object *btf_structs; /* the same for whole structs: the members that differ */
 	json_object *mismatches; /* array of member or field names found wrong */
 	int compile_failed;
 	int cannot_validate;
 	char cannot_why[512];
 	int quiet;
 	int truth_checked; /* ground truth or BTF actually compared something */
+	size_t btf_compared, btf_agree; /* members compared with BTF, and agreeing */
+	int btf_groups; /* whole-struct groups: a header that does not compile is skipped, not failed */
 };
 
 void report_init(struct report *r, int quiet);

@@ -31,6 +31,8 @@ struct ph_failure {
 };
 struct distro_state;
 
+struct btf;
+
 struct provision_ctx {
 	const struct options *opts;
 	struct hostroot hr;
@@ -51,6 +53,7 @@ struct provision_ctx {
 	/* The distro strategy's repositories, read on first use; warm hands
 	 * them from one kernel to the next (freed with distro_state_free). */
 	struct distro_state *distro;
+	struct btf *btf;          /* the kernel's BTF for the correction step, or NULL */
 };
 
 /* Records why the current step failed and returns err, so a call site

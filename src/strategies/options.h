@@ -55,6 +55,7 @@ struct options {
 	int n_banks;
 	char bank_buf[4096];
 	const char *max_distance;
+	const char *btf_file; /* --btf: the kernel's BTF (raw or .btf.tar.xz) */
 	const char *warm_releases[64];
 	int n_warm;
 	int strategy_given;

@@ -136,6 +136,7 @@ static const char **string_slot(struct options *o, enum opt_id id)
 	case OPT_BPF_DIR: return &o->bpf_dir;
 	case OPT_MAX_DISTANCE: return &o->max_distance;
 	case OPT_TERMINATION_LOG: return &o->termination_log;
+	case OPT_BTF: return &o->btf_file;
 	default: return NULL;
 	}
 }

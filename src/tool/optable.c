@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const require_values[] = { "none", "no-mismatch", "validated", "exact", NULL };
+static const char *const require_values[] = { "none", "no-mismatch", "validated", "btf-corrected", "exact", NULL };
 static const char *const distance_values[] = { "same-major", "same-minor", "any", NULL };
 static const char *const verbosity_values[] = { "quiet", "normal", "verbose", NULL };
 
@@ -52,10 +52,12 @@ const struct opt_def optable[OPT__COUNT] = {
 	ROW(OPT_MAX_DISTANCE, "max-distance", 0, OPT_T_ENUM, "D", "same-major",
 	    "how far close-match may go: same-major, same-minor, any, or a number of minor versions",
 	    .values = distance_values, .min = 0, .max = 255),
+	ROW(OPT_BTF, "btf", 0, OPT_T_PATH, "FILE", NULL,
+	    "the kernel's BTF (raw, or BTFHub's <release>.btf.tar.xz) to correct a close match with", .check = OPT_CHECK_FILE),
 	ROW(OPT_VALIDATE, "validate", 0, OPT_T_FLAG, NULL, NULL,
 	    "prove the tree with provision-headers-runner (compile, load, compare)"),
 	ROW(OPT_REQUIRE, "require", 0, OPT_T_ENUM, "LEVEL", "no-mismatch",
-	    "what validation must show: none, no-mismatch, validated, exact", .values = require_values),
+	    "what validation must show: none, no-mismatch, validated, btf-corrected, exact", .values = require_values),
 	ROW(OPT_RUNNER, "runner", 0, OPT_T_PATH, "PATH", NULL, "the runner binary (default: beside this one, or on PATH)",
 	    .check = OPT_CHECK_PROGRAM),
 	ROW(OPT_BPF_DIR, "bpf-dir", 0, OPT_T_PATH, "DIR", NULL, "the runner's probes (default: the installed bpf/)",

@@ -1,6 +1,7 @@
 #include "tool/provision.h"
 
 #include "strategies/context.h"
+#include "tool/btfstep.h"
 #include "tool/exitcodes.h"
 #include "tool/interrupt.h"
 #include "util/fs.h"
@@ -130,18 +131,22 @@ static int validated(struct provision_ctx *ctx, json_object *status, const char 
 	return code;
 }
 
-/* A published tree's exactness and recorded validation verdict ("" when
- * it was never validated), read from its manifest. */
+/* A published tree's standing (1 exact, 2 a close match corrected from
+ * BTF, 0 a close match or unknown) and recorded validation verdict (""
+ * when it was never validated), read from its manifest. */
 static void tree_standing(const char *release_dir, int *exact, char *verdict, size_t verdictlen)
 {
 	json_object *m = NULL, *v, *val;
 
-	*exact = 1;
+	*exact = 0;
 	snprintf(verdict, verdictlen, "%s", "");
 	if (manifest_read(release_dir, &m) < 0)
 		return;
-	if (json_object_object_get_ex(m, "exact", &v))
+	if (json_object_object_get_ex(m, "exact", &v) && json_object_is_type(v, json_type_boolean))
 		*exact = json_object_get_boolean(v);
+	if (!*exact && json_object_object_get_ex(m, "level", &v) && json_object_is_type(v, json_type_string) &&
+	    strcmp(json_object_get_string(v), "btf-corrected") == 0)
+		*exact = 2;
 	if (json_object_object_get_ex(m, "validation", &val) && json_object_object_get_ex(val, "verdict", &v) &&
 	    json_object_is_type(v, json_type_string))
 		snprintf(verdict, verdictlen, "%s", json_object_get_string(v));
@@ -168,11 +173,12 @@ static int report_reuse(struct provision_ctx *ctx, json_object *status, const ch
 		return 0;
 	}
 	log_info("cache: %s is published and complete (%s, validation: %s), nothing to do", build,
-		 exact ? "exact" : "approximate", verdict[0] ? verdict : "not run");
+		 exact == 1 ? "exact" : exact == 2 ? "btf-corrected" : "approximate", verdict[0] ? verdict : "not run");
 	status_set(status, "result", ctx->opts->dry_run ? "dry-run" : "reused");
 	status_set(status, "strategy", "cache");
 	status_set(status, "tree", build);
-	json_object_object_add(status, "exact", json_object_new_boolean(exact));
+	json_object_object_add(status, "exact", json_object_new_boolean(exact == 1));
+	status_set(status, "level", exact == 1 ? "exact" : exact == 2 ? "btf-corrected" : "close-match");
 	status_validation(status, release_dir);
 	return 1;
 }
@@ -239,7 +245,7 @@ static int meets_require(struct provision_ctx *ctx, const struct strategy *s, co
 		snprintf(why, sizeof(why), "--require is not met: validation verdict %s",
 			 verdict[0] ? verdict : "none (the runner did not run)");
 	if (code != PH_EXIT_OK) {
-		json_object_object_add(status, "exact", json_object_new_boolean(exact));
+		json_object_object_add(status, "exact", json_object_new_boolean(exact == 1));
 		log_error("%s: not published: %s", s->name, why);
 	}
 	return code;
@@ -275,6 +281,9 @@ static int run_strategy(struct provision_ctx *ctx, const struct strategy *s, con
 			  verify_hint(provision_exit_code(&ctx->failure, ret), why));
 		goto fail;
 	}
+	ret = btfstep_correct(ctx, build);
+	if (ret < 0)
+		goto fail;
 	ret = treecheck_verify(build, &ctx->kernel, &facts, why, sizeof(why));
 	if (ret < 0) {
 		ctx_fail(ctx, PH_FAIL_VERIFY, ret);
@@ -287,6 +296,7 @@ static int run_strategy(struct provision_ctx *ctx, const struct strategy *s, con
 	ret = manifest_write(&(struct manifest_input){ .strategy = s->name,
 						       .kernel = &ctx->kernel,
 						       .exact = ctx->exact,
+						       .level = btfstep_level(ctx),
 						       .origin = ctx->tree_origin,
 						       .sources = ctx->sources,
 						       .close_match = ctx->close_match,
@@ -315,11 +325,12 @@ static int run_strategy(struct provision_ctx *ctx, const struct strategy *s, con
 	volume_release_dir(vol, ctx->kernel.release, release_dir);
 	path_join(build, release_dir, "build");
 	log_info("%s: published %s (%s, LINUX_VERSION_CODE %u, %.0f ms)", s->name, build,
-		 ctx->exact ? "exact" : "approximate", facts.version_code, tm.provide_ms);
+		 ctx->exact ? "exact" : btfstep_level(ctx), facts.version_code, tm.provide_ms);
 	status_set(status, "result", "published");
 	status_set(status, "strategy", s->name);
 	status_set(status, "tree", build);
 	json_object_object_add(status, "exact", json_object_new_boolean(ctx->exact));
+	status_set(status, "level", btfstep_level(ctx));
 	return 0;
 fail:
 	fs_rm_rf(ctx->work_dir);
@@ -415,7 +426,10 @@ int provision_run(struct provision_ctx *ctx, json_object *status)
 		return PH_EXIT_OUTPUT;
 	}
 	/* The chain validated what it published (meets_require). */
-	code = run_chain(ctx, &vol, status);
+	code = btfstep_open(ctx);
+	if (code == PH_EXIT_OK)
+		code = run_chain(ctx, &vol, status);
+	btfstep_close(ctx);
 	volume_clean_staging(&vol, ctx->kernel.release);
 	volume_close(&vol);
 	if (code != PH_EXIT_OK && rejected[0]) {

@@ -4,6 +4,7 @@
 #include "tool/exitcodes.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/macro.h"
 #include "lib/output/manifest.h"
 #include "util/path.h"
 #include "lib/runnerexec/runnerexec.h"
@@ -13,13 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const require_names[] = { "none", "no-mismatch", "validated", "exact" };
+static const char *const require_names[] = { "none", "no-mismatch", "validated", "btf-corrected", "exact" };
 
 int validate_parse_require(const char *s, enum require_level *ret)
 {
 	int i;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < (int)ARRAY_SIZE(require_names); i++)
 		if (strcmp(s, require_names[i]) == 0) {
 			*ret = (enum require_level)i;
 			return 0;
@@ -29,8 +30,14 @@ int validate_parse_require(const char *s, enum require_level *ret)
 
 int validate_tree_meets(enum require_level level, int exact, const char *verdict, char *why, size_t whylen)
 {
-	if (level >= REQUIRE_EXACT && !exact) {
-		snprintf(why, whylen, "the tree is approximate (a close match) and --require %s asks for an exact one",
+	if (level >= REQUIRE_EXACT && exact != 1) {
+		snprintf(why, whylen, "the tree is approximate (a close match%s) and --require %s asks for an exact one",
+			 exact == 2 ? " corrected from BTF" : "", require_names[level]);
+		return -1;
+	}
+	if (level >= REQUIRE_BTF_CORRECTED && exact == 0) {
+		snprintf(why, whylen,
+			 "the tree is a close match not corrected from the kernel's BTF and --require %s asks for at least that",
 			 require_names[level]);
 		return -1;
 	}
@@ -45,7 +52,11 @@ int validate_tree_meets(enum require_level level, int exact, const char *verdict
 
 static int run_runner(const struct provision_ctx *ctx, const char *tree, json_object **ret, char *why, size_t whylen)
 {
-	const char *args[] = { "--tree", tree, NULL };
+	const char *btf = ctx->opts->btf_file;
+	size_t bl = btf ? strlen(btf) : 0;
+	/* The runner reads raw BTF (an archive's layouts were applied already). */
+	int raw = btf && !(bl > 7 && strcmp(btf + bl - 7, ".tar.xz") == 0);
+	const char *args[] = { "--tree", tree, raw ? "--btf" : NULL, btf, NULL };
 
 	struct runner_cmd cmd = { .runner = ctx->opts->runner,
 				  .bpf_dir = ctx->opts->bpf_dir,
@@ -85,6 +96,7 @@ static const char *get_str(json_object *o, const char *key)
 												       : NULL;
 }
 
+/* exact: 1 exact, 2 a close match corrected from BTF, 0 a close match. */
 static int decide(const struct provision_ctx *ctx, json_object *result, int exact)
 {
 	const char *verdict = get_str(result, "verdict");
@@ -120,9 +132,13 @@ static int decide(const struct provision_ctx *ctx, json_object *result, int exac
 		log_warn("validation: not validated: %s", why ? why : "no result");
 		return req >= REQUIRE_VALIDATED ? PH_EXIT_VALIDATION : PH_EXIT_OK;
 	}
+	if (exact == 2) {
+		log_info("validation: close match corrected from the kernel's BTF, no mismatch found");
+		return req >= REQUIRE_EXACT ? PH_EXIT_VALIDATION : PH_EXIT_OK;
+	}
 	if (!exact) {
 		log_info("validation: close match, no mismatch found");
-		return req >= REQUIRE_EXACT ? PH_EXIT_VALIDATION : PH_EXIT_OK;
+		return req >= REQUIRE_BTF_CORRECTED ? PH_EXIT_VALIDATION : PH_EXIT_OK;
 	}
 	log_info("validation: exact headers, every check passed");
 	return PH_EXIT_OK;
@@ -150,6 +166,8 @@ int validate_published(struct provision_ctx *ctx, const char *release_dir)
 	if (manifest_read(release_dir, &m) == 0) {
 		if (json_object_object_get_ex(m, "exact", &ex))
 			exact = json_object_is_type(ex, json_type_boolean) && json_object_get_boolean(ex);
+		if (!exact && get_str(m, "level") && strcmp(get_str(m, "level"), "btf-corrected") == 0)
+			exact = 2;
 		if (json_object_object_get_ex(m, "validation", &prev) && prev && get_str(prev, "verdict") &&
 		    strcmp(get_str(prev, "verdict"), "not-validated") != 0) {
 			log_info("validation: reusing the result recorded in %s/manifest.json", release_dir);

@@ -55,7 +55,7 @@ table=$(cut -f1 "$TMP/table" | grep '^--' | LC_ALL=C sort)
 like "$table" "--max-tree-size" "...with the options"
 like "$(grep -- '^--max-tree-size' "$TMP/table")" "PROVISION_HEADERS_MAX_TREE_SIZE	size	2G" \
 	"...each with its variable, type and default"
-like "$(grep -- '^--require' "$TMP/table")" "enum:none\|no-mismatch\|validated\|exact" "...an enum with its values"
+like "$(grep -- '^--require' "$TMP/table")" "enum:none\|no-mismatch\|validated\|btf-corrected\|exact" "...an enum with its values"
 man=$(sed -n '/^\.SH OPTIONS/,/^\.SH EXIT/p' "$DOC/provision-headers.1" | awk 'prev == ".TP" { print } { prev = $0 }' |
 	grep -oE '\\-\\-([a-z]|\\-)+' | tr -d '\\' | LC_ALL=C sort -u)
 is "$man" "$table" "the man page lists exactly the table's options"

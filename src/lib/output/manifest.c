@@ -74,6 +74,7 @@ int manifest_write(const struct manifest_input *in, const char *stage_dir, const
 	add_string(m, "release", in->kernel->release);
 	add_string(m, "strategy", in->strategy);
 	json_object_object_add(m, "exact", json_object_new_boolean(in->exact));
+	add_string(m, "level", in->level ? in->level : in->exact ? "exact" : "close-match");
 	add_string(m, "origin", in->origin);
 	json_object_object_add(m, "kernel", kernel_object(in->kernel));
 	tree = json_object_new_object();

@@ -15,6 +15,7 @@ struct manifest_input {
 	const char *strategy;
 	const struct kernel_info *kernel;
 	int exact;
+	const char *level;        /* "exact", "btf-corrected", "close-match"; NULL: by exact */
 	const char *origin;
 	json_object *sources;     /* array; referenced, not taken */
 	json_object *close_match; /* NULL unless close-match built the tree */

@@ -1,0 +1,81 @@
+#include "lib/btf/textbuf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void tb_init(struct textbuf *b)
+{
+	memset(b, 0, sizeof(*b));
+}
+
+void tb_free(struct textbuf *b)
+{
+	free(b->s);
+	tb_init(b);
+}
+
+static int grow(struct textbuf *b, size_t need)
+{
+	size_t cap = b->cap ? b->cap : 256;
+	char *s;
+
+	if (b->failed)
+		return -1;
+	if (b->len + need + 1 <= b->cap)
+		return 0;
+	while (cap < b->len + need + 1)
+		cap *= 2;
+	s = realloc(b->s, cap);
+	if (!s) {
+		b->failed = 1;
+		return -1;
+	}
+	b->s = s;
+	b->cap = cap;
+	return 0;
+}
+
+void tb_add(struct textbuf *b, const char *s, size_t n)
+{
+	if (grow(b, n) < 0)
+		return;
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void tb_puts(struct textbuf *b, const char *s)
+{
+	tb_add(b, s, strlen(s));
+}
+
+void tb_vprintf(struct textbuf *b, const char *fmt, va_list ap)
+{
+	va_list copy;
+	int n;
+
+	va_copy(copy, ap);
+	n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n < 0 || grow(b, (size_t)n) < 0)
+		return;
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void tb_printf(struct textbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tb_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+void tb_indent(struct textbuf *b, int n)
+{
+	while (n-- > 0)
+		tb_add(b, "\t", 1);
+}
