@@ -325,7 +325,8 @@ static int run_strategy(struct provision_ctx *ctx, const struct strategy *s, con
 	volume_release_dir(vol, ctx->kernel.release, release_dir);
 	path_join(build, release_dir, "build");
 	log_info("%s: published %s (%s, LINUX_VERSION_CODE %u, %.0f ms)", s->name, build,
-		 ctx->exact ? "exact" : btfstep_level(ctx), facts.version_code, tm.provide_ms);
+		 ctx->exact ? "exact" : strcmp(btfstep_level(ctx), "btf-corrected") == 0 ? "btf-corrected" : "approximate",
+		 facts.version_code, tm.provide_ms);
 	status_set(status, "result", "published");
 	status_set(status, "strategy", s->name);
 	status_set(status, "tree", build);
