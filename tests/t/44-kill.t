@@ -73,7 +73,7 @@ for s in "${STRATEGIES[@]}"; do
 	ref=$(tree_digest "$TMP/ref-$s/$rel/build")
 	! grep -q Sanitizer "$TMP/ph.err"; ok $? "$s: no sanitizer report"
 
-	before=$KILLED_BEFORE after=$KILLED_PUBLISHED
+	b0=$KILLED_BEFORE p0=$KILLED_PUBLISHED
 	n=$(( TRIALS[$s] * SCALE ))
 	[ "$n" -ge 2 ] || n=2
 	for i in $(seq 1 "$n"); do
@@ -112,7 +112,7 @@ for s in "${STRATEGIES[@]}"; do
 		grep -q Sanitizer "$TMP/killed.err" "$TMP/ph.err" && ok 1 "$what: sanitizer report"
 		rm -rf "$out"
 	done
-	echo "# $s: $n kills, $((KILLED_BEFORE - before)) before publishing, $((KILLED_PUBLISHED - after)) after"
+	echo "# $s: $n kills, $((KILLED_BEFORE - b0)) before publishing, $((KILLED_PUBLISHED - p0)) after"
 	rm -rf "$TMP/ref-$s"
 done
 echo "# $KILLS runs killed with SIGKILL over ${#STRATEGIES[@]} strategies (${STRATEGIES[*]}):" \
