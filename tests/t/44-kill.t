@@ -3,10 +3,11 @@
 # the Debian fixture, distro from the local signed mirror, close-match from
 # the bank) is killed at points spread over a whole run - its duration is
 # measured first, then each trial kills a fresh run at another fraction of
-# it. After each kill <out>/<release> is absent or a complete tree (the
-# same tree an undisturbed run publishes, reused as it is by the next run);
-# the next run succeeds, publishes that tree and leaves no staging; nothing
-# but the lock and the tree is ever in the volume.
+# it (0 to 115%). After each kill <out>/<release> is absent or a complete
+# tree (the same tree an undisturbed run publishes, reused as it is by the
+# next run); the next run succeeds and leaves no staging; nothing but the
+# lock, staging and the tree is ever in the volume. PH_KILL_SCALE=N runs N
+# times as many kills.
 . "$(dirname "$0")/../lib.sh"
 load_apt_fixture
 ARCHIVE=$("$TESTS_DIR/fixtures/kheaders-archive") || { echo "Bail out! cannot build the kheaders archive"; exit 1; }
@@ -78,8 +79,9 @@ for s in "${STRATEGIES[@]}"; do
 	[ "$n" -ge 2 ] || n=2
 	for i in $(seq 1 "$n"); do
 		out=$TMP/k-$s-$i
-		# Kill points spread from the start to just past the measured end.
-		delay_ms=$(( dur * (i - 1) / (n - 1) + (i == 1 ? 5 : 0) ))
+		# Kill points spread from the start to 15% past the measured end,
+		# so that some land on the publish itself when a run is slower.
+		delay_ms=$(( dur * 115 * (i - 1) / (100 * (n - 1)) + (i == 1 ? 5 : 0) ))
 		delay=$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))
 		# shellcheck disable=SC2086
 		env ${S_ENV[$s]} "${NO_NETWORK[@]}" "$PH" ${S_ARGS[$s]} --output "$out" >/dev/null 2>"$TMP/killed.err" &
