@@ -401,8 +401,13 @@ int provision_run(struct provision_ctx *ctx, json_object *status)
 		return PH_EXIT_OUTPUT;
 	}
 	if (has_strategy(o, "cache") && !o->force && published_tree_ok(ctx, &vol, release_dir) &&
-	    report_reuse(ctx, status, release_dir, rejected, sizeof(rejected)))
-		return o->dry_run ? PH_EXIT_OK : validated(ctx, status, release_dir, PH_EXIT_OK);
+	    report_reuse(ctx, status, release_dir, rejected, sizeof(rejected))) {
+		if (o->dry_run)
+			return PH_EXIT_OK;
+		/* A run killed right after publishing left its staging behind. */
+		volume_tidy(&vol, ctx->kernel.release);
+		return validated(ctx, status, release_dir, PH_EXIT_OK);
+	}
 	if (o->dry_run)
 		return dry_run(ctx, status);
 
@@ -416,6 +421,7 @@ int provision_run(struct provision_ctx *ctx, json_object *status)
 		/* It may have published exactly what we need. */
 		if (has_strategy(o, "cache") && published_tree_ok(ctx, &vol, release_dir) &&
 		    report_reuse(ctx, status, release_dir, rejected, sizeof(rejected))) {
+			volume_clean_staging(&vol, ctx->kernel.release);
 			volume_close(&vol);
 			return validated(ctx, status, release_dir, PH_EXIT_OK);
 		}

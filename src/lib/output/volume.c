@@ -54,12 +54,11 @@ static int lock_release(int fd, const char *release, int wait)
 	return 0;
 }
 
-int volume_lock(struct volume *v, const char *release, int *ret_waited)
+static int open_lock_file(struct volume *v)
 {
 	char path[PATH_MAX];
 	int ret = path_join(path, v->out, ".lock");
 
-	*ret_waited = 0;
 	if (ret < 0)
 		return ret;
 	/* Never through a symlink: one planted in a shared volume would make
@@ -67,8 +66,16 @@ int volume_lock(struct volume *v, const char *release, int *ret_waited)
 	v->lock_fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (v->lock_fd < 0 && errno == ELOOP && unlink(path) == 0)
 		v->lock_fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (v->lock_fd < 0)
-		return -errno;
+	return v->lock_fd < 0 ? -errno : 0;
+}
+
+int volume_lock(struct volume *v, const char *release, int *ret_waited)
+{
+	int ret = open_lock_file(v);
+
+	*ret_waited = 0;
+	if (ret < 0)
+		return ret;
 	ret = lock_release(v->lock_fd, release, 0);
 	if (ret == 0)
 		return 0;
@@ -104,6 +111,21 @@ static int make_real_dir(const char *dir)
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return -errno;
 	return fs_is_real_dir(dir) ? 0 : -ENOTDIR;
+}
+
+int volume_tidy(struct volume *v, const char *release)
+{
+	int ret = open_lock_file(v);
+
+	if (ret < 0)
+		return ret;
+	ret = lock_release(v->lock_fd, release, 0);
+	if (ret == 0)
+		ret = volume_clean_staging(v, release);
+	else if (ret == -EAGAIN || ret == -EACCES)
+		ret = 0; /* a writer of release is at work: its staging is its own */
+	volume_close(v);
+	return ret;
 }
 
 int volume_clean_staging(const struct volume *v, const char *release)

@@ -29,6 +29,10 @@ int volume_release_dir(const struct volume *v, const char *release, char out[PAT
 /* Removes what earlier, interrupted runs of release left in .staging
  * (its lock held); other releases' staging is left alone. */
 int volume_clean_staging(const struct volume *v, const char *release);
+/* The same without waiting, for a run that found its tree published:
+ * when no writer of release is at work, what an interrupted one left is
+ * removed; otherwise nothing is touched. */
+int volume_tidy(struct volume *v, const char *release);
 /* Creates a fresh staging dir for release with an empty build/ in it. */
 int volume_stage(const struct volume *v, const char *release, char ret_stage[PATH_MAX]);
 /* Moves a finished staging dir to <out>/<release>, replacing an older
