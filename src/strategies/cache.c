@@ -3,6 +3,7 @@
  * own published tree is the fast path in provision.c. */
 #include "strategies/context.h"
 #include "util/fs.h"
+#include "util/json.h"
 #include "lib/output/manifest.h"
 #include "util/path.h"
 #include "strategies/strategy.h"
@@ -48,7 +49,7 @@ static int cache_probe(struct provision_ctx *ctx, char *what, size_t whatlen)
 static int cache_provide(struct provision_ctx *ctx, const char *build_dir, char *why, size_t whylen)
 {
 	char dir[PATH_MAX], src[PATH_MAX];
-	json_object *cached = NULL, *source, *exact;
+	json_object *cached = NULL, *source;
 	int ret;
 
 	ret = find_cached_tree(ctx, dir);
@@ -72,10 +73,11 @@ static int cache_provide(struct provision_ctx *ctx, const char *build_dir, char 
 		return ctx_fail(ctx, ret == -ENOSPC || ret == -EDQUOT || ret == -EROFS ? PH_FAIL_OUTPUT : PH_FAIL_NO_HEADERS,
 				ret);
 	}
-	ctx->exact = 1;
+	/* A cached tree is exact only when its manifest says so: a tree with
+	 * no manifest, or one that does not say, is taken as approximate. */
+	ctx->exact = 0;
 	if (manifest_read(dir, &cached) == 0) {
-		if (json_object_object_get_ex(cached, "exact", &exact))
-			ctx->exact = json_object_is_type(exact, json_type_boolean) && json_object_get_boolean(exact);
+		ctx->exact = json_get_bool(cached, "exact", 0);
 		json_object_put(cached);
 	}
 	source = json_object_new_object();

@@ -5,6 +5,7 @@
 #include "tool/exitcodes.h"
 #include "tool/interrupt.h"
 #include "util/fs.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "lib/output/manifest.h"
 #include "util/path.h"
@@ -89,11 +90,6 @@ static int has_strategy(const struct options *o, const char *name)
 	return 0;
 }
 
-static void status_set(json_object *status, const char *key, const char *value)
-{
-	json_object_object_add(status, key, value ? json_object_new_string(value) : NULL);
-}
-
 /* A published tree that passes the checks is reused as it is. */
 static int published_tree_ok(const struct provision_ctx *ctx, const struct volume *vol, char release_dir[PATH_MAX])
 {
@@ -142,10 +138,8 @@ static void tree_standing(const char *release_dir, int *exact, char *verdict, si
 	snprintf(verdict, verdictlen, "%s", "");
 	if (manifest_read(release_dir, &m) < 0)
 		return;
-	if (json_object_object_get_ex(m, "exact", &v) && json_object_is_type(v, json_type_boolean))
-		*exact = json_object_get_boolean(v);
-	if (!*exact && json_object_object_get_ex(m, "level", &v) && json_object_is_type(v, json_type_string) &&
-	    strcmp(json_object_get_string(v), "btf-corrected") == 0)
+	*exact = json_get_bool(m, "exact", 0);
+	if (!*exact && strcmp(json_get_string(m, "level", ""), "btf-corrected") == 0)
 		*exact = 2;
 	if (json_object_object_get_ex(m, "validation", &val) && json_object_object_get_ex(val, "verdict", &v) &&
 	    json_object_is_type(v, json_type_string))
@@ -174,11 +168,11 @@ static int report_reuse(struct provision_ctx *ctx, json_object *status, const ch
 	}
 	log_info("cache: %s is published and complete (%s, validation: %s), nothing to do", build,
 		 exact == 1 ? "exact" : exact == 2 ? "btf-corrected" : "approximate", verdict[0] ? verdict : "not run");
-	status_set(status, "result", ctx->opts->dry_run ? "dry-run" : "reused");
-	status_set(status, "strategy", "cache");
-	status_set(status, "tree", build);
+	json_set_string(status, "result", ctx->opts->dry_run ? "dry-run" : "reused");
+	json_set_string(status, "strategy", "cache");
+	json_set_string(status, "tree", build);
 	json_object_object_add(status, "exact", json_object_new_boolean(exact == 1));
-	status_set(status, "level", exact == 1 ? "exact" : exact == 2 ? "btf-corrected" : "close-match");
+	json_set_string(status, "level", exact == 1 ? "exact" : exact == 2 ? "btf-corrected" : "close-match");
 	status_validation(status, release_dir);
 	return 1;
 }
@@ -196,9 +190,9 @@ static int dry_run(struct provision_ctx *ctx, json_object *status)
 				 "it downloads no package and writes nothing");
 		if (s->probe(ctx, what, sizeof(what)) == 0) {
 			log_info("dry-run: %s would provide headers from %s", s->name, what);
-			status_set(status, "result", "dry-run");
-			status_set(status, "strategy", s->name);
-			status_set(status, "source", what);
+			json_set_string(status, "result", "dry-run");
+			json_set_string(status, "strategy", s->name);
+			json_set_string(status, "source", what);
 			return PH_EXIT_OK;
 		}
 		log_info("dry-run: %s: %s", s->name, what);
@@ -327,11 +321,11 @@ static int run_strategy(struct provision_ctx *ctx, const struct strategy *s, con
 	log_info("%s: published %s (%s, LINUX_VERSION_CODE %u, %.0f ms)", s->name, build,
 		 ctx->exact ? "exact" : strcmp(btfstep_level(ctx), "btf-corrected") == 0 ? "btf-corrected" : "approximate",
 		 facts.version_code, tm.provide_ms);
-	status_set(status, "result", "published");
-	status_set(status, "strategy", s->name);
-	status_set(status, "tree", build);
+	json_set_string(status, "result", "published");
+	json_set_string(status, "strategy", s->name);
+	json_set_string(status, "tree", build);
 	json_object_object_add(status, "exact", json_object_new_boolean(ctx->exact));
-	status_set(status, "level", btfstep_level(ctx));
+	json_set_string(status, "level", btfstep_level(ctx));
 	return 0;
 fail:
 	fs_rm_rf(ctx->work_dir);

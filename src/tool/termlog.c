@@ -1,5 +1,7 @@
 #include "tool/termlog.h"
 
+#include "util/json.h"
+
 #include "util/fs.h"
 
 #include <errno.h>
@@ -8,18 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *get_str(json_object *o, const char *key, const char *fallback)
-{
-	json_object *v;
-
-	return o && json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
-		       ? json_object_get_string(v)
-		       : fallback;
-}
-
 void termlog_line(json_object *status, int code, const char *last_error, char *out, size_t outlen)
 {
-	const char *release = get_str(status, "release", "?");
+	const char *release = json_get_string(status, "release", "?");
 	json_object *exact = NULL, *validation = NULL;
 
 	if (code != 0) {
@@ -28,10 +21,10 @@ void termlog_line(json_object *status, int code, const char *last_error, char *o
 	}
 	json_object_object_get_ex(status, "exact", &exact);
 	json_object_object_get_ex(status, "validation", &validation);
-	snprintf(out, outlen, "ok: %s: %s by %s (%s, validation %s): %s", release, get_str(status, "result", "done"),
-		 get_str(status, "strategy", "?"),
+	snprintf(out, outlen, "ok: %s: %s by %s (%s, validation %s): %s", release, json_get_string(status, "result", "done"),
+		 json_get_string(status, "strategy", "?"),
 		 !exact ? "exactness unknown" : json_object_get_boolean(exact) ? "exact" : "approximate",
-		 get_str(validation, "verdict", "not run"), get_str(status, "tree", "?"));
+		 json_get_string(validation, "verdict", "not run"), json_get_string(status, "tree", "?"));
 }
 
 int termlog_write(const char *path, const char *line)

@@ -3,6 +3,7 @@
 #include "strategies/context.h"
 #include "tool/exitcodes.h"
 #include "util/fs.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "util/macro.h"
 #include "lib/output/manifest.h"
@@ -88,18 +89,11 @@ static int record(const char *release_dir, json_object *result)
 	return ret;
 }
 
-static const char *get_str(json_object *o, const char *key)
-{
-	json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string) ? json_object_get_string(v)
-												       : NULL;
-}
 
 /* exact: 1 exact, 2 a close match corrected from BTF, 0 a close match. */
 static int decide(const struct provision_ctx *ctx, json_object *result, int exact)
 {
-	const char *verdict = get_str(result, "verdict");
+	const char *verdict = json_get_string(result, "verdict", NULL);
 	enum require_level req = ctx->opts->require;
 	json_object *mm;
 
@@ -127,7 +121,7 @@ static int decide(const struct provision_ctx *ctx, json_object *result, int exac
 		return req >= REQUIRE_NO_MISMATCH ? PH_EXIT_VALIDATION : PH_EXIT_OK;
 	}
 	if (strcmp(verdict, "ok") != 0) {
-		const char *why = get_str(result, "cannot_validate");
+		const char *why = json_get_string(result, "cannot_validate", NULL);
 
 		log_warn("validation: not validated: %s", why ? why : "no result");
 		return req >= REQUIRE_VALIDATED ? PH_EXIT_VALIDATION : PH_EXIT_OK;
@@ -166,10 +160,10 @@ int validate_published(struct provision_ctx *ctx, const char *release_dir)
 	if (manifest_read(release_dir, &m) == 0) {
 		if (json_object_object_get_ex(m, "exact", &ex))
 			exact = json_object_is_type(ex, json_type_boolean) && json_object_get_boolean(ex);
-		if (!exact && get_str(m, "level") && strcmp(get_str(m, "level"), "btf-corrected") == 0)
+		if (!exact && json_get_string(m, "level", NULL) && strcmp(json_get_string(m, "level", NULL), "btf-corrected") == 0)
 			exact = 2;
-		if (json_object_object_get_ex(m, "validation", &prev) && prev && get_str(prev, "verdict") &&
-		    strcmp(get_str(prev, "verdict"), "not-validated") != 0) {
+		if (json_object_object_get_ex(m, "validation", &prev) && prev && json_get_string(prev, "verdict", NULL) &&
+		    strcmp(json_get_string(prev, "verdict", NULL), "not-validated") != 0) {
 			log_info("validation: reusing the result recorded in %s/manifest.json", release_dir);
 			code = decide(ctx, prev, exact);
 			json_object_put(m);

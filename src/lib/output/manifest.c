@@ -2,6 +2,7 @@
 
 #include "lib/kernel/kernel.h"
 #include "util/fs.h"
+#include "util/json.h"
 #include "util/path.h"
 #include "util/redact.h"
 #include "lib/kernel/treecheck.h"
@@ -12,26 +13,22 @@
 #include <string.h>
 #include <time.h>
 
-static void add_string(json_object *o, const char *key, const char *value)
-{
-	json_object_object_add(o, key, value ? json_object_new_string(value) : NULL);
-}
 
 static json_object *kernel_object(const struct kernel_info *k)
 {
 	json_object *o = json_object_new_object();
 
-	add_string(o, "release", k->release);
-	add_string(o, "machine", k->machine);
-	add_string(o, "arch", k->arch);
+	json_set_string(o, "release", k->release);
+	json_set_string(o, "machine", k->machine);
+	json_set_string(o, "arch", k->arch);
 	json_object_object_add(o, "version_code", json_object_new_int64(k->version_code));
-	add_string(o, "version_code_source", k->version_source);
+	json_set_string(o, "version_code_source", k->version_source);
 	json_object_object_add(o, "running", json_object_new_boolean(k->running));
-	add_string(o, "config_source", k->config_source);
+	json_set_string(o, "config_source", k->config_source);
 	json_object_object_add(o, "btf", json_object_new_boolean(k->btf));
 	if (k->have_distro) {
-		add_string(o, "distro_id", k->distro.id);
-		add_string(o, "distro_version_id", k->distro.version_id);
+		json_set_string(o, "distro_id", k->distro.id);
+		json_set_string(o, "distro_version_id", k->distro.version_id);
 	}
 	return o;
 }
@@ -68,18 +65,18 @@ int manifest_write(const struct manifest_input *in, const char *stage_dir, const
 	/* Bumped when a field changes meaning or goes away (README.md,
 	 * "manifest.json"); new fields do not bump it. */
 	json_object_object_add(m, "schema_version", json_object_new_int(MANIFEST_SCHEMA_VERSION));
-	add_string(m, "tool", "provision-headers");
-	add_string(m, "tool_version", PH_VERSION);
-	add_string(m, "created", stamp);
-	add_string(m, "release", in->kernel->release);
-	add_string(m, "strategy", in->strategy);
+	json_set_string(m, "tool", "provision-headers");
+	json_set_string(m, "tool_version", PH_VERSION);
+	json_set_string(m, "created", stamp);
+	json_set_string(m, "release", in->kernel->release);
+	json_set_string(m, "strategy", in->strategy);
 	json_object_object_add(m, "exact", json_object_new_boolean(in->exact));
-	add_string(m, "level", in->level ? in->level : in->exact ? "exact" : "close-match");
-	add_string(m, "origin", in->origin);
+	json_set_string(m, "level", in->level ? in->level : in->exact ? "exact" : "close-match");
+	json_set_string(m, "origin", in->origin);
 	json_object_object_add(m, "kernel", kernel_object(in->kernel));
 	tree = json_object_new_object();
 	json_object_object_add(tree, "version_code", json_object_new_int64(facts->version_code));
-	add_string(tree, "uts_release", facts->uts_release);
+	json_set_string(tree, "uts_release", facts->uts_release);
 	json_object_object_add(tree, "files", json_object_new_int64((int64_t)files));
 	json_object_object_add(tree, "bytes", json_object_new_int64((int64_t)bytes));
 	json_object_object_add(m, "tree", tree);
