@@ -5,46 +5,88 @@
 #include <stdlib.h>
 #include <string.h>
 
-void textbuf_append(struct textbuf *t, const char *fmt, ...)
+void textbuf_init(struct textbuf *b)
 {
-	va_list ap;
-	int n;
-
-	if (t->failed)
-		return;
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(t->buf ? t->buf + t->len : NULL, t->buf ? t->cap - t->len : 0, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			t->failed = 1;
-			return;
-		}
-		if (t->buf && t->len + (size_t)n < t->cap) {
-			t->len += (size_t)n;
-			return;
-		}
-		{
-			size_t cap = (t->cap ? t->cap : 65536) * 2 + (size_t)n;
-			char *bigger = realloc(t->buf, cap);
-
-			if (!bigger) {
-				t->failed = 1;
-				return;
-			}
-			t->buf = bigger;
-			t->cap = cap;
-		}
-	}
+	memset(b, 0, sizeof(*b));
 }
 
-char *textbuf_finish(struct textbuf *t)
+void textbuf_free(struct textbuf *b)
 {
-	char *text = t->buf;
+	free(b->s);
+	textbuf_init(b);
+}
 
-	t->buf = NULL;
-	t->len = t->cap = 0;
-	if (t->failed) {
+static int grow(struct textbuf *b, size_t need)
+{
+	size_t cap = b->cap ? b->cap : 256;
+	char *s;
+
+	if (b->failed)
+		return -1;
+	if (b->len + need + 1 <= b->cap)
+		return 0;
+	while (cap < b->len + need + 1)
+		cap *= 2;
+	s = realloc(b->s, cap);
+	if (!s) {
+		b->failed = 1;
+		return -1;
+	}
+	b->s = s;
+	b->cap = cap;
+	return 0;
+}
+
+void textbuf_add(struct textbuf *b, const char *s, size_t n)
+{
+	if (grow(b, n) < 0)
+		return;
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void textbuf_puts(struct textbuf *b, const char *s)
+{
+	textbuf_add(b, s, strlen(s));
+}
+
+void textbuf_vprintf(struct textbuf *b, const char *fmt, va_list ap)
+{
+	va_list copy;
+	int n;
+
+	va_copy(copy, ap);
+	n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n < 0 || grow(b, (size_t)n) < 0)
+		return;
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void textbuf_printf(struct textbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	textbuf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+void textbuf_indent(struct textbuf *b, int n)
+{
+	while (n-- > 0)
+		textbuf_add(b, "\t", 1);
+}
+
+char *textbuf_finish(struct textbuf *b)
+{
+	char *text = b->s;
+	int failed = b->failed;
+
+	textbuf_init(b);
+	if (failed) {
 		free(text);
 		return NULL;
 	}

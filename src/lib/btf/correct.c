@@ -4,7 +4,7 @@
 #include "lib/btf/csource.h"
 #include "lib/btf/layout.h"
 #include "lib/btf/oldbody.h"
-#include "lib/btf/textbuf.h"
+#include "util/textbuf.h"
 #include "lib/btf/treeindex.h"
 #include "util/fs.h"
 #include "util/path.h"
@@ -70,7 +70,7 @@ static void trailing(struct textbuf *out, const char *s, size_t n)
 			i += sizeof(rl) - 1;
 			continue;
 		}
-		tb_add(out, s + i, 1);
+		textbuf_add(out, s + i, 1);
 		i++;
 	}
 }
@@ -172,46 +172,46 @@ static int rewrite_def(struct emitter *em, const struct plan_entry *pe, const ch
 	em->type_expr = type_expr;
 	em->top = pe->name;
 	em->asserts.len = 0;
-	tb_init(&members);
+	textbuf_init(&members);
 	ret = emit_members(em, pe->id, kept ? 3 : 1, 0, "", &members);
 	if (ret < 0 || members.failed) {
-		tb_free(&members);
+		textbuf_free(&members);
 		ob_free(&ob);
 		free(old_body);
 		return ret < 0 ? ret : -ENOMEM;
 	}
-	tb_add(out, text + d->start, d->open - d->start);
-	tb_puts(out, "{\n");
+	textbuf_add(out, text + d->start, d->open - d->start);
+	textbuf_puts(out, "{\n");
 	if (kept)
-		tb_puts(out, "\tunion {\n\t\tstruct {\n");
-	tb_add(out, members.s ? members.s : "", members.len);
+		textbuf_puts(out, "\tunion {\n\t\tstruct {\n");
+	textbuf_add(out, members.s ? members.s : "", members.len);
 	if (kept)
-		tb_printf(out, "\t\t}%s;\n\t\tstruct { /* in the tree's header, not in the kernel: kept where they move nothing */\n",
+		textbuf_printf(out, "\t\t}%s;\n\t\tstruct { /* in the tree's header, not in the kernel: kept where they move nothing */\n",
 			  packed);
 	for (i = 0; i < ob.n; i++) {
 		struct ob_item *it = &ob.v[i];
 		int k;
 
 		if (it->is_pp) {
-			tb_printf(out, "%s\n", it->text);
+			textbuf_printf(out, "%s\n", it->text);
 			continue;
 		}
 		if (!it->keep)
 			continue;
-		tb_printf(out, "\t\t\t%s\n", it->text);
+		textbuf_printf(out, "\t\t\t%s\n", it->text);
 		for (k = 0; k < it->n_names; k++)
 			strlist_add(&em->rep->kept, "%s.%s (%s)", pe->name, it->names[k], rel);
 	}
 	if (kept)
-		tb_puts(out, "\t\t};\n\t};\n");
-	tb_printf(out, "}%s", packed);
+		textbuf_puts(out, "\t\t};\n\t};\n");
+	textbuf_printf(out, "}%s", packed);
 	trailing(out, text + d->close + 1, d->end - d->close - 1);
-	tb_printf(out, ";\n/* provision-headers: the layout above is the kernel's (BTF); these fail the compile if it drifts. */\n"
+	textbuf_printf(out, ";\n/* provision-headers: the layout above is the kernel's (BTF); these fail the compile if it drifts. */\n"
 		       "_Static_assert(sizeof(%s) == %u, \"sizeof(%s) is %u in the kernel's BTF\");\n",
 		  type_expr, btf__type_by_id(em->btf, pe->id)->size, type_expr, btf__type_by_id(em->btf, pe->id)->size);
-	tb_add(out, em->asserts.s ? em->asserts.s : "", em->asserts.len);
+	textbuf_add(out, em->asserts.s ? em->asserts.s : "", em->asserts.len);
 	strlist_add(&em->rep->rewritten, "%s (%s)", type_expr, rel);
-	tb_free(&members);
+	textbuf_free(&members);
 	ob_free(&ob);
 	free(old_body);
 	return 0;
@@ -248,14 +248,14 @@ static int rewrite_file(struct emitter *em, const struct plan *p, const char *tr
 		snprintf(why, whylen, "cannot read %s: %s", path, strerror(-ret));
 		return ret;
 	}
-	tb_init(&out);
+	textbuf_init(&out);
 	while (cs_next_def(text, len, &pos, &d) == 0) {
 		const struct plan_entry *pe = entry_for(p, &d);
 		size_t mark = out.len;
 
 		if (!pe)
 			continue;
-		tb_add(&out, text + copied, d.start - copied);
+		textbuf_add(&out, text + copied, d.start - copied);
 		mark = out.len;
 		ret = rewrite_def(em, pe, text, &d, rel, &out);
 		if (ret == -ENOMEM)
@@ -263,7 +263,7 @@ static int rewrite_file(struct emitter *em, const struct plan *p, const char *tr
 		if (ret < 0) {
 			/* Not expressible (overlapping members): the tree's definition stays. */
 			out.len = mark;
-			tb_add(&out, text + d.start, d.end + 1 - d.start);
+			textbuf_add(&out, text + d.start, d.end + 1 - d.start);
 			strlist_add(&rep->skipped, "%s %s in %s: its BTF layout cannot be written in C (%s)",
 				    d.is_union ? "union" : "struct", pe->name, rel, strerror(-ret));
 			ret = 0;
@@ -273,7 +273,7 @@ static int rewrite_file(struct emitter *em, const struct plan *p, const char *tr
 		copied = d.end + 1;
 	}
 	if (ret == 0 && changed) {
-		tb_add(&out, text + copied, len - copied);
+		textbuf_add(&out, text + copied, len - copied);
 		ret = out.failed ? -ENOMEM : replace_file(path, out.s, out.len);
 		if (ret < 0)
 			snprintf(why, whylen, "cannot rewrite %s: %s", path, strerror(-ret));
@@ -282,7 +282,7 @@ static int rewrite_file(struct emitter *em, const struct plan *p, const char *tr
 	} else if (ret < 0) {
 		snprintf(why, whylen, "%s: out of memory", path);
 	}
-	tb_free(&out);
+	textbuf_free(&out);
 	free(text);
 	return ret;
 }

@@ -34,7 +34,7 @@ static const char *const basic_typedefs[] = {
 
 static void dump_printf(void *ctx, const char *fmt, va_list args)
 {
-	tb_vprintf(&((struct emitter *)ctx)->dump_out, fmt, args);
+	textbuf_vprintf(&((struct emitter *)ctx)->dump_out, fmt, args);
 }
 
 int emitter_init(struct emitter *e, const struct btf *btf, const struct plan *plan, const struct tree_index *ti,
@@ -48,16 +48,16 @@ int emitter_init(struct emitter *e, const struct btf *btf, const struct plan *pl
 	e->dump = btf_dump__new(btf, dump_printf, e, NULL);
 	if (!e->dump)
 		return -errno ? -errno : -ENOMEM;
-	tb_init(&e->dump_out);
-	tb_init(&e->asserts);
+	textbuf_init(&e->dump_out);
+	textbuf_init(&e->asserts);
 	return 0;
 }
 
 void emitter_free(struct emitter *e)
 {
 	btf_dump__free(e->dump);
-	tb_free(&e->dump_out);
-	tb_free(&e->asserts);
+	textbuf_free(&e->dump_out);
+	textbuf_free(&e->asserts);
 }
 
 static const char *name_of(const struct btf *btf, const struct btf_type *t)
@@ -246,30 +246,30 @@ static void pad_to(struct emitter *e, struct textbuf *out, int level, unsigned l
 
 		if (k > target - *cur)
 			k = target - *cur;
-		tb_indent(out, level);
-		tb_printf(out, "unsigned char : %llu;\n", k);
+		textbuf_indent(out, level);
+		textbuf_printf(out, "unsigned char : %llu;\n", k);
 		*cur += k;
 	}
 	if (target - *cur >= 8) {
 		unsigned long long bytes = (target - *cur) / 8;
 
-		tb_indent(out, level);
-		tb_printf(out, "unsigned char __ph_pad%u[%llu];\n", e->pad_seq++, bytes);
+		textbuf_indent(out, level);
+		textbuf_printf(out, "unsigned char __ph_pad%u[%llu];\n", e->pad_seq++, bytes);
 		*cur += bytes * 8;
 	}
 	if (target > *cur) {
-		tb_indent(out, level);
-		tb_printf(out, "unsigned char : %llu;\n", target - *cur);
+		textbuf_indent(out, level);
+		textbuf_printf(out, "unsigned char : %llu;\n", target - *cur);
 		*cur = target;
 	}
 }
 
 static void assert_member(struct emitter *e, const char *path, unsigned long long off, long long size)
 {
-	tb_printf(&e->asserts, "_Static_assert(__builtin_offsetof(%s, %s) == %llu, \"%s.%s: offset %llu as in the kernel's BTF\");\n",
+	textbuf_printf(&e->asserts, "_Static_assert(__builtin_offsetof(%s, %s) == %llu, \"%s.%s: offset %llu as in the kernel's BTF\");\n",
 		  e->type_expr, path, off, e->type_expr, path, off);
 	if (size >= 0)
-		tb_printf(&e->asserts, "_Static_assert(sizeof(((%s *)0)->%s) == %lld, \"%s.%s: size %lld as in the kernel's BTF\");\n",
+		textbuf_printf(&e->asserts, "_Static_assert(sizeof(((%s *)0)->%s) == %lld, \"%s.%s: size %lld as in the kernel's BTF\");\n",
 			  e->type_expr, path, size, e->type_expr, path, size);
 	e->rep->members_checked++;
 }
@@ -302,11 +302,11 @@ static int emit_bitfield(struct emitter *e, const struct btf_type *t, int i, int
 
 	if (decide(e, m->type, 0) == HOW_DECL)
 		d = decl_of(e, m->type, name ? name : "");
-	tb_indent(out, level);
+	textbuf_indent(out, level);
 	if (d)
-		tb_printf(out, "%s : %u;\n", d, bits);
+		textbuf_printf(out, "%s : %u;\n", d, bits);
 	else if (size > 0 && int_name((size_t)size, is_signed_type(e->btf, m->type)))
-		tb_printf(out, "%s %s : %u;\n", int_name((size_t)size, is_signed_type(e->btf, m->type)), name ? name : "", bits);
+		textbuf_printf(out, "%s %s : %u;\n", int_name((size_t)size, is_signed_type(e->btf, m->type)), name ? name : "", bits);
 	else
 		return -EINVAL;
 	e->rep->bitfields++;
@@ -341,27 +341,27 @@ static int emit_one(struct emitter *e, __u32 mid, const char *name, int level, u
 
 			while (*txt == ' ' || *txt == '\t')
 				txt++;
-			tb_indent(out, level);
-			tb_printf(out, "%s\n", txt);
+			textbuf_indent(out, level);
+			textbuf_printf(out, "%s\n", txt);
 			strlist_add(&e->rep->opaque, "%s.%s: the kernel's type is unknown to the tree; the tree's declaration has its %lld bytes",
 				    e->top, full, size);
 			assert_member(e, full, abs_bits / 8, size);
 			return 0;
 		}
 	}
-	tb_indent(out, level);
+	textbuf_indent(out, level);
 	switch (h) {
 	case HOW_DECL:
-		tb_printf(out, "%s;\n", d);
+		textbuf_printf(out, "%s;\n", d);
 		break;
 	case HOW_SLOT:
-		tb_printf(out, "union {\n");
-		tb_indent(out, level + 1);
-		tb_printf(out, "%s;\n", d);
-		tb_indent(out, level + 1);
-		tb_printf(out, "unsigned char __ph_slot%u[%lld];\n", e->pad_seq++, size);
-		tb_indent(out, level);
-		tb_printf(out, "};\n");
+		textbuf_printf(out, "union {\n");
+		textbuf_indent(out, level + 1);
+		textbuf_printf(out, "%s;\n", d);
+		textbuf_indent(out, level + 1);
+		textbuf_printf(out, "unsigned char __ph_slot%u[%lld];\n", e->pad_seq++, size);
+		textbuf_indent(out, level);
+		textbuf_printf(out, "};\n");
 		strlist_add(&e->rep->opaque, "%s.%s: the tree's type kept in a slot of the kernel's %lld bytes", e->top, full, size);
 		break;
 	case HOW_INLINE:
@@ -371,15 +371,15 @@ static int emit_one(struct emitter *e, __u32 mid, const char *name, int level, u
 		char sub[520];
 
 		if (h == HOW_TAGGED)
-			tb_printf(out, "%s %s {\n", btf_is_union(st) ? "union" : "struct", name_of(e->btf, st));
+			textbuf_printf(out, "%s %s {\n", btf_is_union(st) ? "union" : "struct", name_of(e->btf, st));
 		else
-			tb_printf(out, "%s {\n", btf_is_union(st) ? "union" : "struct");
+			textbuf_printf(out, "%s {\n", btf_is_union(st) ? "union" : "struct");
 		snprintf(sub, sizeof(sub), "%s%s", *name ? full : path, *name ? "." : "");
 		ret = emit_members(e, sid, level + 1, abs_bits, sub, out);
 		if (ret < 0)
 			return ret;
-		tb_indent(out, level);
-		tb_printf(out, "}%s%s%s;\n", emit_packed_attr(e->btf, sid), *name ? " " : "", name);
+		textbuf_indent(out, level);
+		textbuf_printf(out, "}%s%s%s;\n", emit_packed_attr(e->btf, sid), *name ? " " : "", name);
 		if (!*name)
 			return 0; /* its members are asserted one by one */
 		break;
@@ -390,16 +390,16 @@ static int emit_one(struct emitter *e, __u32 mid, const char *name, int level, u
 		int sgn = is_signed_type(e->btf, mid);
 
 		if (h == HOW_INT && int_name((size_t)size, sgn)) {
-			tb_printf(out, "%s %s;\n", int_name((size_t)size, sgn), name);
+			textbuf_printf(out, "%s %s;\n", int_name((size_t)size, sgn), name);
 			strlist_add(&e->rep->opaque, "%s.%s: type unknown to the tree, an integer of its %lld bytes", e->top, full, size);
 		} else if (h == HOW_PTR) {
-			tb_printf(out, "void *%s;\n", name);
+			textbuf_printf(out, "void *%s;\n", name);
 			strlist_add(&e->rep->opaque, "%s.%s: type unknown to the tree, a pointer to void", e->top, full);
 		} else {
 			if (align > 1)
-				tb_printf(out, "unsigned char %s[%lld] __attribute__((aligned(%d)));\n", name, size, align);
+				textbuf_printf(out, "unsigned char %s[%lld] __attribute__((aligned(%d)));\n", name, size, align);
 			else
-				tb_printf(out, "unsigned char %s[%lld];\n", name, size);
+				textbuf_printf(out, "unsigned char %s[%lld];\n", name, size);
 			if (size > 0)
 				strlist_add(&e->rep->opaque, "%s.%s: type unknown to the tree, %lld bytes aligned to %d", e->top,
 					    full, size, align);
@@ -455,8 +455,8 @@ int emit_members(struct emitter *e, __u32 id, int level, unsigned long long base
 		pad_to(e, out, level, &cur, size_bits);
 	} else if (t->size > 0) {
 		/* A union is at least as large as the kernel's. */
-		tb_indent(out, level);
-		tb_printf(out, "unsigned char __ph_pad%u[%u];\n", e->pad_seq++, t->size);
+		textbuf_indent(out, level);
+		textbuf_printf(out, "unsigned char __ph_pad%u[%u];\n", e->pad_seq++, t->size);
 	}
 	return 0;
 }

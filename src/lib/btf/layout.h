@@ -8,7 +8,7 @@
 #include "lib/btf/closure.h"
 #include "lib/btf/oldbody.h"
 #include "lib/btf/report.h"
-#include "lib/btf/textbuf.h"
+#include "util/textbuf.h"
 
 struct btf;
 struct btf_dump;

@@ -130,18 +130,18 @@ char *kconfig_write_autoconf(const struct kconfig *kc, const char *order_ref)
 
 	if (!e)
 		return NULL;
-	textbuf_append(&t, "/*\n * Automatically generated file; DO NOT EDIT.\n * %s\n */\n", kc->title);
+	textbuf_printf(&t, "/*\n * Automatically generated file; DO NOT EDIT.\n * %s\n */\n", kc->title);
 	for (i = 0; i < kc->n; i++) {
 		const struct kconfig_sym *s = &kc->syms[e[i].sym];
 
 		if (!is_set(s->value))
 			continue;
 		if (strcmp(s->value, "y") == 0)
-			textbuf_append(&t, "#define CONFIG_%s 1\n", s->name);
+			textbuf_printf(&t, "#define CONFIG_%s 1\n", s->name);
 		else if (strcmp(s->value, "m") == 0)
-			textbuf_append(&t, "#define CONFIG_%s_MODULE 1\n", s->name);
+			textbuf_printf(&t, "#define CONFIG_%s_MODULE 1\n", s->name);
 		else
-			textbuf_append(&t, "#define CONFIG_%s %s%s\n", s->name,
+			textbuf_printf(&t, "#define CONFIG_%s %s%s\n", s->name,
 				       needs_hex_prefix(order_ref ? &ref : NULL, s->name, s->value) ? "0x" : "", s->value);
 	}
 	free(e);
@@ -159,7 +159,7 @@ char *kconfig_write_auto_conf(const struct kconfig *kc, const char *order_ref)
 	kconfig_free(&ref);
 	if (!e)
 		return NULL;
-	textbuf_append(&t, "#\n# Automatically generated file; DO NOT EDIT.\n# %s\n#\n", kc->title);
+	textbuf_printf(&t, "#\n# Automatically generated file; DO NOT EDIT.\n# %s\n#\n", kc->title);
 	for (i = 0; i < kc->n; i++) {
 		const struct kconfig_sym *s = &kc->syms[e[i].sym];
 
@@ -169,15 +169,15 @@ char *kconfig_write_auto_conf(const struct kconfig *kc, const char *order_ref)
 			/* auto.conf is read by make: strings go in unquoted, unescaped. */
 			const char *v = s->value + 1;
 
-			textbuf_append(&t, "CONFIG_%s=", s->name);
+			textbuf_printf(&t, "CONFIG_%s=", s->name);
 			for (; *v && !(v[0] == '"' && v[1] == '\0'); v++) {
 				if (*v == '\\' && v[1])
 					v++;
-				textbuf_append(&t, "%c", *v);
+				textbuf_printf(&t, "%c", *v);
 			}
-			textbuf_append(&t, "\n");
+			textbuf_printf(&t, "\n");
 		} else {
-			textbuf_append(&t, "CONFIG_%s=%s\n", s->name, s->value);
+			textbuf_printf(&t, "CONFIG_%s=%s\n", s->name, s->value);
 		}
 	}
 	free(e);
@@ -189,12 +189,12 @@ char *kconfig_write_dotconfig(const struct kconfig *kc)
 	struct textbuf t = { 0 };
 	size_t i;
 
-	textbuf_append(&t, "#\n# Automatically generated file; DO NOT EDIT.\n# %s\n#\n", kc->title);
+	textbuf_printf(&t, "#\n# Automatically generated file; DO NOT EDIT.\n# %s\n#\n", kc->title);
 	for (i = 0; i < kc->n; i++) {
 		if (kc->syms[i].value)
-			textbuf_append(&t, "CONFIG_%s=%s\n", kc->syms[i].name, kc->syms[i].value);
+			textbuf_printf(&t, "CONFIG_%s=%s\n", kc->syms[i].name, kc->syms[i].value);
 		else
-			textbuf_append(&t, "# CONFIG_%s is not set\n", kc->syms[i].name);
+			textbuf_printf(&t, "# CONFIG_%s is not set\n", kc->syms[i].name);
 	}
 	return textbuf_finish(&t);
 }
