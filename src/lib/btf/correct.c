@@ -98,7 +98,7 @@ static int keepable(const struct ob_item *it)
 		return 1;
 	while (*p) {
 		char w[CS_NAME_MAX];
-		size_t n = 0, i;
+		size_t i;
 		int known = 0;
 
 		if (!cs_is_ident_char(*p) || (p > it->text && cs_is_ident_char(p[-1]))) {
@@ -107,12 +107,7 @@ static int keepable(const struct ob_item *it)
 			p++;
 			continue;
 		}
-		while (cs_is_ident_char(p[n]) && n + 1 < sizeof(w)) {
-			w[n] = p[n];
-			n++;
-		}
-		w[n] = '\0';
-		p += n;
+		p += cs_take_word(p, w, sizeof(w));
 		for (k = 0; k < it->n_names; k++)
 			known |= strcmp(w, it->names[k]) == 0;
 		for (i = 0; i < sizeof(scalar_words) / sizeof(scalar_words[0]); i++)

@@ -223,3 +223,15 @@ int cs_has_tag(const char *text, const char *kw, const char *name)
 	}
 	return 0;
 }
+
+size_t cs_take_word(const char *p, char *w, size_t wsize)
+{
+	size_t n = 0;
+
+	while (cs_is_ident_char(p[n]) && n + 1 < wsize) {
+		w[n] = p[n];
+		n++;
+	}
+	w[n] = '\0';
+	return n;
+}

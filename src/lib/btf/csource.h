@@ -32,5 +32,8 @@ int cs_has_word(const char *text, const char *word);
 /* Whether "kw name" (struct/union/enum tag) occurs in text. */
 int cs_has_tag(const char *text, const char *kw, const char *name);
 int cs_is_ident_char(char c);
+/* Copies the identifier at p into w (cut to wsize - 1) and returns how
+ * many characters it took from p (0 when p is not at an identifier). */
+size_t cs_take_word(const char *p, char *w, size_t wsize);
 
 #endif

@@ -303,18 +303,13 @@ int ob_scalar_size(const struct ob_item *it)
 		return 8;
 	while (*p) {
 		char w[CS_NAME_MAX];
-		size_t n = 0, i;
+		size_t i;
 
 		if (!cs_is_ident_char(*p)) {
 			p++;
 			continue;
 		}
-		while (cs_is_ident_char(p[n]) && n + 1 < sizeof(w)) {
-			w[n] = p[n];
-			n++;
-		}
-		w[n] = '\0';
-		p += n;
+		p += cs_take_word(p, w, sizeof(w));
 		if (strcmp(w, it->names[0]) == 0)
 			break;
 		if (strcmp(w, "enum") == 0)
