@@ -41,9 +41,13 @@ static int add_item(struct ob_list *l, int is_pp, const char *text, size_t len)
 	it = &l->v[l->n];
 	memset(it, 0, sizeof(*it));
 	it->is_pp = is_pp;
-	it->text = strndup(text, len);
+	/* len bytes, whatever they hold: strndup would stop at a NUL byte in a
+	 * hostile header, and the callers index up to len. */
+	it->text = malloc(len + 1);
 	if (!it->text)
 		return -ENOMEM;
+	memcpy(it->text, text, len);
+	it->text[len] = '\0';
 	l->n++;
 	return 0;
 }
