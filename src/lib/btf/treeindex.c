@@ -3,9 +3,12 @@
 #include "lib/btf/csource.h"
 #include "util/fs.h"
 #include "util/path.h"
+#include "util/walk.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <sys/stat.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,31 +99,34 @@ static int scan_file(struct tree_index *ti, const char *path)
 	return ret;
 }
 
+struct scan {
+	struct tree_index *ti;
+	const char *dir;
+};
+
+/* Every .h file below the folder, through the one walker: no symlink
+ * followed, no recursion, bounded depth (a bank tree may be hostile). */
+static int scan_entry(const struct walk_entry *e, enum walk_visit visit, void *data)
+{
+	struct scan *sc = data;
+	char path[PATH_MAX];
+	size_t nl = strlen(e->name);
+
+	if (e->depth > 0 && e->name[0] == '.')
+		return visit == WALK_DIR_PRE ? WALK_SKIP : 0;
+	if (visit != WALK_OTHER || !S_ISREG(e->st->st_mode) || nl < 3 || strcmp(e->name + nl - 2, ".h") != 0)
+		return 0;
+	if (path_join(path, sc->dir, e->path) < 0)
+		return -ENAMETOOLONG;
+	return scan_file(sc->ti, path);
+}
+
 static int scan_dir(struct tree_index *ti, const char *dir)
 {
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	int ret = 0;
+	struct scan sc = { .ti = ti, .dir = dir };
+	int ret = walk_tree(AT_FDCWD, dir, WALK_MAX_DEPTH, scan_entry, &sc);
 
-	if (!d)
-		return errno == ENOENT ? 0 : -errno;
-	while (ret == 0 && (de = readdir(d))) {
-		char path[PATH_MAX];
-		size_t nl = strlen(de->d_name);
-
-		if (de->d_name[0] == '.')
-			continue;
-		ret = path_join(path, dir, de->d_name);
-		if (ret < 0)
-			break;
-		if (de->d_type == DT_DIR || (de->d_type == DT_UNKNOWN && fs_is_dir(path)))
-			ret = scan_dir(ti, path);
-		else if (nl > 2 && strcmp(de->d_name + nl - 2, ".h") == 0 &&
-			 (de->d_type == DT_REG || fs_is_file(path)))
-			ret = scan_file(ti, path);
-	}
-	closedir(d);
-	return ret;
+	return ret == -ENOENT ? 0 : ret;
 }
 
 /* Sorted, then one entry per key with every file that defines it. */
