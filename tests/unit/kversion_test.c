@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 static long long code_or_err(int (*fn)(const char *, unsigned *), const char *text)
 {
@@ -106,5 +107,17 @@ int main(void)
 	ok(kversion_from_vdso_image(img, 10, &code) == -EINVAL, "truncated vDSO image refused");
 	img[1] = 'X';
 	ok(kversion_from_vdso_image(img, n, &code) == -EINVAL, "bad ELF magic refused");
+	img[1] = 'E';
+	/* Found by fuzzing: offsets whose sum wraps (under UBSan, the old
+	 * bounds check overflowed before refusing). */
+	{
+		Elf64_Ehdr eh;
+
+		n = make_vdso(img, sizeof(img), kversion_code(6, 1, 176), 0);
+		memcpy(&eh, img, sizeof(eh));
+		eh.e_phoff = UINT64_MAX - 8;
+		memcpy(img, &eh, sizeof(eh));
+		ok(kversion_from_vdso_image(img, n, &code) == -EINVAL, "a program header offset that wraps is refused");
+	}
 	return tap_done();
 }

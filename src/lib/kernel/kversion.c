@@ -138,12 +138,15 @@ static int notes_find_linux(const unsigned char *notes, size_t size, unsigned *r
 {
 	size_t off = 0;
 
-	while (off + sizeof(Elf64_Nhdr) <= size) {
-		const Elf64_Nhdr *nh = (const void *)(notes + off);
-		size_t name_off = off + sizeof(*nh);
-		size_t desc_off = name_off + ((nh->n_namesz + 3u) & ~3u);
-		size_t next = desc_off + ((nh->n_descsz + 3u) & ~3u);
+	while (sizeof(Elf64_Nhdr) <= size - off) {
+		Elf64_Nhdr h; /* copied: the image need not be aligned */
+		const Elf64_Nhdr *nh = &h;
+		size_t name_off, desc_off, next;
 
+		memcpy(&h, notes + off, sizeof(h));
+		name_off = off + sizeof(h);
+		desc_off = name_off + (((size_t)nh->n_namesz + 3u) & ~(size_t)3u);
+		next = desc_off + (((size_t)nh->n_descsz + 3u) & ~(size_t)3u);
 		if (next > size || next <= off)
 			return -EINVAL;
 		if (nh->n_namesz == 6 && nh->n_type == 0 && nh->n_descsz == 4 &&
@@ -173,14 +176,19 @@ int kversion_from_vdso_image(const void *image, unsigned long size, unsigned *re
 		return -EINVAL;
 	for (i = 0; i < eh.e_phnum; i++) {
 		Elf64_Phdr ph;
-		unsigned long at = eh.e_phoff + (unsigned long)i * sizeof(ph);
+		unsigned long at;
 
-		if (at + sizeof(ph) > size)
+		/* Bounds checked by subtraction: offsets from the image may be
+		 * anything, and a sum could wrap. */
+		if (eh.e_phoff > size || (unsigned long)i * sizeof(ph) > size - eh.e_phoff)
+			return -EINVAL;
+		at = eh.e_phoff + (unsigned long)i * sizeof(ph);
+		if (sizeof(ph) > size - at)
 			return -EINVAL;
 		memcpy(&ph, base + at, sizeof(ph));
 		if (ph.p_type != PT_NOTE)
 			continue;
-		if (ph.p_offset + ph.p_filesz > size)
+		if (ph.p_offset > size || ph.p_filesz > size - ph.p_offset)
 			return -EINVAL;
 		if (notes_find_linux(base + ph.p_offset, ph.p_filesz, ret_code) == 0)
 			return 0;
