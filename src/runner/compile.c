@@ -74,8 +74,7 @@ int runner_compile(const char *text, void **ret_mod, char *diag, size_t diaglen)
 
 int runner_compile_log(const char *text, void **ret_mod, char *diag, size_t diaglen, char **ret_log)
 {
-	static char error_limit[] = "-ferror-limit=0";
-	const char *cflags[] = { error_limit };
+	const char *cflags[] = { "-ferror-limit=0" };
 	FILE *capture = tmpfile();
 	int saved = -1;
 	void *mod;
