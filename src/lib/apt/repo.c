@@ -63,14 +63,15 @@ static void add_index_source(struct apt_repo *r, const char *type, const char *u
  * or a link under keyrings/ or trusted.gpg.d/ to a key the host does not
  * trust, finds nothing outside it) and names it by its fd, so the
  * verifier reads exactly the file opened here. */
-static int open_host_keyring(const struct apt_repo *r, const char *host_path, char out[PATH_MAX], int *ret_fd)
+static int open_host_keyring(const struct apt_repo *r, const char *host_path, char out[PATH_MAX], char name[PATH_MAX],
+			     int *ret_fd)
 {
 	int fd = hostroot_open(r->hr, host_path, O_RDONLY);
 	struct stat st;
 
 	if (fd < 0)
 		return fd;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || hostroot_path(r->hr, host_path, name) < 0) {
 		close(fd);
 		return -EINVAL;
 	}
@@ -80,8 +81,8 @@ static int open_host_keyring(const struct apt_repo *r, const char *host_path, ch
 }
 
 /* The .gpg and .asc files of a host keyring folder, each confined. */
-static int open_host_keyring_dir(const struct apt_repo *r, const char *host_dir, char files[][PATH_MAX], int fds[],
-				 int n, int max)
+static int open_host_keyring_dir(const struct apt_repo *r, const char *host_dir, char files[][PATH_MAX],
+				 char names[][PATH_MAX], int fds[], int n, int max)
 {
 	int dir_fd = hostroot_open(r->hr, host_dir, O_RDONLY | O_DIRECTORY);
 	struct dirent *de;
@@ -100,7 +101,7 @@ static int open_host_keyring_dir(const struct apt_repo *r, const char *host_dir,
 
 		if (len > 4 && (!strcmp(de->d_name + len - 4, ".gpg") || !strcmp(de->d_name + len - 4, ".asc")) &&
 		    path_join(host_path, host_dir, de->d_name) == 0 &&
-		    open_host_keyring(r, host_path, files[n], &fds[n]) == 0)
+		    open_host_keyring(r, host_path, files[n], names[n], &fds[n]) == 0)
 			n++;
 	}
 	closedir(d);
@@ -110,8 +111,8 @@ static int open_host_keyring_dir(const struct apt_repo *r, const char *host_dir,
 /* Keyring files for a source: its Signed-By, else --keyring and the
  * distribution's trusted keyrings (files or folders) under the host root.
  * Host keyrings come back open (fds[i] >= 0): the caller closes them. */
-static int collect_keyrings(const struct apt_repo *r, const struct apt_source *s, char files[][PATH_MAX], int fds[],
-			    int max)
+static int collect_keyrings(const struct apt_repo *r, const struct apt_source *s, char files[][PATH_MAX],
+			    char names[][PATH_MAX], int fds[], int max)
 {
 	int n = 0, i;
 
@@ -122,18 +123,18 @@ static int collect_keyrings(const struct apt_repo *r, const struct apt_source *s
 
 		snprintf(list, sizeof(list), "%s", s->signed_by);
 		for (tok = strtok_r(list, " ", &save); tok && n < max; tok = strtok_r(NULL, " ", &save))
-			if (tok[0] == '/' && open_host_keyring(r, tok, files[n], &fds[n]) == 0)
+			if (tok[0] == '/' && open_host_keyring(r, tok, files[n], names[n], &fds[n]) == 0)
 				n++;
 		return n;
 	}
 	for (i = 0; i < r->n_keyrings && n < max; i++)
-		if (path_copy(files[n], r->keyrings[i]) == 0) /* given by the user: trusted as named */
-			n++;
+		if (path_copy(files[n], r->keyrings[i]) == 0 && path_copy(names[n], r->keyrings[i]) == 0)
+			n++; /* given by the user: trusted as named */
 	for (i = 0; r->trusted_keyrings && r->trusted_keyrings[i] && n < max; i++) {
-		if (open_host_keyring(r, r->trusted_keyrings[i], files[n], &fds[n]) == 0)
+		if (open_host_keyring(r, r->trusted_keyrings[i], files[n], names[n], &fds[n]) == 0)
 			n++;
 		else
-			n = open_host_keyring_dir(r, r->trusted_keyrings[i], files, fds, n, max);
+			n = open_host_keyring_dir(r, r->trusted_keyrings[i], files, names, fds, n, max);
 	}
 	return n;
 }
@@ -144,18 +145,22 @@ static int verify_release(const struct apt_repo *r, const struct apt_source *s, 
 			  const char *sig, size_t sig_len, char **text, char fpr[65], char *why, size_t whylen)
 {
 	_cleanup_free_ char(*keyfiles)[PATH_MAX] = calloc(MAX_KEYFILES, PATH_MAX);
-	const char *key_ptrs[MAX_KEYFILES];
+	_cleanup_free_ char(*keynames)[PATH_MAX] = calloc(MAX_KEYFILES, PATH_MAX);
+	const char *key_ptrs[MAX_KEYFILES], *name_ptrs[MAX_KEYFILES];
 	int key_fds[MAX_KEYFILES];
 	struct gpg_keys keys;
 	size_t text_len = 0;
 	int n, i, ret;
 
-	if (!keyfiles)
+	if (!keyfiles || !keynames)
 		return -ENOMEM;
-	n = collect_keyrings(r, s, keyfiles, key_fds, MAX_KEYFILES);
-	for (i = 0; i < n; i++)
+	n = collect_keyrings(r, s, keyfiles, keynames, key_fds, MAX_KEYFILES);
+	for (i = 0; i < n; i++) {
 		key_ptrs[i] = keyfiles[i];
+		name_ptrs[i] = keynames[i];
+	}
 	keys.files = key_ptrs;
+	keys.names = name_ptrs;
 	keys.n_files = (size_t)n;
 	keys.inline_key = s->signed_by_key;
 	ret = gpg_verify(&keys, data, len, sig, sig_len, text, &text_len, fpr, why, whylen);

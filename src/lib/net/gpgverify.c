@@ -55,7 +55,7 @@ static void append_keyrings(const struct gpg_keys *keys, char *why, size_t whyle
 	snprintf(why + len, whylen - len, "; keyrings tried:");
 	for (i = 0; i < keys->n_files; i++) {
 		len = strlen(why);
-		snprintf(why + len, whylen - len, "%s %s", i ? "," : "", keys->files[i]);
+		snprintf(why + len, whylen - len, "%s %s", i ? "," : "", keys->names ? keys->names[i] : keys->files[i]);
 	}
 	if (keys->inline_key) {
 		len = strlen(why);

@@ -8,6 +8,7 @@
 
 struct gpg_keys {
 	const char *const *files; /* keyring files: binary or ASCII-armoured */
+	const char *const *names; /* what to call each in messages (NULL: files) */
 	size_t n_files;
 	const char *inline_key;   /* an armoured key from deb822 Signed-By, or NULL */
 };
