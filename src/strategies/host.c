@@ -130,15 +130,14 @@ static int host_probe(struct provision_ctx *ctx, char *what, size_t whatlen)
 	return 0;
 }
 
-static json_object *source_object(const char *role, const char *root, const char *host_path)
+/* The manifest names host files as the host sees them (hostroot.h). */
+static json_object *source_object(const char *role, const char *host_path)
 {
 	json_object *o = json_object_new_object();
-	char full[PATH_MAX * 2];
 
-	snprintf(full, sizeof(full), "%s%s", strcmp(root, "/") ? root : "", host_path);
 	json_object_object_add(o, "type", json_object_new_string("host"));
 	json_object_object_add(o, "role", json_object_new_string(role));
-	json_object_object_add(o, "path", json_object_new_string(full));
+	json_object_object_add(o, "path", json_object_new_string(host_path));
 	return o;
 }
 
@@ -180,9 +179,9 @@ int host_tree_copy(const struct hostroot *hr, const char *release, const char *a
 		return ctx_fail(ctx, PH_FAIL_OUTPUT, ret);
 	}
 	if (sources) {
-		json_object_array_add(sources, source_object("build", hr->root, t.build));
+		json_object_array_add(sources, source_object("build", t.build));
 		if (t.source[0])
-			json_object_array_add(sources, source_object("source", hr->root, t.source));
+			json_object_array_add(sources, source_object("source", t.source));
 	}
 	if (stats.private_skipped || stats.links_refused)
 		log_info("host: left out %llu file(s) not readable by everyone and %llu link(s) leading out of the header places",

@@ -71,7 +71,7 @@ static json_object *add_source(struct provision_ctx *ctx, const char *type, cons
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "type", json_object_new_string(type));
-	json_object_object_add(o, "path", json_object_new_string(path));
+	json_object_object_add(o, "path", json_object_new_string(hostroot_host_view(&ctx->hr, path)));
 	json_object_array_add(ctx->sources, o);
 	return o;
 }
@@ -194,7 +194,7 @@ static int kheaders_provide(struct provision_ctx *ctx, const char *build_dir, ch
 		r = write_config(ctx, build_dir, why, whylen);
 	if (r == 0) {
 		ctx->exact = 1;
-		snprintf(ctx->tree_origin, sizeof(ctx->tree_origin), "%s%s", path,
+		snprintf(ctx->tree_origin, sizeof(ctx->tree_origin), "%s%s", hostroot_host_view(&ctx->hr, path),
 			 loaded ? " (kheaders module loaded by this run)" : "");
 	}
 out:

@@ -292,6 +292,7 @@ static int run_strategy(struct provision_ctx *ctx, const struct strategy *s, con
 						       .exact = ctx->exact,
 						       .level = btfstep_level(ctx),
 						       .origin = ctx->tree_origin,
+						       .host_root = ctx->hr.root,
 						       .sources = ctx->sources,
 						       .close_match = ctx->close_match,
 						       .counted = ctx->tree_counted,

@@ -39,6 +39,17 @@ const char *hostroot_prefix(const struct hostroot *hr)
 	return hostroot_is_slash(hr) ? "" : hr->root;
 }
 
+const char *hostroot_host_view(const struct hostroot *hr, const char *path)
+{
+	size_t n = strlen(hr->root);
+
+	if (hostroot_is_slash(hr) || strncmp(path, hr->root, n) != 0)
+		return path;
+	if (path[n] == '/')
+		return path + n;
+	return path[n] == '\0' ? "/" : path;
+}
+
 int hostroot_path(const struct hostroot *hr, const char *host_path, char out[PATH_MAX])
 {
 	return path_join(out, hr->root, host_path);

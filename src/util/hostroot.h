@@ -15,6 +15,13 @@ int hostroot_is_slash(const struct hostroot *hr);
 /* What to print before a host path in messages: "" for "/", else the root. */
 const char *hostroot_prefix(const struct hostroot *hr);
 
+/* How the host names a path this process opened: the host root's prefix
+ * removed when the path lies under it ("/host/boot/x" -> "/boot/x"), else
+ * the path unchanged (a volume, cache or bank the operator mounted, or a
+ * runtime /proc or /sys file, which the host names the same). Messages
+ * and the manifest name paths this way, so one convention holds. */
+const char *hostroot_host_view(const struct hostroot *hr, const char *path);
+
 /* out = root + host_path, with no symlink resolution. */
 int hostroot_path(const struct hostroot *hr, const char *host_path, char out[PATH_MAX]);
 

@@ -26,7 +26,7 @@ is "$(find "$TREE/include/config" -type f | wc -l | tr -d ' ')" "$(ls "$pkg/usr/
 [ ! -e "$TREE/scripts" ] && [ ! -e "$TREE/arch/arm64" ] && [ ! -e "$TREE/Module.symvers" ]
 ok $? "scripts/, other arches and Module.symvers are left out"
 
-python3 - "$OUT/$RELEASE/manifest.json" "$TREE" <<'PY' >"$TMP/m.out" 2>&1
+python3 - "$OUT/$RELEASE/manifest.json" "$TREE" "$HOST_ROOT" <<'PY' >"$TMP/m.out" 2>&1
 import json, os, sys
 m = json.load(open(sys.argv[1]))
 tree = sys.argv[2]
@@ -38,6 +38,12 @@ assert m["tree"]["version_code"] == code, (m["tree"]["version_code"], code)
 assert m["tree"]["files"] == files, (m["tree"]["files"], files)
 assert m["release"] == os.path.basename(os.path.dirname(tree))
 assert any(s["role"] == "source" for s in m["sources"]), m["sources"]
+# One convention: host files as the host sees them, the host root recorded.
+assert m["host_root"] == sys.argv[3], m["host_root"]
+for s in m["sources"]:
+    assert s["path"].startswith("/usr/src/linux-headers-"), s["path"]
+    assert os.path.isdir(sys.argv[3] + s["path"]), s["path"]
+assert m["origin"] == "host headers at /lib/modules/%s/build" % m["release"], m["origin"]
 assert m["tool_version"] and m["timings"]["total_ms"] >= 0
 print("manifest ok")
 PY

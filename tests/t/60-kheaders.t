@@ -28,6 +28,10 @@ assert m["strategy"] == "kheaders" and m["exact"] is True
 assert k["sha256"] == sys.argv[2], (k["sha256"], sys.argv[2])
 assert k["size"] == int(sys.argv[3])
 assert any(s["type"] == "config" for s in m["sources"])
+# host files as the host sees them (the fake root's prefix removed)
+assert k["path"] == "/sys/kernel/kheaders.tar.xz", k["path"]
+assert [s["path"] for s in m["sources"] if s["type"] == "config"] == ["/boot/config-" + m["release"]], m["sources"]
+assert m["origin"].startswith("/sys/kernel/kheaders.tar.xz"), m["origin"]
 PY
 ok $? "the manifest records kheaders, the archive's size and SHA-256, and the config source"
 BCC_KERNEL_SOURCE=$TREE "$BCC_COMPILE" "$TESTS_DIR/data/task_probe.c" >"$TMP/bcc.out" 2>&1

@@ -1,3 +1,4 @@
+#include "util/hostroot.h"
 #include "util/path.h"
 #include "tap.h"
 
@@ -44,5 +45,13 @@ int main(void)
 	ok(path_is_within("/a/b/c", "/a/b"), "within");
 	ok(!path_is_within("/a/bc", "/a/b"), "not within a longer sibling name");
 	ok(path_is_within("/a/b", "/a/b"), "equal counts as within");
+
+	struct hostroot pod, plain;
+	ok(hostroot_init(&pod, "/host") == 0 && hostroot_init(&plain, "/") == 0, "host roots");
+	is_str(hostroot_host_view(&pod, "/host/boot/config-6.1"), "/boot/config-6.1", "host view strips the root");
+	is_str(hostroot_host_view(&pod, "/host"), "/", "the root itself is /");
+	is_str(hostroot_host_view(&pod, "/hostile/x"), "/hostile/x", "a sibling with a longer name is not under it");
+	is_str(hostroot_host_view(&pod, "/proc/config.gz"), "/proc/config.gz", "a runtime path stays");
+	is_str(hostroot_host_view(&plain, "/boot/x"), "/boot/x", "root / changes nothing");
 	return tap_done();
 }

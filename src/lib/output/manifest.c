@@ -73,6 +73,7 @@ int manifest_write(const struct manifest_input *in, const char *stage_dir, const
 	json_object_object_add(m, "exact", json_object_new_boolean(in->exact));
 	json_set_string(m, "level", in->level ? in->level : in->exact ? "exact" : "close-match");
 	json_set_string(m, "origin", in->origin);
+	json_set_string(m, "host_root", in->host_root ? in->host_root : "/");
 	json_object_object_add(m, "kernel", kernel_object(in->kernel));
 	tree = json_object_new_object();
 	json_object_object_add(tree, "version_code", json_object_new_int64(facts->version_code));

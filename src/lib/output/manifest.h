@@ -16,7 +16,8 @@ struct manifest_input {
 	const struct kernel_info *kernel;
 	int exact;
 	const char *level;        /* "exact", "btf-corrected", "close-match"; NULL: by exact */
-	const char *origin;
+	const char *origin;       /* host files named as the host sees them */
+	const char *host_root;    /* where this process saw the host's "/" */
 	json_object *sources;     /* array; referenced, not taken */
 	json_object *close_match; /* NULL unless close-match built the tree */
 	int counted;              /* files and bytes are known (saves a walk) */
