@@ -2,6 +2,7 @@
 
 #include "bpfload.h"
 #include "compile.h"
+#include "pidns.h"
 #include "report.h"
 
 #include <bcc/bcc_common.h>
@@ -128,7 +129,9 @@ static void check_count(void *mod, uint32_t child, int n, struct report *r)
 		report_check(r, "count", CHECK_OK, "%d calls counted for TGID %u", n, child);
 }
 
-static void check_start_time(void *mod, uint32_t child, int n, struct report *r)
+/* child is the kernel's TGID (the maps' key), child_here this namespace's
+ * number for it (/proc's). */
+static void check_start_time(void *mod, uint32_t child, uint32_t child_here, int n, struct report *r)
 {
 	int fd = bpf_table_fd(mod, "counts");
 	struct start_key key, next, *prev = NULL;
@@ -137,8 +140,8 @@ static void check_start_time(void *mod, uint32_t child, int n, struct report *r)
 	uint64_t v = 0, seen = 0;
 	int found = 0;
 
-	if (groundtruth_proc_starttime((int)child, &proc_ticks) < 0) {
-		report_check(r, "start_time", CHECK_SKIP, "cannot read /proc/%u/stat", child);
+	if (groundtruth_proc_starttime((int)child_here, &proc_ticks) < 0) {
+		report_check(r, "start_time", CHECK_SKIP, "cannot read /proc/%u/stat", child_here);
 		return;
 	}
 	while (bpf_get_next_key(fd, prev, &next) == 0) {
@@ -158,18 +161,19 @@ static void check_start_time(void *mod, uint32_t child, int n, struct report *r)
 	if (found > 1 || seen != (uint64_t)n || ticks + 1 < proc_ticks || ticks > proc_ticks + 1) {
 		report_check(r, "start_time", CHECK_FAIL,
 			     "task_struct->group_leader->start_time read as %llu ticks after boot; /proc/%u/stat says %llu "
-			     "(%d key(s), %llu calls)", ticks, child, proc_ticks, found, (unsigned long long)seen);
+			     "(%d key(s), %llu calls)", ticks, child_here, proc_ticks, found, (unsigned long long)seen);
 		report_mismatch(r, "task_struct.start_time");
 		return;
 	}
 	report_check(r, "start_time", CHECK_OK, "group leader start time %llu ticks after boot, as /proc/%u/stat says", ticks,
-		     child);
+		     child_here);
 }
 
-static void check_parent(void *mod, uint32_t child, struct report *r)
+/* child and parent: the kernel's TGIDs of the child and of this runner. */
+static void check_parent(void *mod, uint32_t child, uint32_t parent, struct report *r)
 {
 	int fd = bpf_table_fd(mod, "parents");
-	uint32_t ppid = 0, want = (uint32_t)getpid();
+	uint32_t ppid = 0, want = parent;
 
 	if (bpf_lookup_elem(fd, &child, &ppid) < 0) {
 		report_check(r, "real_parent", CHECK_FAIL, "no entry for the child (TGID %u)", child);
@@ -192,11 +196,22 @@ static int wait_child(pid_t pid, int *status)
 	return 0;
 }
 
-static void trigger_and_compare(void *mods[N_PROBES], int n, struct report *r)
+/* The kernel's TGIDs of the child and of this runner (which called
+ * getppid() once itself for this); 0 after saying why they are unknown. */
+static int kernel_tgids(const struct pidns_map *ns, pid_t child, uint32_t *ret_child, uint32_t *ret_self)
+{
+	return pidns_global(ns, (uint32_t)child, ret_child) == 0 && pidns_global(ns, (uint32_t)getpid(), ret_self) == 0;
+}
+
+static void trigger_and_compare(void *mods[N_PROBES], const struct pidns_map *ns, int n, struct report *r)
 {
 	int to_child[2], from_child[2], status, ret;
-	pid_t pid = spawn_child(n, to_child, from_child);
+	uint32_t child = 0, self = 0;
+	pid_t pid;
 	char c;
+
+	syscall(SYS_getppid); /* so pid_ns.c maps this runner too */
+	pid = spawn_child(n, to_child, from_child);
 
 	if (pid < 0) {
 		report_cannot_validate(r, "cannot fork a child: %s", strerror((int)-pid));
@@ -204,12 +219,18 @@ static void trigger_and_compare(void *mods[N_PROBES], int n, struct report *r)
 	}
 	if (write(to_child[1], "g", 1) != 1 || read(from_child[0], &c, 1) != 1) {
 		report_cannot_validate(r, "the child did not run");
+	} else if (!kernel_tgids(ns, pid, &child, &self)) {
+		report_cannot_validate(r, "the kernel's process IDs of the runner and its child %d are unknown: "
+					  "bpf/pid_ns.c saw no call", (int)pid);
 	} else {
 		report_check(r, "trigger", CHECK_OK, "child %d called getppid() %d times", (int)pid, n);
 		r->truth_checked = 1;
-		check_count(mods[P_COUNT], (uint32_t)pid, n, r);
-		check_start_time(mods[P_START], (uint32_t)pid, n, r);
-		check_parent(mods[P_PARENT], (uint32_t)pid, r);
+		if (child != (uint32_t)pid)
+			report_check(r, "pid namespace", CHECK_OK, "child %d here is %u to the kernel, this runner %d is %u",
+				     (int)pid, child, (int)getpid(), self);
+		check_count(mods[P_COUNT], child, n, r);
+		check_start_time(mods[P_START], child, (uint32_t)pid, n, r);
+		check_parent(mods[P_PARENT], child, self, r);
 	}
 	close(to_child[1]); /* the child's read sees EOF and it exits */
 	close(from_child[0]);
@@ -224,6 +245,7 @@ void groundtruth_run(const char *tree, const char *bpf_dir, int triggers, struct
 {
 	void *mods[N_PROBES] = { NULL };
 	struct attached att[N_PROBES];
+	struct pidns_map ns;
 	int i, ok = 1;
 
 	for (i = 0; i < N_PROBES; i++) {
@@ -261,8 +283,10 @@ void groundtruth_run(const char *tree, const char *bpf_dir, int triggers, struct
 		if (bpf_load_and_attach(mods[i], FN, label, r, &att[i]) < 0)
 			ok = 0;
 	}
-	if (ok)
-		trigger_and_compare(mods, triggers, r);
+	if (ok && pidns_open(&ns, bpf_dir, r) == 0) {
+		trigger_and_compare(mods, &ns, triggers, r);
+		pidns_close(&ns);
+	}
 	for (i = 0; i < N_PROBES; i++) {
 		bpf_detach(&att[i]);
 		if (mods[i])
