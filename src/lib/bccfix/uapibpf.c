@@ -145,7 +145,11 @@ static int enumerators(const char *c, size_t from, size_t to, struct names *out)
 	return ret;
 }
 
-static int collect(const char *c, size_t n, struct names *out, struct names *macros)
+/* Collects the tags and enumerators the header declares (out), the macros
+ * it defines (macros), and of those the ones defined as themselves
+ * (selfref: `#define BPF_F_LINK BPF_F_LINK`, which uapi headers put beside
+ * an enumerator so that #ifdef finds it). */
+static int collect(const char *c, size_t n, struct names *out, struct names *macros, struct names *selfref)
 {
 	size_t i;
 	int ret = 0;
@@ -165,6 +169,16 @@ static int collect(const char *c, size_t n, struct names *out, struct names *mac
 				for (s = j; j < n && is_ident(c[j]); j++)
 					;
 				ret = add(macros, c + s, j - s);
+				if (ret == 0 && j > s && (c[j] == ' ' || c[j] == '\t')) {
+					size_t v = j, w;
+
+					while (v < n && (c[v] == ' ' || c[v] == '\t'))
+						v++;
+					for (w = v; w < n && is_ident(c[w]); w++)
+						;
+					if (w - v == j - s && strncmp(c + v, c + s, j - s) == 0)
+						ret = add(selfref, c + s, j - s);
+				}
 			}
 		} else if (strncmp(c + i, "FN(", 3) == 0) {
 			/* ___BPF_FUNC_MAPPER's entries become BPF_FUNC_<name>. */
@@ -210,11 +224,59 @@ static int collect(const char *c, size_t n, struct names *out, struct names *mac
 	return ret;
 }
 
+/* Whether the line at c (code only) is `#define NAME NAME` for a name in
+ * selfref; its length in *name_len. */
+static const char *selfref_line(const char *c, const struct names *selfref, size_t *name_len)
+{
+	const char *s;
+
+	while (*c == ' ' || *c == '\t')
+		c++;
+	if (*c++ != '#')
+		return NULL;
+	while (*c == ' ' || *c == '\t')
+		c++;
+	if (strncmp(c, "define", 6) != 0 || (c[6] != ' ' && c[6] != '\t'))
+		return NULL;
+	for (c += 6; *c == ' ' || *c == '\t'; c++)
+		;
+	for (s = c; is_ident(*c); c++)
+		;
+	*name_len = (size_t)(c - s);
+	return has(selfref, s, *name_len) ? s : NULL;
+}
+
+/* Copies the body [from, to) of text, each self-referential define
+ * wrapped in #ifndef: where this copy's names are renamed, the rename
+ * (#define NAME __ph_NAME) must stay in force for its enumerator. */
+static size_t copy_body(char *out, size_t cap, const char *text, const char *code, size_t from, size_t to,
+			const struct names *selfref)
+{
+	size_t o = 0, i = from;
+
+	while (i < to) {
+		size_t eol = i, nl, name_len = 0;
+		const char *name;
+
+		while (eol < to && text[eol] != '\n')
+			eol++;
+		nl = eol < to ? 1 : 0;
+		name = selfref->n ? selfref_line(code + i, selfref, &name_len) : NULL;
+		if (name)
+			o += (size_t)snprintf(out + o, cap - o, "#ifndef %.*s\n%.*s\n#endif\n", (int)name_len, name,
+					      (int)(eol - i), text + i);
+		else
+			o += (size_t)snprintf(out + o, cap - o, "%.*s%s", (int)(eol - i), text + i, nl ? "\n" : "");
+		i = eol + nl;
+	}
+	return o;
+}
+
 int bccfix_uapi_bpf(const char *tree, size_t *ret_names, char *why, size_t whylen)
 {
 	static const char head[] = "#ifndef " GUARD "\n#define " GUARD "\n";
 	char path[PATH_MAX], tmp[PATH_MAX], *text = NULL, *code = NULL, *out = NULL, *p, *end;
-	struct names names = { 0 }, macros = { 0 };
+	struct names names = { 0 }, macros = { 0 }, selfref = { 0 };
 	size_t len = 0, i, o = 0, cap, renamed = 0;
 	int ret;
 
@@ -235,8 +297,8 @@ int bccfix_uapi_bpf(const char *tree, size_t *ret_names, char *why, size_t whyle
 		return 0; /* not the layout this rewrite knows, or done already */
 	}
 	code = code_only(text, len);
-	ret = code ? collect(code, len, &names, &macros) : -ENOMEM;
-	cap = len + names.n * 160 + 4096;
+	ret = code ? collect(code, len, &names, &macros, &selfref) : -ENOMEM;
+	cap = len + names.n * 160 + selfref.n * 200 + 4096;
 	out = ret == 0 ? malloc(cap) : NULL;
 	if (ret == 0 && !out)
 		ret = -ENOMEM;
@@ -247,13 +309,22 @@ int bccfix_uapi_bpf(const char *tree, size_t *ret_names, char *why, size_t whyle
 				      "/* provision-headers: another uapi/linux/bpf.h (BCC's own, older) came first under\n"
 				      " * the same guard. This one's declarations follow under names of their own, so\n"
 				      " * both compile and the kernel's headers get what only this one declares. */\n");
-		for (i = 0; i < names.n; i++)
-			if (!has(&macros, names.v[i], strlen(names.v[i]))) {
+		for (i = 0; i < names.n; i++) {
+			size_t nlen = strlen(names.v[i]);
+
+			if (has(&selfref, names.v[i], nlen)) {
+				/* The other copy may define it as itself too (BCC 0.31's does). */
+				o += (size_t)snprintf(out + o, cap - o, "#undef %s\n#define %s __ph_%s\n", names.v[i],
+						      names.v[i], names.v[i]);
+				renamed++;
+			} else if (!has(&macros, names.v[i], nlen)) {
 				o += (size_t)snprintf(out + o, cap - o, "#define %s __ph_%s\n", names.v[i], names.v[i]);
 				renamed++;
 			}
+		}
 		o += (size_t)snprintf(out + o, cap - o, "#else\n#define " GUARD "\n#endif\n");
-		o += (size_t)snprintf(out + o, cap - o, "%.*s", (int)(end - (p + sizeof(head) - 1)), p + sizeof(head) - 1);
+		o += copy_body(out + o, cap - o, text, code, (size_t)(p - text) + sizeof(head) - 1, (size_t)(end - text),
+			       &selfref);
 		end += strlen("#endif /* " GUARD " */");
 		o += (size_t)snprintf(out + o, cap - o, "#endif /* " OWN_GUARD " */%s", end);
 		ret = path_format(tmp, "%s.ph-bcc", path);
@@ -272,6 +343,7 @@ int bccfix_uapi_bpf(const char *tree, size_t *ret_names, char *why, size_t whyle
 		*ret_names = renamed;
 	names_free(&names);
 	names_free(&macros);
+	names_free(&selfref);
 	free(out);
 	free(code);
 	free(text);
