@@ -41,16 +41,14 @@ ok $? "the trixie provisioner image carries no libbcc and no runner"
 
 # The provisioner as the initContainer, with the runner's --validate: a
 # close match from the bank's Debian 6.12 tree, corrected from the
-# kernel's BTF (the container sees the host's /sys), validated by BCC 0.31.
-# In the host's PID namespace: the runner compares the PIDs its probes
-# see (the kernel's, the initial namespace's) with its child's PID as it
-# sees it (see the TODO below).
+# kernel's BTF (the container sees the host's /sys), validated by BCC 0.31
+# in the container's own PID namespace, as in a Pod without hostPID.
 bank_env=$("$TESTS_DIR/fixtures/closematch-bank") || { echo "Bail out! cannot build the close-match bank"; exit 1; }
 # shellcheck disable=SC1090
 . "$bank_env"
 mkdir -p "$TMP/bank" "$TMP/out" "$TMP/emptyroot"
 cp -al "$BANK/$BANK_6_12" "$TMP/bank/"
-podman run --rm --network none --pid host --privileged -v /sys/kernel/tracing:/sys/kernel/tracing -v "$TMP/emptyroot:/host:ro" \
+podman run --rm --network none --privileged -v /sys/kernel/tracing:/sys/kernel/tracing -v "$TMP/emptyroot:/host:ro" \
 	-v "$TMP/out:/out" -v "$TMP/bank:/bank:ro" -e PROVISION_HEADERS_BANK=/bank -e PROVISION_HEADERS_STRATEGY=close-match \
 	"$RUNNER" --validate --require btf-corrected --json >"$TMP/init.out" 2>"$TMP/init.err"
 rc=$?
@@ -90,17 +88,4 @@ is "$rc" 0 "net/sock.h, linux/skbuff.h, linux/netdevice.h, linux/filter.h compil
 [ "$rc" -eq 0 ] || grep -E 'error' "$TMP/agent.err" | head -n 8 | sed 's/^/#   /'
 like "$(cat "$TMP/agent.err")" "compiled against /lib/modules/$REL/build" "...against the volume, with no flag"
 
-# todo_ok STATUS NAME REASON: a known gap, reported as TAP TODO (does not
-# fail the run; prove says when it starts passing).
-todo_ok() {
-	_tap_n=$((_tap_n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $_tap_n - $2 # TODO $3"; else echo "not ok $_tap_n - $2 # TODO $3"; fi
-}
-# As a Pod runs it without hostPID: the container's own PID namespace.
-podman run --rm --network none --privileged -v /sys/kernel/tracing:/sys/kernel/tracing -v "$TMP/out:/lib/modules:ro" \
-	--entrypoint /usr/bin/provision-headers-runner "$RUNNER" >"$TMP/pidns.out" 2>"$TMP/pidns.err"
-rc=$?
-grep -E 'FAIL|verdict' "$TMP/pidns.err" | sed 's/^/# /'
-todo_ok "$rc" "the runner's ground truth in a container's own PID namespace (a Pod without hostPID): verdict right" \
-	"the probes record the initial namespace's TGIDs, the runner looks for its child's PID in its own namespace"
 done_testing
