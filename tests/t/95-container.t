@@ -14,7 +14,7 @@ ROOT_DIR=$TESTS_DIR/..
 REL=$(uname -r)
 
 build() { # build TARGET TAG
-	podman build --network host --build-arg BASE="localhost/$base" -f "$ROOT_DIR/Containerfile" --target "$1" -t "$2" "$ROOT_DIR" >"$TMP/build-$1.log" 2>&1
+	"$TESTS_DIR/container/build-image" "$1" "$2" >"$TMP/build-$1.log"
 }
 build runner localhost/provision-headers-runner:test
 ok $? "the runner image builds from the Containerfile" || tail -n 20 "$TMP/build-runner.log" | sed 's/^/#   /'

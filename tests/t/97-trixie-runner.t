@@ -21,8 +21,7 @@ RUNNER=localhost/provision-headers-runner:test-trixie
 PROV=localhost/provision-headers:test-trixie
 
 build() { # build TARGET TAG: podman's layer cache makes the second target cheap
-	podman build --network host --build-arg BASE="localhost/$base" -f "$ROOT_DIR/Containerfile" --target "$1" -t "$2" \
-		"$ROOT_DIR" >"$TMP/build-$1.log" 2>&1
+	"$TESTS_DIR/container/build-image" "$1" "$2" trixie >"$TMP/build-$1.log"
 }
 build runner "$RUNNER"
 ok $? "the runner image builds from a Debian 13 base" || { tail -n 20 "$TMP/build-runner.log" | sed 's/^/#   /'; done_testing; exit; }

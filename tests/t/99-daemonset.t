@@ -9,7 +9,7 @@ command -v podman >/dev/null || skip_all "podman is not installed (scripts/deps.
 python3 -c 'import yaml' 2>/dev/null || skip_all "python3-yaml is not installed (scripts/deps.txt)"
 [ -r /sys/kernel/btf/vmlinux ] || skip_all "this kernel has no BTF"
 export CONTAINERS_CONF=$TESTS_DIR/../containers/containers.conf
-"$TESTS_DIR/container/build-image" runner localhost/provision-headers-runner:test "$TMP/build.log" ||
+"$TESTS_DIR/container/build-image" runner localhost/provision-headers-runner:test >"$TMP/build.log" ||
 	{ tail -n 5 "$TMP/build.log" | sed 's/^/# /'; skip_all "cannot build the runner image here"; }
 env=$("$TESTS_DIR/fixtures/closematch-bank") || { echo "Bail out! cannot build the close-match bank"; exit 1; }
 # shellcheck disable=SC1090
