@@ -51,7 +51,7 @@ void fetch_backoff(int attempt)
 struct stream_state {
 	fetch_sink sink;
 	void *data;
-	struct sha256 *hash;
+	struct sha256 *hash, *hash512;
 	unsigned long long bytes;
 	int sink_error;
 	long http_code;
@@ -71,6 +71,8 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
 	if (st->http_code >= 300)
 		return n;
 	sha256_update(st->hash, ptr, n);
+	if (st->hash512)
+		sha256_update(st->hash512, ptr, n);
 	st->bytes += n;
 	st->sink_error = st->sink(st->data, ptr, n);
 	return st->sink_error < 0 ? 0 : n;
@@ -167,9 +169,11 @@ static int fetch_stream_sized(const struct fetch_opts *o, const char *url, fetch
 		return -ETIME;
 	}
 	st.hash = sha256_new();
+	st.hash512 = o->want_sha512 ? sha512_new() : NULL;
 	c = curl_easy_init();
-	if (!c || !st.hash) {
+	if (!c || !st.hash || (o->want_sha512 && !st.hash512)) {
 		sha256_free(st.hash);
+		sha256_free(st.hash512);
 		curl_easy_cleanup(c);
 		return -ENOMEM;
 	}
@@ -226,8 +230,11 @@ static int fetch_stream_sized(const struct fetch_opts *o, const char *url, fetch
 	res->attempts = 1;
 	if (ret == 0)
 		sha256_final_hex(st.hash, res->sha256);
+	if (ret == 0 && st.hash512)
+		sha512_final_hex(st.hash512, res->sha512);
 out:
 	sha256_free(st.hash);
+	sha256_free(st.hash512);
 	curl_easy_cleanup(c);
 	return ret;
 }

@@ -16,6 +16,7 @@ struct fetch_opts {
 	int progress;           /* show progress on a terminal */
 	long min_speed;         /* bytes/s below which, for stall_timeout_s, a transfer has stalled (default 1024) */
 	double deadline;        /* CLOCK_MONOTONIC seconds after which no transfer runs (0: none) */
+	int want_sha512;        /* also hash bodies with SHA-512 (RPM repositories may list it) */
 };
 
 /* The CLOCK_MONOTONIC time, in seconds: what deadline is measured in. */
@@ -25,6 +26,7 @@ struct fetch_result {
 	long http_code;
 	unsigned long long bytes;
 	char sha256[65];
+	char sha512[129];       /* only with want_sha512 */
 	int attempts;
 };
 
