@@ -158,15 +158,19 @@ static int distro_probe(struct provision_ctx *ctx, char *what, size_t whatlen)
 	return 0;
 }
 
-/* Keeps usr/src/<tree>/<what BCC needs> of the kernel arch in data. */
+/* Keeps usr/src/<tree>/<what BCC needs> of the kernel arch in data: a
+ * .deb's usr/src/linux-headers-<release>, an RPM's
+ * usr/src/kernels/<release>. */
 static int select_header_member(void *data, const char *member, char out_rel[PATH_MAX])
 {
 	const char *arch = data;
-	const char *rest;
+	const char *tree = member + 8, *rest;
 
 	if (strncmp(member, "usr/src/", 8) != 0)
 		return 0;
-	rest = strchr(member + 8, '/');
+	if (strncmp(tree, "kernels/", 8) == 0)
+		tree += 8;
+	rest = strchr(tree, '/');
 	if (rest && !treecopy_wanted(rest + 1, 0, arch) && !treecopy_wanted(rest + 1, 1, arch))
 		return 0;
 	return path_copy(out_rel, member) == 0;

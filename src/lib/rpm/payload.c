@@ -6,18 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Whether libarchive read the stream through its rpm filter: anything
- * else (a tarball served under an .rpm name) is not a package. */
-static int read_as_rpm(struct archive *a)
-{
-	int i, n = archive_filter_count(a);
-
-	for (i = 0; i < n; i++)
-		if (archive_filter_code(a, i) == ARCHIVE_FILTER_RPM)
-			return 1;
-	return 0;
-}
-
 int rpm_extract_fd(int fd, const char *dest_dir, const struct unpack_opts *o, struct unpack_stats *st, char *why,
 		   size_t whylen)
 {
@@ -29,7 +17,9 @@ int rpm_extract_fd(int fd, const char *dest_dir, const struct unpack_opts *o, st
 	ret = unpack_stream_open_fd(fd, NULL, NULL, &s, why, whylen);
 	if (ret == 0) {
 		ret = unpack_archive(unpack_stream_archive(s), dest_dir, o, st, why, whylen);
-		if (ret == 0 && !read_as_rpm(unpack_stream_archive(s))) {
+		/* Anything but an RPM (a tarball served under an .rpm name) is
+		 * not a package. */
+		if (ret == 0 && !unpack_stream_had_filter(s, ARCHIVE_FILTER_RPM)) {
 			snprintf(why, whylen, "not an RPM package (no RPM lead and header)");
 			ret = -EILSEQ;
 		}
