@@ -152,6 +152,21 @@ static int holds_release(const struct rpm_pkg *p, const char *release, const cha
 	return strcmp(evra, release) == 0;
 }
 
+/* What dnf would check and this does not yet: the RPM's own signature.
+ * Said where it matters, with what the package is checked by instead. */
+static void warn_gpgcheck(const struct distro_state *st, const struct rpm_pkg *p)
+{
+	const struct rpm_repo *r = &st->rpm->cfg.repos[p->repo_index];
+
+	if (!r->gpgcheck)
+		return;
+	log_warn("distro: gpgcheck=1 in %s: the signature of %s itself is not checked (not implemented); it is checked "
+		 "against the %s checksum of primary.xml, %s",
+		 r->origin, p->location, p->digest_algo,
+		 r->repo_gpgcheck && !st->rpm->reader.skip_signature ? "whose repomd.xml is signed"
+								      : "whose repomd.xml is NOT signed (repo_gpgcheck=0)");
+}
+
 static int rpm_plan(struct provision_ctx *ctx, struct distro_state *st, const char *release, struct distro_plan *plan,
 		    char *why, size_t whylen)
 {
@@ -183,6 +198,7 @@ static int rpm_plan(struct provision_ctx *ctx, struct distro_state *st, const ch
 		c->digest = p->digest;
 		c->source_index = p->repo_index;
 		plan->n_chosen = 1;
+		warn_gpgcheck(st, p);
 		return 0;
 	}
 	expand_name(st->def.header_package, release, flavour, first, sizeof(first));
