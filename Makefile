@@ -9,7 +9,7 @@ COMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR = $(PREFIX)/share/zsh/site-functions
 
 CC ?= gcc
-PKGS = libarchive json-c libcrypto zlib libkmod libcurl gpgme libbpf expat
+PKGS = libarchive json-c libcrypto zlib libkmod libcurl gpgme libbpf expat rpm
 CFLAGS ?= -O2 -g
 # Messages are cut to their buffers on purpose (snprintf); paths never
 # are: they go through path.c, which fails with -ENAMETOOLONG instead.

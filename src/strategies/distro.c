@@ -226,7 +226,7 @@ int distro_fetch_packages(struct provision_ctx *ctx, struct distro_state *st, co
 {
 	struct pkgfetch_opts o = { .max_bytes = ctx->opts->max_tree_bytes, .extract = st->backend->extract,
 				   .select = select_header_member, .select_data = ctx->kernel.arch,
-				   .note = distro_note };
+				   .note = distro_note, .verify = st->backend->verify };
 	int i, ret, n = plan->n_chosen;
 	struct pkgfetch_item *d = calloc((size_t)n, sizeof(*d));
 	char (*auth)[600] = calloc((size_t)n, 600);
@@ -247,6 +247,7 @@ int distro_fetch_packages(struct provision_ctx *ctx, struct distro_state *st, co
 		snprintf(d[i].digest_algo, sizeof(d[i].digest_algo), "%s", p->digest_algo);
 		snprintf(d[i].digest, sizeof(d[i].digest), "%s", p->digest);
 		d[i].userpwd = st->backend->auth_for(st, p, auth[i], sizeof(auth[i]));
+		d[i].verify_data = st->backend->verify_data ? st->backend->verify_data(st, p) : NULL;
 		if (path_format(d[i].dir, "%s/pkg%d", work, i) < 0) {
 			free(d);
 			free(auth);

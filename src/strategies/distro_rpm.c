@@ -6,6 +6,7 @@
 #include "lib/rpm/payload.h"
 #include "lib/rpm/repoconf.h"
 #include "lib/rpm/rpmrepo.h"
+#include "lib/rpm/rpmsig.h"
 #include "strategies/context.h"
 #include "strategies/distro_state.h"
 #include "util/hostroot.h"
@@ -19,6 +20,7 @@
 struct distro_rpm {
 	struct rpm_config cfg;
 	struct rpm_reader reader;
+	struct rpm_sigcheck checks[RPM_MAX_REPOS]; /* gpgcheck of each repository */
 };
 
 /* $releasever from the data file's template: "{version_id}" (Fedora:
@@ -56,6 +58,12 @@ static int rpm_read_indexes(struct provision_ctx *ctx, struct distro_state *st)
 			      st->index_why, sizeof(st->index_why));
 	if (ret < 0)
 		return ret == -ENOMEM ? ret : -EILSEQ;
+	/* librpm reads its configuration once, before download threads. */
+	if (rpmsig_global_init(st->index_why, sizeof(st->index_why)) < 0)
+		return -ENOENT;
+	for (i = 0; i < d->cfg.n; i++)
+		d->checks[i] = (struct rpm_sigcheck){ .hr = &ctx->hr, .repo = &d->cfg.repos[i], .keyrings = ctx->opts->keyrings,
+						      .n_keyrings = ctx->opts->n_keyrings };
 	distro_fetch_opts(ctx, &d->reader.fetch);
 	d->reader.hr = &ctx->hr;
 	d->reader.basearch = ctx->kernel.machine;
@@ -152,19 +160,21 @@ static int holds_release(const struct rpm_pkg *p, const char *release, const cha
 	return strcmp(evra, release) == 0;
 }
 
-/* What dnf would check and this does not yet: the RPM's own signature.
- * Said where it matters, with what the package is checked by instead. */
-static void warn_gpgcheck(const struct distro_state *st, const struct rpm_pkg *p)
+/* The RPM's own signature, when its repository asks (gpgcheck=1) and
+ * the user did not turn signatures off. */
+static void *rpm_verify_data(struct distro_state *st, const struct distro_pkg *p)
 {
-	const struct rpm_repo *r = &st->rpm->cfg.repos[p->repo_index];
+	const struct rpm_repo *r = &st->rpm->cfg.repos[p->source_index];
 
 	if (!r->gpgcheck)
-		return;
-	log_warn("distro: gpgcheck=1 in %s: the signature of %s itself is not checked (not implemented); it is checked "
-		 "against the %s checksum of primary.xml, %s",
-		 r->origin, p->location, p->digest_algo,
-		 r->repo_gpgcheck && !st->rpm->reader.skip_signature ? "whose repomd.xml is signed"
-								      : "whose repomd.xml is NOT signed (repo_gpgcheck=0)");
+		return NULL;
+	if (st->rpm->reader.skip_signature) {
+		log_warn("distro: NOT checking the signature of %s/%s (--insecure-skip-signature; gpgcheck=1 in %s)",
+			 p->base_uri, p->location, r->origin);
+		return NULL;
+	}
+	log_info("distro: gpgcheck=1 in %s: checking the signature of %s", r->origin, p->location);
+	return &st->rpm->checks[p->source_index];
 }
 
 static int rpm_plan(struct provision_ctx *ctx, struct distro_state *st, const char *release, struct distro_plan *plan,
@@ -198,7 +208,6 @@ static int rpm_plan(struct provision_ctx *ctx, struct distro_state *st, const ch
 		c->digest = p->digest;
 		c->source_index = p->repo_index;
 		plan->n_chosen = 1;
-		warn_gpgcheck(st, p);
 		return 0;
 	}
 	expand_name(st->def.header_package, release, flavour, first, sizeof(first));
@@ -229,6 +238,8 @@ const struct distro_backend distro_backend_rpm = {
 	.read_indexes = rpm_read_indexes,
 	.plan = rpm_plan,
 	.extract = rpm_extract_fd,
+	.verify = rpmsig_verify_fd,
+	.verify_data = rpm_verify_data,
 	.auth_for = rpm_auth,
 	.free = rpm_free,
 };

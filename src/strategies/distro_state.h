@@ -49,6 +49,10 @@ struct distro_backend {
 	int (*plan)(struct provision_ctx *ctx, struct distro_state *st, const char *release, struct distro_plan *plan,
 		    char *why, size_t whylen);
 	pkg_extract_fn extract;
+	/* The package's own signature check, and what it needs for p (NULL:
+	 * none for p); verify may be NULL. */
+	pkg_verify_fn verify;
+	void *(*verify_data)(struct distro_state *st, const struct distro_pkg *p);
 	/* Credentials for a package's repository, or NULL. */
 	const char *(*auth_for)(const struct distro_state *st, const struct distro_pkg *p, char *buf, size_t len);
 	void (*free)(struct distro_state *st);

@@ -17,7 +17,7 @@ cp -al "$RPM_REPO/el" "$SRV/pub/rocky/9/BaseOS/x86_64/os"
 cp -al "$RPM_REPO/amzn" "$SRV/al2023/2023.6.20250107/x86_64"
 start_mirror "$SRV"
 
-rocky_root() { # rocky_root DIR CONTENTDIR [repo_gpgcheck]
+rocky_root() { # rocky_root DIR CONTENTDIR [repo_gpgcheck [gpgcheck]]
 	mkdir -p "$1/etc/yum.repos.d" "$1/etc/pki/rpm-gpg" "$1/etc/dnf/vars"
 	printf 'NAME="Rocky Linux"\nID="rocky"\nID_LIKE="rhel centos fedora"\nVERSION_ID="9.4"\nPLATFORM_ID="platform:el9"\n' \
 		>"$1/etc/os-release"
@@ -32,7 +32,7 @@ gpgcheck=1
 [baseos]
 name=Rocky Linux \$releasever - BaseOS
 baseurl=$MIRROR/ok/\$contentdir/\$releasever/BaseOS/\$basearch/os/
-gpgcheck=1
+gpgcheck=${4:-1}
 repo_gpgcheck=${3:-1}
 enabled=1
 gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-test
@@ -58,8 +58,8 @@ is "$PH_RC" 0 "Rocky: fetched, verified, extracted"
 like "$PH_ERR" "repomd.xml: good signature by $RPM_KEY_FPR" "repomd.xml's signature is checked and its key named"
 like "$PH_ERR" "reading $MIRROR/ok/pub/rocky/9/BaseOS/x86_64/os/repodata/[0-9a-f]+-primary.xml.xz" \
 	"\$releasever (9 from VERSION_ID 9.4), \$basearch and \$contentdir (a vars file) expanded"
-like "$PH_ERR" "gpgcheck=1 in .*rocky.repo:[0-9]+: the signature of Packages/k/kernel-devel-.*\.rpm itself is not checked \(not implemented\); it is checked against the sha256 checksum of primary.xml, whose repomd.xml is signed" \
-	"gpgcheck=1: says the RPM signature is not checked, and what the package is checked by instead"
+like "$PH_ERR" "gpgcheck=1 in .*rocky.repo:[0-9]+: checking the signature of Packages/k/kernel-devel-.*\.rpm" \
+	"gpgcheck=1: the RPM's own signature is checked (librpm, while it streams)"
 TREE=$TMP/o-rocky/$EL_RELEASE/build
 mkdir -p "$TMP/x-rocky" && ( cd "$TMP/x-rocky" && rpm2cpio "$EL_RPM" | cpio -idm --quiet )
 pass_if "the tree equals the package's /usr/src/kernels/<release> (what BCC needs of it)" -- \
@@ -102,6 +102,8 @@ is "$PH_RC" 0 "Amazon Linux 2023: kernel6.12-devel fetched and extracted"
 like "$PH_ERR" "reading $MIRROR/ok/al2023/2023.6.20250107/x86_64/repodata/[0-9a-f]+-primary.xml.zst" \
 	"\$releasever from /etc/dnf/vars/releasever; primary.xml.zst"
 like "$PH_ERR" "NOT checking the signature of .*repomd.xml \(repo_gpgcheck is off in " "...and says the repomd is not signature-checked"
+like "$PH_ERR" "gpgcheck=1 in .*amazonlinux.repo:[0-9]+: checking the signature of Packages/kernel6.12-devel-" \
+	"...but the RPM's own signature is (gpgcheck=1)"
 like "$(cat "$TMP/o-al/$AMZN_RELEASE/manifest.json" 2>/dev/null)" '"name":"kernel6.12-devel"' "the package is kernel6.12-devel"
 mkdir -p "$TMP/x-al" && ( cd "$TMP/x-al" && rpm2cpio "$AMZN_RPM" | cpio -idm --quiet )
 pass_if "the tree equals the package's /usr/src/kernels/<release>" -- \
@@ -114,10 +116,10 @@ fault_repo() { # fault_repo NAME [SOURCE]: prints the copy's folder
 	local d=$SRV/f-$1/9/BaseOS/x86_64/os
 	mkdir -p "$(dirname "$d")" && cp -al "${2:-$RPM_REPO/el}" "$d" && echo "$d"
 }
-fault() { # fault NAME EXIT REGEX [repo_gpgcheck [options]]
-	local name=$1 code=$2 re=$3 gpg=${4:-1}; shift 3; [ $# -gt 0 ] && shift
+fault() { # fault NAME EXIT REGEX [repo_gpgcheck [gpgcheck [options]]]
+	local name=$1 code=$2 re=$3 gpg=${4:-1} rpmgpg=${5:-1}; shift 3; [ $# -gt 0 ] && shift; [ $# -gt 0 ] && shift
 	local r=$TMP/fr-$name
-	rocky_root "$r" "f-$name" "$gpg"
+	rocky_root "$r" "f-$name" "$gpg" "$rpmgpg"
 	provision "$r" "$EL_RELEASE" "$TMP/fo-$name" "$@"
 	is "$PH_RC" "$code" "$name: exit $code"
 	like "$PH_ERR" "$re" "$name: the line names the URL and the fault"
@@ -159,7 +161,27 @@ d=$(fault_repo truncated)
 rm -rf "$d/repodata" "$d/$rpmfile"
 head -c 6000000 "$RPM_REPO/el/$rpmfile" >"$d/$rpmfile"
 createrepo_c --quiet --no-database --general-compress-type xz "$d" >/dev/null && resign "$d"
-fault truncated 8 "$MIRROR/ok/f-truncated/9/BaseOS/x86_64/os/$rpmfile: corrupt RPM payload|$MIRROR/ok/f-truncated/9/BaseOS/x86_64/os/$rpmfile: .*(truncat|corrupt)"
+# (gpgcheck=0: with it, the RPM's payload digest would refuse it first.)
+fault truncated 8 "$MIRROR/ok/f-truncated/9/BaseOS/x86_64/os/$rpmfile: corrupt RPM payload|$MIRROR/ok/f-truncated/9/BaseOS/x86_64/os/$rpmfile: .*(truncat|corrupt)" 1 0
+# An RPM changed after signing, under a re-made, signed index: only its
+# own signature check (gpgcheck=1) can tell.
+d=$(fault_repo rpmsig)
+rm -rf "$d/repodata" "$d/$rpmfile"
+cp "$RPM_REPO/el/$rpmfile" "$d/$rpmfile"
+printf 'X' | dd of="$d/$rpmfile" bs=1 seek=200000 conv=notrunc status=none
+createrepo_c --quiet --no-database --general-compress-type xz "$d" >/dev/null && resign "$d"
+fault rpmsig 4 "$MIRROR/ok/f-rpmsig/9/BaseOS/x86_64/os/$rpmfile: RPM signature check failed \(librpm: .*NOT OK.*\); keys tried: .*/etc/pki/rpm-gpg/RPM-GPG-KEY-test"
+# Signed, but by a key the repository's gpgkey is not.
+fault_repo otherkey >/dev/null
+r=$TMP/fr-otherkey-root
+rocky_root "$r" f-otherkey
+load_apt_fixture_key=$("$TESTS_DIR/fixtures/apt-repo") && KEY_ASC=$(sed -n 's/^KEY_ASC=//p' "$load_apt_fixture_key")
+cp "$KEY_ASC" "$r/etc/pki/rpm-gpg/RPM-GPG-KEY-test"
+sed -i 's/^repo_gpgcheck=1/repo_gpgcheck=0/' "$r/etc/yum.repos.d/rocky.repo"
+provision "$r" "$EL_RELEASE" "$TMP/fo-otherkey"
+is "$PH_RC" 4 "an RPM signed by another key than the repository's gpgkey: exit 4"
+like "$PH_ERR" "$MIRROR/ok/f-otherkey/9/BaseOS/x86_64/os/$rpmfile: RPM signature check failed \(librpm: .*SIGNATURES NOT OK" "...naming the URL"
+nothing_published "$TMP/fo-otherkey" "otherkey"
 # A payload with a symlink leading out of the tree.
 fault_repo hostile "$RPM_REPO/hostile" >/dev/null
 fault hostile 8 "$MIRROR/ok/f-hostile/9/BaseOS/x86_64/os/Packages/kernel-devel-.*\.rpm: symlink '.*include/escape' points outside the tree"

@@ -64,6 +64,11 @@ struct fetch_pipe;
  * thread's -EAGAIN. */
 int fetch_pipe_start(const struct fetch_opts *o, const char *url, unsigned long long max_body, struct fetch_pipe **ret,
 		     int *ret_fd);
+/* The same, with the body also written to a second pipe, *ret_tee_fd
+ * (a signature check reading it at the same time). The second reader
+ * may close early; it is never waited for once it has. */
+int fetch_pipe_start_tee(const struct fetch_opts *o, const char *url, unsigned long long max_body,
+			 struct fetch_pipe **ret, int *ret_fd, int *ret_tee_fd);
 int fetch_pipe_finish(struct fetch_pipe *p, struct fetch_result *res, char *why, size_t whylen);
 
 #endif

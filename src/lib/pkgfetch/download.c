@@ -16,6 +16,44 @@ static const char *body_digest(const struct pkgfetch_item *d)
 	return strcmp(d->digest_algo, "sha512") == 0 ? d->res.sha512 : d->res.sha256;
 }
 
+struct verify_run {
+	pthread_t thread;
+	int fd, ret, started;
+	const struct pkgfetch_item *d;
+	char why[1024];
+};
+
+static void *verify_thread(void *data)
+{
+	struct verify_run *v = data;
+
+	v->ret = v->d->opts->verify(v->d->verify_data, v->fd, v->why, sizeof(v->why));
+	close(v->fd); /* the download no longer writes to it */
+	v->fd = -1;
+	return NULL;
+}
+
+/* The signature check of d, reading tee_fd in a thread of its own. */
+static void verify_start(struct verify_run *v, const struct pkgfetch_item *d, int tee_fd)
+{
+	memset(v, 0, sizeof(*v));
+	v->d = d;
+	v->fd = tee_fd;
+	v->started = pthread_create(&v->thread, NULL, verify_thread, v) == 0;
+	if (!v->started) {
+		close(tee_fd);
+		v->ret = -EAGAIN;
+		snprintf(v->why, sizeof(v->why), "cannot start the signature check");
+	}
+}
+
+static int verify_finish(struct verify_run *v)
+{
+	if (v->started)
+		pthread_join(v->thread, NULL);
+	return v->ret;
+}
+
 static void *download_one(void *data)
 {
 	struct pkgfetch_item *d = data;
@@ -29,8 +67,10 @@ static void *download_one(void *data)
 		struct unpack_opts uo = { .max_bytes = o->max_bytes, .max_entries = UNPACK_DEFAULT_MAX_ENTRIES,
 					  .select = o->select, .select_data = o->select_data };
 		struct fetch_pipe *fp;
+		struct verify_run v = { .ret = 0 };
+		int verify = o->verify && d->verify_data;
 		char fwhy[1024] = "", xwhy[1024] = "";
-		int fd, xret, fret;
+		int fd, tee_fd = -1, xret, fret, vret;
 
 		if (attempt > 1) {
 			o->note(o->note_data, 0, "retrying %s (attempt %d of %d) after: %s", d->url, attempt, fo.attempts,
@@ -38,14 +78,18 @@ static void *download_one(void *data)
 			fetch_backoff(attempt);
 		}
 		fs_rm_rf(d->dir);
-		d->ret = mkdir(d->dir, 0755) < 0 ? -errno : fetch_pipe_start(&fo, d->url, d->size, &fp, &fd);
+		d->ret = mkdir(d->dir, 0755) < 0 ? -errno
+						  : fetch_pipe_start_tee(&fo, d->url, d->size, &fp, &fd, verify ? &tee_fd : NULL);
 		if (d->ret < 0) {
 			snprintf(d->why, sizeof(d->why), "%s: cannot start: %s", d->url, strerror(-d->ret));
 			return NULL;
 		}
+		if (verify)
+			verify_start(&v, d, tee_fd);
 		xret = o->extract(fd, d->dir, &uo, &d->st, xwhy, sizeof(xwhy));
 		close(fd);
 		fret = fetch_pipe_finish(fp, &d->res, fwhy, sizeof(fwhy));
+		vret = verify ? verify_finish(&v) : 0;
 		if (fret == -EAGAIN) {
 			d->ret = fret;
 			snprintf(d->why, sizeof(d->why), "%s", fwhy);
@@ -62,6 +106,11 @@ static void *download_one(void *data)
 			d->ret = -EKEYREJECTED;
 			snprintf(d->why, sizeof(d->why), "%s: hash mismatch: %s %s, %llu bytes; the index lists %s, %llu bytes",
 				 d->url, d->digest_algo, body_digest(d), d->res.bytes, d->digest, d->size);
+			return NULL;
+		}
+		if (vret < 0) {
+			d->ret = -EKEYREJECTED;
+			snprintf(d->why, sizeof(d->why), "%s: %s", d->url, v.why);
 			return NULL;
 		}
 		if (xret < 0) {

@@ -22,6 +22,11 @@ typedef void (*pkg_note_fn)(void *data, int warning, const char *fmt, ...) __att
 typedef int (*pkg_extract_fn)(int fd, const char *dest_dir, const struct unpack_opts *o, struct unpack_stats *st,
 			      char *why, size_t whylen);
 
+/* Reads one package from fd (a second copy of the download) and checks
+ * its own signature: 0, or -EKEYREJECTED with why. check is the item's
+ * verify_data. */
+typedef int (*pkg_verify_fn)(void *check, int fd, char *why, size_t whylen);
+
 struct pkgfetch_opts {
 	struct fetch_opts fetch;      /* userpwd comes per package */
 	unsigned long long max_bytes; /* per package, unpacked */
@@ -31,6 +36,7 @@ struct pkgfetch_opts {
 	void *select_data;
 	pkg_note_fn note;
 	void *note_data;
+	pkg_verify_fn verify; /* NULL: packages are checked against the index only */
 };
 
 /* One package: set url, size, the digest the index lists (digest_algo
@@ -42,6 +48,7 @@ struct pkgfetch_item {
 	char digest_algo[8];
 	char digest[129];
 	const char *userpwd;
+	void *verify_data; /* NULL: no signature check for this one */
 	char dir[PATH_MAX];
 	int ret;
 	char why[2048];
