@@ -58,9 +58,10 @@ static int rpm_read_indexes(struct provision_ctx *ctx, struct distro_state *st)
 			      st->index_why, sizeof(st->index_why));
 	if (ret < 0)
 		return ret == -ENOMEM ? ret : -EILSEQ;
-	/* librpm reads its configuration once, before download threads. */
-	if (rpmsig_global_init(st->index_why, sizeof(st->index_why)) < 0)
-		return -ENOENT;
+	/* librpm reads its configuration once, before download threads;
+	 * without it only gpgcheck=1 packages fail. */
+	if (rpmsig_global_init(why, sizeof(why)) < 0)
+		log_warn("distro: %s: RPM signatures (gpgcheck=1) cannot be checked", why);
 	for (i = 0; i < d->cfg.n; i++)
 		d->checks[i] = (struct rpm_sigcheck){ .hr = &ctx->hr, .repo = &d->cfg.repos[i], .keyrings = ctx->opts->keyrings,
 						      .n_keyrings = ctx->opts->n_keyrings };

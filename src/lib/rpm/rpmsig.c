@@ -35,10 +35,10 @@ static int capture(rpmlogRec rec, rpmlogCallbackData data)
 	return 0; /* not on stderr: the caller reports it */
 }
 
+static int done, status;
+
 int rpmsig_global_init(char *why, size_t whylen)
 {
-	static int done, status;
-
 	pthread_mutex_lock(&lock);
 	if (!done) {
 		done = 1;
@@ -111,6 +111,12 @@ int rpmsig_verify_fd(void *check, int fd, char *why, size_t whylen)
 
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	pthread_mutex_lock(&lock);
+	if (!done || status < 0) {
+		pthread_mutex_unlock(&lock);
+		snprintf(why, whylen, "gpgcheck=1 in %s, but librpm cannot read its configuration (rpmrc, macros: "
+			 "rpm-common)", c->repo->origin);
+		return -EKEYREJECTED;
+	}
 	ts = rpmtsCreate();
 	kr = rpmKeyringNew();
 	n = load_keys(c, kr, names, sizeof(names));

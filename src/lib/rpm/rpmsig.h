@@ -19,7 +19,7 @@ struct rpm_sigcheck {
 };
 
 /* librpm's configuration: once, before any download thread. -ENOENT
- * (why) when librpm cannot read it. */
+ * (why) when librpm cannot read it; every check then fails. */
 int rpmsig_global_init(char *why, size_t whylen);
 
 /* Reads an RPM from fd (to its end, or until it is known bad) and checks
