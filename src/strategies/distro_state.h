@@ -1,40 +1,89 @@
 /* What the distro strategy knows of the distribution's repositories,
- * shared by its two files: distro.c (the strategy) and
- * distrocandidates.c (what it offers close-match). Read once and kept on
- * the context, so warm reads the indexes once for every kernel. */
+ * shared by its files: distro.c (the strategy and the shared download
+ * pipeline), distro_apt.c and distro_rpm.c (the back ends that read a
+ * package manager's repositories) and distrocandidates.c (what it offers
+ * close-match). Read once and kept on the context, so warm reads the
+ * indexes once for every kernel. */
 #ifndef PH_DISTRO_STATE_H
 #define PH_DISTRO_STATE_H
 
 #include "lib/apt/aptsources.h"
 #include "lib/apt/repo.h"
 #include "lib/distro/distrodef.h"
+#include "lib/pkgfetch/download.h"
 
 #include <json-c/json.h>
 
 struct provision_ctx;
+struct distro_state;
+struct distro_rpm;
 
 #define DISTRO_MAX_PACKAGES 16
+
+/* A package to fetch, whatever its format: pointers into the back end's
+ * lists, which live as long as the state. */
+struct distro_pkg {
+	const char *name, *version;
+	const char *base_uri, *location; /* base_uri/location */
+	unsigned long long size;
+	const char *digest_algo; /* "sha256", "sha512" */
+	const char *digest;
+	int source_index;
+};
+
+/* What a kernel needs: its header package and what it depends on. */
+struct distro_plan {
+	struct distro_pkg chosen[DISTRO_MAX_PACKAGES];
+	int n_chosen;
+};
+
+/* A package manager's repositories (the "package_manager" of the data
+ * file). The shared pipeline (download, check, extract, merge, publish)
+ * is distro.c's. */
+struct distro_backend {
+	const char *package_manager;
+	/* Reads the host's repository configuration and every index once:
+	 * 0, or why not in st->index_why. */
+	int (*read_indexes)(struct provision_ctx *ctx, struct distro_state *st);
+	/* The packages of the headers of release: -ENOENT (why) when none. */
+	int (*plan)(struct provision_ctx *ctx, struct distro_state *st, const char *release, struct distro_plan *plan,
+		    char *why, size_t whylen);
+	pkg_extract_fn extract;
+	/* The package's own signature check, and what it needs for p (NULL:
+	 * none for p); verify may be NULL. */
+	pkg_verify_fn verify;
+	void *(*verify_data)(struct distro_state *st, const struct distro_pkg *p);
+	/* Credentials for a package's repository, or NULL. */
+	const char *(*auth_for)(const struct distro_state *st, const struct distro_pkg *p, char *buf, size_t len);
+	void (*free)(struct distro_state *st);
+};
+
+extern const struct distro_backend distro_backend_apt;
+extern const struct distro_backend distro_backend_rpm;
 
 struct distro_state {
 	int index_status;        /* reading the indexes: 0, or why not */
 	char index_why[2048];
 	struct distro_def def;
-	struct apt_config cfg;
-	struct apt_repo repo;    /* the packages kept and the indexes read */
+	const struct distro_backend *backend;
+	struct apt_config cfg;   /* apt */
+	struct apt_repo repo;    /* apt: the packages kept and the indexes read */
+	struct distro_rpm *rpm;  /* rpm: its repositories and packages */
+	int n_sources;           /* repositories configured */
 	int network_failures;    /* sources skipped as unreachable */
 	char last_network_error[1024];
 	int related_read;        /* close-match read the related suites */
+	json_object *index_sources; /* each index read: URL, size, sha256, signer (owned by the back end) */
 };
 
 /* The state of ctx, the indexes read on first use. NULL only when memory
  * runs out. */
 struct distro_state *distro_state_get(struct provision_ctx *ctx);
 
-/* What a kernel needs: its header package and what it depends on. */
-struct distro_plan {
-	const struct apt_pkg *chosen[DISTRO_MAX_PACKAGES];
-	int n_chosen;
-};
+/* The repository side of the options, for every back end. */
+void distro_fetch_opts(const struct provision_ctx *ctx, struct fetch_opts *fo);
+/* The library's notes into the log. */
+void distro_note(void *data, int warning, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* The packages for ctx's kernel, from the indexes read once (the state
  * comes back in *ret_st, also on failure, unless memory ran out).
@@ -43,13 +92,16 @@ struct distro_plan {
 int distro_make_plan(struct provision_ctx *ctx, struct distro_state **ret_st, struct distro_plan *plan, char *why,
 		     size_t whylen);
 
-/* Reads source i of the state's config, logging what the library notes. */
+/* apt: reads source i of the state's config, logging what the library
+ * notes. */
 int distro_read_source(struct distro_state *st, size_t i, char *why, size_t whylen);
+/* apt: name and what it depends on, as a plan: the count, or -E2BIG. */
+int distro_apt_closure(const struct distro_state *st, const char *name, struct distro_plan *plan);
 
-/* Downloads pkgs (checked against the indexes) into work and builds the
- * tree of release they hold in build_dir. Appends the indexes and the
- * packages (URLs, hashes) to sources when not NULL. */
-int distro_fetch_packages(struct provision_ctx *ctx, struct distro_state *st, const struct apt_pkg *const *pkgs, int n,
+/* Downloads the plan's packages (checked against the indexes) into work
+ * and builds the tree of release they hold in build_dir. Appends the
+ * indexes and the packages (URLs, hashes) to sources when not NULL. */
+int distro_fetch_packages(struct provision_ctx *ctx, struct distro_state *st, const struct distro_plan *plan,
 			  const char *release, const char *work, const char *build_dir, json_object *sources, char *why,
 			  size_t whylen);
 

@@ -94,6 +94,10 @@ int distro_closematch_candidates(struct provision_ctx *ctx, struct distro_candid
 		snprintf(why, whylen, "%s", pwhy);
 		return ret;
 	}
+	if (st->backend != &distro_backend_apt) {
+		snprintf(why, whylen, "%s", pwhy[0] ? pwhy : "close-match candidates are read from apt repositories only");
+		return -ENOENT;
+	}
 	if (!st->def.name[0] || !st->cfg.n_sources) {
 		snprintf(why, whylen, "%s", pwhy[0] ? pwhy : "no distribution repository");
 		return -ENOENT;
@@ -121,17 +125,15 @@ int distro_fetch_candidate(struct provision_ctx *ctx, const char *release, const
 			   json_object *sources, char *why, size_t whylen)
 {
 	struct distro_state *st = distro_state_get(ctx);
-	const struct apt_pkg *pkgs[DISTRO_MAX_PACKAGES];
+	struct distro_plan plan;
 	char name[300];
-	int n;
 
 	if (!st)
 		return -ENOMEM;
 	snprintf(name, sizeof(name), "linux-headers-%s", release);
-	n = apt_pkglist_depends_closure(&st->repo.pkgs, name, st->def.follow_depends, pkgs, DISTRO_MAX_PACKAGES);
-	if (n <= 0) {
+	if (st->backend != &distro_backend_apt || distro_apt_closure(st, name, &plan) <= 0) {
 		snprintf(why, whylen, "no package %s", name);
 		return -ENOENT;
 	}
-	return distro_fetch_packages(ctx, st, pkgs, n, release, work, build_dir, sources, why, whylen);
+	return distro_fetch_packages(ctx, st, &plan, release, work, build_dir, sources, why, whylen);
 }

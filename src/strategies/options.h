@@ -19,6 +19,7 @@ enum command {
 	CMD_HELP,
 	CMD_VERSION,
 	CMD_LIST_OPTIONS, /* --list-options: the option table, for tests */
+	CMD_LIST_DISTROS, /* --list-distros: the data files of distros/ */
 };
 
 struct options {

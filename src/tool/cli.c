@@ -444,6 +444,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 		case OPT_PRINT_KERNEL: o->command = CMD_STATUS; continue;
 		case OPT_VERSION: o->command = CMD_VERSION; return 0;
 		case OPT_LIST_OPTIONS: o->command = CMD_LIST_OPTIONS; return 0;
+		case OPT_LIST_DISTROS: o->command = CMD_LIST_DISTROS; return 0;
 		case OPT_HELP:
 			o->command = CMD_HELP;
 			if (first < argc && (strcmp(argv[first], "warm") == 0 || strcmp(argv[first], "status") == 0))

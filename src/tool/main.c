@@ -3,6 +3,7 @@
 #include "strategies/distro.h"
 #include "tool/exitcodes.h"
 #include "tool/interrupt.h"
+#include "tool/listdistros.h"
 #include "util/log.h"
 #include "util/redact.h"
 #include "tool/cli.h"
@@ -98,6 +99,8 @@ int main(int argc, char **argv)
 		options_print_table();
 		return PH_EXIT_OK;
 	}
+	if (opts.command == CMD_LIST_DISTROS)
+		return list_distros(&opts);
 	if (opts.command == CMD_VERSION) {
 		printf("provision-headers %s\n", PH_VERSION);
 		return PH_EXIT_OK;

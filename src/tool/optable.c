@@ -77,6 +77,8 @@ const struct opt_def optable[OPT__COUNT] = {
 	    "show the kernel identity and exit (also: status)"),
 	ROW(OPT_HELP, "help", 'h', OPT_T_ACTION, NULL, NULL, "this text (also: help, warm --help, status --help)"),
 	ROW(OPT_VERSION, "version", 0, OPT_T_ACTION, NULL, NULL, "the version"),
+	ROW(OPT_LIST_DISTROS, "list-distros", 0, OPT_T_ACTION, NULL, NULL,
+	    "the distributions the distro strategy supports (the data files of distros/) and exit"),
 	ROW(OPT_LIST_OPTIONS, "list-options", 0, OPT_T_ACTION, NULL, NULL, "the option table, one row a line",
 	    .flags = OPTF_HIDDEN),
 };

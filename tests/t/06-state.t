@@ -13,7 +13,7 @@ mutable() {
 		tr '\n' ' '
 }
 
-for o in lib/net/fetch runner/main runner/compile runner/groundtruth runner/bpfload runner/btfcheck runner/userprobe \
+for o in lib/net/fetch lib/pkgfetch/download lib/pkgfetch/index lib/rpm/primary lib/rpm/rpmrepo lib/rpm/payload runner/main runner/compile runner/groundtruth runner/bpfload runner/btfcheck runner/userprobe \
 	 runner/report; do
 	obj=$PH_BUILD/obj/$o.o
 	[ -f "$obj" ] || { ok 1 "$o.o exists"; continue; }

@@ -4,6 +4,8 @@
 #include "lib/apt/release.h"
 #include "lib/archive/unpack.h"
 #include "lib/net/gpgverify.h"
+#include "lib/net/hostkey.h"
+#include "lib/pkgfetch/index.h"
 #include "util/fs.h"
 #include "util/hostroot.h"
 #include "util/macro.h"
@@ -59,25 +61,10 @@ static void add_index_source(struct apt_repo *r, const char *type, const char *u
 	json_object_array_add(r->index_sources, o);
 }
 
-/* Opens a host keyring confined to the host root (a Signed-By with "..",
- * or a link under keyrings/ or trusted.gpg.d/ to a key the host does not
- * trust, finds nothing outside it) and names it by its fd, so the
- * verifier reads exactly the file opened here. */
 static int open_host_keyring(const struct apt_repo *r, const char *host_path, char out[PATH_MAX], char name[PATH_MAX],
 			     int *ret_fd)
 {
-	int fd = hostroot_open(r->hr, host_path, O_RDONLY);
-	struct stat st;
-
-	if (fd < 0)
-		return fd;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || hostroot_path(r->hr, host_path, name) < 0) {
-		close(fd);
-		return -EINVAL;
-	}
-	snprintf(out, PATH_MAX, "/proc/self/fd/%d", fd);
-	*ret_fd = fd;
-	return 0;
+	return hostkey_open(r->hr, host_path, out, name, ret_fd);
 }
 
 /* The .gpg and .asc files of a host keyring folder, each confined. */
@@ -223,61 +210,40 @@ out:
 	return ret;
 }
 
+static int feed_packages(void *data, const void *buf, size_t len)
+{
+	return packages_parser_feed(data, buf, len);
+}
+
 /* One attempt at a Packages index: stream, decompress, parse. */
 static int read_index_once(const struct apt_repo *r, const struct fetch_opts *fo, const char *url,
 			   const struct release_entry *e, int source_index, const char *base, struct apt_pkglist *into,
 			   struct fetch_result *res, char *why, size_t whylen)
 {
 	struct packages_parser *parser = packages_parser_new(r->index_patterns, base, source_index, into);
-	struct archive *a = archive_read_new();
-	struct archive_entry *ae;
-	struct fetch_pipe *fp = NULL;
-	char buf[65536], fwhy[1024] = "", pwhy[256] = "", awhy[512] = "";
-	int fd = -1, ret, fret, parse_ret = 0, data_ret = 0;
+	struct index_stream is;
+	char pwhy[256] = "";
+	int parse_ret;
 
-	if (!parser || !a || fetch_pipe_start(fo, url, e->size, &fp, &fd) < 0) {
-		archive_read_free(a);
-		if (parser)
-			packages_parser_finish(parser, pwhy, sizeof(pwhy));
+	if (!parser)
+		return -ENOMEM;
+	if (index_stream_fetch(fo, url, e->size, feed_packages, parser, &is) < 0) {
+		packages_parser_finish(parser, pwhy, sizeof(pwhy));
 		return -ENOMEM;
 	}
-	archive_read_support_filter_all(a);
-	archive_read_support_format_raw(a);
-	ret = unpack_open_fd_with(a, fd, awhy, sizeof(awhy));
-	if (ret == 0 && archive_read_next_header(a, &ae) != ARCHIVE_OK) {
-		snprintf(awhy, sizeof(awhy), "%s", archive_error_string(a));
-		ret = -EILSEQ;
-	}
-	while (ret == 0) {
-		la_ssize_t n = archive_read_data(a, buf, sizeof(buf));
-
-		if (n == 0)
-			break;
-		if (n < 0) {
-			snprintf(awhy, sizeof(awhy), "%s", archive_error_string(a));
-			data_ret = -EILSEQ;
-			break;
-		}
-		if (parse_ret == 0)
-			parse_ret = packages_parser_feed(parser, buf, (size_t)n);
-	}
-	archive_read_free(a);
-	while (read(fd, buf, sizeof(buf)) > 0)
-		; /* the hash must cover every byte */
-	close(fd);
-	fret = fetch_pipe_finish(fp, res, fwhy, sizeof(fwhy));
+	*res = is.res;
 	parse_ret = packages_parser_finish(parser, pwhy, sizeof(pwhy));
-	if (fret < 0) {
-		snprintf(why, whylen, "%s", fwhy);
-		return fret == -EFBIG ? -EKEYREJECTED : fret;
+	if (is.fetch_ret < 0) {
+		snprintf(why, whylen, "%s", is.fetch_why);
+		return is.fetch_ret == -EFBIG ? -EKEYREJECTED : is.fetch_ret;
 	}
 	if (strcmp(res->sha256, e->sha256) != 0 || res->bytes != e->size) {
 		snprintf(why, whylen, "%s: hash mismatch: sha256 %s, %llu bytes; Release lists %s, %llu bytes", url,
 			 res->sha256, res->bytes, e->sha256, e->size);
 		return -EKEYREJECTED;
 	}
-	if (ret < 0 || data_ret < 0) {
-		snprintf(why, whylen, "%s: corrupt index: %s", url, awhy);
+	if (is.data_ret < 0) {
+		snprintf(why, whylen, "%s: corrupt index: %s", url, is.data_why);
 		return -EILSEQ;
 	}
 	if (parse_ret < 0) {

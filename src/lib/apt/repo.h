@@ -9,6 +9,7 @@
 #include "lib/apt/aptsources.h"
 #include "lib/apt/pkglist.h"
 #include "lib/net/fetch.h"
+#include "lib/pkgfetch/download.h"
 
 #include <json-c/json.h>
 
@@ -17,7 +18,7 @@ struct hostroot;
 /* What a library does not log itself: a line for the caller's log
  * (warning: 1 for a warning, 0 for information). May be called from
  * download threads. */
-typedef void (*apt_note_fn)(void *data, int warning, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+typedef pkg_note_fn apt_note_fn;
 
 struct apt_repo {
 	/* Set by the caller (apt_repo_init fills fetch with defaults and

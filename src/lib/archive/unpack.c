@@ -88,6 +88,8 @@ struct unpack_stream {
 	unsigned long long *raw_bytes;
 	int failed;
 	char error[512];
+	int filters[8]; /* the filters the raw side read through (ARCHIVE_FILTER_*) */
+	int n_filters;
 };
 
 static void *decompress_thread(void *data)
@@ -123,6 +125,8 @@ static void *decompress_thread(void *data)
 		snprintf(s->error, sizeof(s->error), "corrupt archive: %s", archive_error_string(a));
 		goto out;
 	}
+	for (s->n_filters = 0; s->n_filters < archive_filter_count(a) && s->n_filters < 8; s->n_filters++)
+		s->filters[s->n_filters] = archive_filter_code(a, s->n_filters);
 	for (;;) {
 		la_ssize_t n = archive_read_data(a, buf, bufsize);
 
@@ -206,6 +210,16 @@ int unpack_stream_open_member(struct archive *outer, struct unpack_stream **ret,
 struct archive *unpack_stream_archive(struct unpack_stream *s)
 {
 	return s->a;
+}
+
+int unpack_stream_had_filter(const struct unpack_stream *s, int code)
+{
+	int i;
+
+	for (i = 0; i < s->n_filters; i++)
+		if (s->filters[i] == code)
+			return 1;
+	return 0;
 }
 
 int unpack_stream_close(struct unpack_stream *s, char *why, size_t whylen)

@@ -50,6 +50,9 @@ int unpack_stream_open_fd(int fd, struct sha256 *hash, unsigned long long *raw_b
  * closed. */
 int unpack_stream_open_member(struct archive *outer, struct unpack_stream **ret, char *why, size_t whylen);
 struct archive *unpack_stream_archive(struct unpack_stream *s);
+/* Whether the raw bytes went through filter code (ARCHIVE_FILTER_RPM:
+ * the stream was an RPM). Read it once the archive reached its end. */
+int unpack_stream_had_filter(const struct unpack_stream *s, int code);
 /* Stops and frees the stream. -EILSEQ, with why, when decompression
  * failed: check it even after a successful unpack_archive, since a
  * stream cut short can look like a complete archive. */

@@ -5,6 +5,7 @@
 #include "util/path.h"
 
 #include <dirent.h>
+#include <fnmatch.h>
 #include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
@@ -99,11 +100,26 @@ static int read_string(struct distro_def *d, json_object *root, const char *key,
 	return 0;
 }
 
-static int parse_def(const char *path, struct distro_def *d, const char **match_ids, char *why, size_t whylen)
+/* What a file is chosen by: the os-release values it applies to. */
+struct def_match {
+	const char *ids[DISTRO_MAX_LIST + 1];
+	const char *version_ids[DISTRO_MAX_LIST + 1]; /* fnmatch patterns; none: any */
+	const char *platform_ids[DISTRO_MAX_LIST + 1];
+};
+
+static void read_optional_string(json_object *root, const char *key, char *out, size_t outlen)
+{
+	json_object *s;
+
+	if (json_object_object_get_ex(root, key, &s) && json_object_is_type(s, json_type_string))
+		snprintf(out, outlen, "%s", json_object_get_string(s));
+}
+
+static int parse_def(const char *path, struct distro_def *d, struct def_match *m, char *why, size_t whylen)
 {
 	char *text = NULL;
 	json_object *root;
-	int ret;
+	int ret, apt;
 
 	memset(d, 0, sizeof(*d));
 	snprintf(d->file, sizeof(d->file), "%s", path);
@@ -124,31 +140,42 @@ static int parse_def(const char *path, struct distro_def *d, const char **match_
 		ret = read_string(d, root, "package_manager", d->package_manager, sizeof(d->package_manager), why, whylen);
 	if (ret == 0)
 		ret = read_string(d, root, "header_package", d->header_package, sizeof(d->header_package), why, whylen);
+	/* What only apt repositories have is required of apt files only. */
+	apt = strcmp(d->package_manager, "apt") == 0;
 	if (ret == 0)
-		ret = read_list(d, root, "match_ids", match_ids, 1, why, whylen);
+		ret = read_list(d, root, "match_ids", m->ids, 1, why, whylen);
 	if (ret == 0)
-		ret = read_list(d, root, "follow_depends", d->follow_depends, 1, why, whylen);
+		ret = read_list(d, root, "version_ids", m->version_ids, 0, why, whylen);
+	if (ret == 0)
+		ret = read_list(d, root, "platform_ids", m->platform_ids, 0, why, whylen);
+	if (ret == 0)
+		ret = read_list(d, root, "follow_depends", d->follow_depends, apt, why, whylen);
 	if (ret == 0)
 		ret = read_list(d, root, "index_patterns", d->index_patterns, 1, why, whylen);
 	if (ret == 0)
-		ret = read_list(d, root, "components", d->components, 1, why, whylen);
+		ret = read_list(d, root, "components", d->components, apt, why, whylen);
 	if (ret == 0)
 		ret = read_list(d, root, "trusted_keyrings", d->trusted_keyrings, 0, why, whylen);
 	if (ret == 0)
 		ret = read_list(d, root, "related_suites", d->related_suites, 0, why, whylen);
 	if (ret == 0)
 		ret = read_list(d, root, "releases", d->releases, 0, why, whylen);
+	if (ret == 0)
+		ret = read_list(d, root, "header_packages", d->header_packages, 0, why, whylen);
+	if (ret == 0)
+		ret = read_list(d, root, "repo_dirs", d->repo_dirs, !apt, why, whylen);
+	if (ret == 0)
+		ret = read_list(d, root, "vars_dirs", d->vars_dirs, 0, why, whylen);
 	if (ret == 0) {
-		json_object *fs;
-
-		if (json_object_object_get_ex(root, "flavour_suffix", &fs) && json_object_is_type(fs, json_type_string))
-			snprintf(d->flavour_suffix, sizeof(d->flavour_suffix), "%s", json_object_get_string(fs));
+		read_optional_string(root, "flavour_suffix", d->flavour_suffix, sizeof(d->flavour_suffix));
+		read_optional_string(root, "release_provide", d->release_provide, sizeof(d->release_provide));
+		read_optional_string(root, "releasever", d->releasever, sizeof(d->releasever));
 	}
 	json_object_put(root);
 	return ret;
 }
 
-static int id_in(const char *id, const char **ids)
+static int id_in(const char *id, const char *const *ids)
 {
 	for (; *ids; ids++)
 		if (strcmp(id, *ids) == 0)
@@ -157,7 +184,7 @@ static int id_in(const char *id, const char **ids)
 }
 
 /* Appends each ID to a ", "-separated list (for the no-match message). */
-static void list_ids(const char **ids, char *list, size_t size)
+static void list_ids(const char *const *ids, char *list, size_t size)
 {
 	for (; *ids; ids++) {
 		size_t len = strlen(list);
@@ -167,16 +194,31 @@ static void list_ids(const char **ids, char *list, size_t size)
 	}
 }
 
-static int matches(const struct os_release *os, const char **ids)
+/* How well a file fits: its ID over the words of ID_LIKE (the first
+ * word, the closest relative, first) over PLATFORM_ID; 0 when not at all
+ * or when its version_ids leave this VERSION_ID out (Amazon Linux 2 is
+ * not 2023). */
+static int matches(const struct os_release *os, const struct def_match *m)
 {
 	char like[sizeof(os->id_like)], *tok, *save = NULL;
+	const char *const *v;
+	int k = 0;
 
-	if (os->id[0] && id_in(os->id, ids))
-		return 2;
+	if (m->version_ids[0]) {
+		for (v = m->version_ids; *v; v++)
+			if (fnmatch(*v, os->version_id, 0) == 0)
+				break;
+		if (!*v)
+			return 0;
+	}
+	if (os->id[0] && id_in(os->id, m->ids))
+		return 100;
 	snprintf(like, sizeof(like), "%s", os->id_like);
-	for (tok = strtok_r(like, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
-		if (id_in(tok, ids))
-			return 1;
+	for (tok = strtok_r(like, " ", &save); tok; tok = strtok_r(NULL, " ", &save), k++)
+		if (id_in(tok, m->ids))
+			return 50 - (k < 30 ? k : 30);
+	if (os->platform_id[0] && id_in(os->platform_id, m->platform_ids))
+		return 10;
 	return 0;
 }
 
@@ -199,7 +241,7 @@ int distrodef_load(const char *data_dir, const struct os_release *os, struct dis
 	}
 	for (i = 0; i < n; i++) {
 		char path[PATH_MAX];
-		const char *ids[DISTRO_MAX_LIST + 1];
+		struct def_match dm;
 		size_t len = strlen(names[i]->d_name);
 		int m;
 
@@ -207,10 +249,10 @@ int distrodef_load(const char *data_dir, const struct os_release *os, struct dis
 		 * into it once more at the end. */
 		if (ret == 0 && len > 5 && strcmp(names[i]->d_name + len - 5, ".json") == 0 &&
 		    path_join(path, dir, names[i]->d_name) == 0) {
-			ret = parse_def(path, def, ids, why, whylen);
+			ret = parse_def(path, def, &dm, why, whylen);
 			if (ret == 0)
-				list_ids(ids, supported, sizeof(supported));
-			if (ret == 0 && (m = matches(os, ids)) > best) {
+				list_ids(dm.ids, supported, sizeof(supported));
+			if (ret == 0 && (m = matches(os, &dm)) > best) {
 				best = m;
 				path_copy(best_path, path);
 			}
@@ -227,10 +269,42 @@ int distrodef_load(const char *data_dir, const struct os_release *os, struct dis
 		return -ENOENT;
 	}
 	{
-		const char *ids[DISTRO_MAX_LIST + 1];
+		struct def_match dm;
 
-		return parse_def(best_path, def, ids, why, whylen);
+		return parse_def(best_path, def, &dm, why, whylen);
 	}
+}
+
+int distrodef_each(const char *data_dir, void (*fn)(void *data, const struct distro_def *def, const char *const *ids),
+		   void *data, char *why, size_t whylen)
+{
+	char dir[PATH_MAX];
+	struct dirent **names = NULL;
+	struct distro_def *def = malloc(sizeof(*def));
+	int n = 0, i, ret = path_join(dir, data_dir, "distros");
+
+	if (!def)
+		return -ENOMEM;
+	if (ret == 0 && (n = scandir(dir, &names, NULL, alphasort)) < 0) {
+		snprintf(why, whylen, "%s: %s", dir, strerror(errno));
+		ret = -ENOENT;
+	}
+	for (i = 0; ret == 0 && names && i < n; i++) {
+		char path[PATH_MAX];
+		struct def_match dm;
+		size_t len = strlen(names[i]->d_name);
+
+		if (len > 5 && strcmp(names[i]->d_name + len - 5, ".json") == 0 && path_join(path, dir, names[i]->d_name) == 0) {
+			ret = parse_def(path, def, &dm, why, whylen);
+			if (ret == 0)
+				fn(data, def, dm.ids);
+		}
+	}
+	for (i = 0; names && i < n; i++)
+		free(names[i]);
+	free(names);
+	free(def);
+	return ret;
 }
 
 int distrodef_load_named(const char *data_dir, const char *name, struct distro_def *def, char *why, size_t whylen)

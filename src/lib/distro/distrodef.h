@@ -22,6 +22,12 @@ struct distro_def {
 	const char *related_suites[DISTRO_MAX_LIST + 1];
 	const char *releases[DISTRO_MAX_LIST + 1];  /* in order, for {next} */
 	char flavour_suffix[64];                    /* "-amd64", "-generic": close-match candidates */
+	/* rpm */
+	const char *header_packages[DISTRO_MAX_LIST + 1]; /* names that may hold a release's headers ({major}, {minor}, {flavour}) */
+	char release_provide[64];                   /* "kernel-devel-uname-r": provides the release's headers */
+	const char *repo_dirs[DISTRO_MAX_LIST + 1]; /* host folders of *.repo files */
+	const char *vars_dirs[DISTRO_MAX_LIST + 1]; /* host folders of dnf variables */
+	char releasever[64];                        /* $releasever: "{version_id}", "{version_id_major}" */
 	char strings[8192]; /* storage for the lists above */
 	size_t used;
 };
@@ -30,12 +36,20 @@ struct distro_def {
  * else beside the binary in a source tree. */
 int distrodef_data_dir(const char *override, char out[PATH_MAX]);
 
-/* Loads the definition matching os (ID, then each word of ID_LIKE).
+/* Loads the definition matching os (ID, then each word of ID_LIKE, then
+ * PLATFORM_ID), among the files whose version_ids (if any) match
+ * VERSION_ID.
  * -ENOENT when none matches; -EINVAL for a malformed file (why). */
 int distrodef_load(const char *data_dir, const struct os_release *os, struct distro_def *def, char *why,
 		   size_t whylen);
 /* Loads one file by name ("debian"), for --mirror without os-release. */
 int distrodef_load_named(const char *data_dir, const char *name, struct distro_def *def, char *why, size_t whylen);
+
+/* Every data file, in name order, for --list-distros: fn gets each
+ * definition and its IDs. -ENOENT (why) when the folder cannot be read,
+ * -EINVAL for a malformed file. */
+int distrodef_each(const char *data_dir, void (*fn)(void *data, const struct distro_def *def, const char *const *ids),
+		   void *data, char *why, size_t whylen);
 
 /* Expands {release} / {codename} in a template. */
 void distrodef_expand(const char *tmpl, const char *release, const char *codename, char *out, size_t outlen);

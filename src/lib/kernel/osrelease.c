@@ -41,6 +41,7 @@ static void assign_known_key(struct os_release *r, const char *key, size_t klen,
 		{ "VERSION_ID", offsetof(struct os_release, version_id), sizeof(((struct os_release *)0)->version_id) },
 		{ "VERSION_CODENAME", offsetof(struct os_release, version_codename),
 		  sizeof(((struct os_release *)0)->version_codename) },
+		{ "PLATFORM_ID", offsetof(struct os_release, platform_id), sizeof(((struct os_release *)0)->platform_id) },
 		{ "PRETTY_NAME", offsetof(struct os_release, pretty_name), sizeof(((struct os_release *)0)->pretty_name) },
 	};
 	size_t i;

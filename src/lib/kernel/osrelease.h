@@ -9,6 +9,7 @@ struct os_release {
 	char id_like[128];
 	char version_id[64];
 	char version_codename[64];
+	char platform_id[64]; /* "platform:el9", "platform:al2023" (RPM distributions) */
 	char pretty_name[256];
 };
 

@@ -51,7 +51,7 @@ void fetch_backoff(int attempt)
 struct stream_state {
 	fetch_sink sink;
 	void *data;
-	struct sha256 *hash;
+	struct sha256 *hash, *hash512;
 	unsigned long long bytes;
 	int sink_error;
 	long http_code;
@@ -71,6 +71,8 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
 	if (st->http_code >= 300)
 		return n;
 	sha256_update(st->hash, ptr, n);
+	if (st->hash512)
+		sha256_update(st->hash512, ptr, n);
 	st->bytes += n;
 	st->sink_error = st->sink(st->data, ptr, n);
 	return st->sink_error < 0 ? 0 : n;
@@ -167,9 +169,11 @@ static int fetch_stream_sized(const struct fetch_opts *o, const char *url, fetch
 		return -ETIME;
 	}
 	st.hash = sha256_new();
+	st.hash512 = o->want_sha512 ? sha512_new() : NULL;
 	c = curl_easy_init();
-	if (!c || !st.hash) {
+	if (!c || !st.hash || (o->want_sha512 && !st.hash512)) {
 		sha256_free(st.hash);
+		sha256_free(st.hash512);
 		curl_easy_cleanup(c);
 		return -ENOMEM;
 	}
@@ -226,8 +230,11 @@ static int fetch_stream_sized(const struct fetch_opts *o, const char *url, fetch
 	res->attempts = 1;
 	if (ret == 0)
 		sha256_final_hex(st.hash, res->sha256);
+	if (ret == 0 && st.hash512)
+		sha512_final_hex(st.hash512, res->sha512);
 out:
 	sha256_free(st.hash);
+	sha256_free(st.hash512);
 	curl_easy_cleanup(c);
 	return ret;
 }
@@ -299,6 +306,7 @@ struct fetch_pipe {
 	char *url;
 	unsigned long long max_body, written;
 	int wr;
+	int tee_wr; /* a second reader of the body (a signature check), or -1 */
 	int ret;
 	struct fetch_result res;
 	char why[1024];
@@ -307,11 +315,19 @@ struct fetch_pipe {
 static int pipe_sink(void *data, const void *buf, size_t len)
 {
 	struct fetch_pipe *p = data;
+	int ret;
 
 	p->written += len;
 	if (p->max_body && p->written > p->max_body)
 		return -EFBIG;
-	return fs_write_all(p->wr, buf, len); /* -EPIPE: the consumer stopped reading */
+	ret = fs_write_all(p->wr, buf, len); /* -EPIPE: the consumer stopped reading */
+	/* The second reader may stop once it knows (a bad signature): the
+	 * download goes on for the first. */
+	if (ret == 0 && p->tee_wr >= 0 && fs_write_all(p->tee_wr, buf, len) < 0) {
+		close(p->tee_wr);
+		p->tee_wr = -1;
+	}
+	return ret;
 }
 
 static void *pipe_thread(void *data)
@@ -327,17 +343,30 @@ static void *pipe_thread(void *data)
 		snprintf(p->why, sizeof(p->why), "%s: larger than the %llu bytes the index lists", p->url, p->max_body);
 	close(p->wr); /* EOF for the consumer */
 	p->wr = -1;
+	if (p->tee_wr >= 0)
+		close(p->tee_wr);
+	p->tee_wr = -1;
 	return NULL;
 }
 
 int fetch_pipe_start(const struct fetch_opts *o, const char *url, unsigned long long max_body, struct fetch_pipe **ret,
 		     int *ret_fd)
 {
+	return fetch_pipe_start_tee(o, url, max_body, ret, ret_fd, NULL);
+}
+
+int fetch_pipe_start_tee(const struct fetch_opts *o, const char *url, unsigned long long max_body,
+			 struct fetch_pipe **ret, int *ret_fd, int *ret_tee_fd)
+{
 	struct fetch_pipe *p = calloc(1, sizeof(*p));
-	int fds[2], r;
+	int fds[2], tee[2] = { -1, -1 }, r;
 
 	if (!p || !(p->url = strdup(url))) {
 		r = -ENOMEM;
+		goto fail;
+	}
+	if (ret_tee_fd && pipe2(tee, O_CLOEXEC) < 0) {
+		r = -errno;
 		goto fail;
 	}
 	if (pipe2(fds, O_CLOEXEC) < 0) {
@@ -349,6 +378,7 @@ int fetch_pipe_start(const struct fetch_opts *o, const char *url, unsigned long 
 	p->opts = o;
 	p->max_body = max_body;
 	p->wr = fds[1];
+	p->tee_wr = tee[1];
 	r = pthread_create(&p->thread, NULL, pipe_thread, p);
 	if (r != 0) {
 		r = -r;
@@ -358,8 +388,14 @@ int fetch_pipe_start(const struct fetch_opts *o, const char *url, unsigned long 
 	}
 	*ret = p;
 	*ret_fd = fds[0];
+	if (ret_tee_fd)
+		*ret_tee_fd = tee[0];
 	return 0;
 fail:
+	if (tee[0] >= 0) {
+		close(tee[0]);
+		close(tee[1]);
+	}
 	if (p)
 		free(p->url);
 	free(p);

@@ -16,6 +16,7 @@ struct fetch_opts {
 	int progress;           /* show progress on a terminal */
 	long min_speed;         /* bytes/s below which, for stall_timeout_s, a transfer has stalled (default 1024) */
 	double deadline;        /* CLOCK_MONOTONIC seconds after which no transfer runs (0: none) */
+	int want_sha512;        /* also hash bodies with SHA-512 (RPM repositories may list it) */
 };
 
 /* The CLOCK_MONOTONIC time, in seconds: what deadline is measured in. */
@@ -25,6 +26,7 @@ struct fetch_result {
 	long http_code;
 	unsigned long long bytes;
 	char sha256[65];
+	char sha512[129];       /* only with want_sha512 */
 	int attempts;
 };
 
@@ -62,6 +64,11 @@ struct fetch_pipe;
  * thread's -EAGAIN. */
 int fetch_pipe_start(const struct fetch_opts *o, const char *url, unsigned long long max_body, struct fetch_pipe **ret,
 		     int *ret_fd);
+/* The same, with the body also written to a second pipe, *ret_tee_fd
+ * (a signature check reading it at the same time). The second reader
+ * may close early; it is never waited for once it has. */
+int fetch_pipe_start_tee(const struct fetch_opts *o, const char *url, unsigned long long max_body,
+			 struct fetch_pipe **ret, int *ret_fd, int *ret_tee_fd);
 int fetch_pipe_finish(struct fetch_pipe *p, struct fetch_result *res, char *why, size_t whylen);
 
 #endif

@@ -1,6 +1,5 @@
-#include "lib/apt/download.h"
+#include "lib/pkgfetch/download.h"
 
-#include "lib/archive/deb.h"
 #include "util/fs.h"
 #include "util/path.h"
 
@@ -11,37 +10,86 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The digest of the body, as the index names it. */
+static const char *body_digest(const struct pkgfetch_item *d)
+{
+	return strcmp(d->digest_algo, "sha512") == 0 ? d->res.sha512 : d->res.sha256;
+}
+
+struct verify_run {
+	pthread_t thread;
+	int fd, ret, started;
+	const struct pkgfetch_item *d;
+	char why[1024];
+};
+
+static void *verify_thread(void *data)
+{
+	struct verify_run *v = data;
+
+	v->ret = v->d->opts->verify(v->d->verify_data, v->fd, v->why, sizeof(v->why));
+	close(v->fd); /* the download no longer writes to it */
+	v->fd = -1;
+	return NULL;
+}
+
+/* The signature check of d, reading tee_fd in a thread of its own. */
+static void verify_start(struct verify_run *v, const struct pkgfetch_item *d, int tee_fd)
+{
+	memset(v, 0, sizeof(*v));
+	v->d = d;
+	v->fd = tee_fd;
+	v->started = pthread_create(&v->thread, NULL, verify_thread, v) == 0;
+	if (!v->started) {
+		close(tee_fd);
+		v->ret = -EAGAIN;
+		snprintf(v->why, sizeof(v->why), "cannot start the signature check");
+	}
+}
+
+static int verify_finish(struct verify_run *v)
+{
+	if (v->started)
+		pthread_join(v->thread, NULL);
+	return v->ret;
+}
+
 static void *download_one(void *data)
 {
-	struct apt_download *d = data;
-	const struct apt_download_opts *o = d->opts;
-	struct fetch_opts fo = o->repo->fetch;
-	char userpwd[600];
+	struct pkgfetch_item *d = data;
+	const struct pkgfetch_opts *o = d->opts;
+	struct fetch_opts fo = o->fetch;
 	int attempt;
 
-	/* Credentials follow the source the package came from. */
-	fo.userpwd = apt_auth_for(o->repo->cfg, d->pkg->base_uri, userpwd, sizeof(userpwd));
+	fo.userpwd = d->userpwd;
+	fo.want_sha512 = strcmp(d->digest_algo, "sha512") == 0;
 	for (attempt = 1; attempt <= fo.attempts; attempt++) {
 		struct unpack_opts uo = { .max_bytes = o->max_bytes, .max_entries = UNPACK_DEFAULT_MAX_ENTRIES,
 					  .select = o->select, .select_data = o->select_data };
 		struct fetch_pipe *fp;
+		struct verify_run v = { .ret = 0 };
+		int verify = o->verify && d->verify_data;
 		char fwhy[1024] = "", xwhy[1024] = "";
-		int fd, xret, fret;
+		int fd, tee_fd = -1, xret, fret, vret;
 
 		if (attempt > 1) {
-			o->repo->note(o->repo->note_data, 0, "retrying %s (attempt %d of %d) after: %s", d->url, attempt,
-				      fo.attempts, d->why);
+			o->note(o->note_data, 0, "retrying %s (attempt %d of %d) after: %s", d->url, attempt, fo.attempts,
+				d->why);
 			fetch_backoff(attempt);
 		}
 		fs_rm_rf(d->dir);
-		d->ret = mkdir(d->dir, 0755) < 0 ? -errno : fetch_pipe_start(&fo, d->url, d->pkg->size, &fp, &fd);
+		d->ret = mkdir(d->dir, 0755) < 0 ? -errno
+						  : fetch_pipe_start_tee(&fo, d->url, d->size, &fp, &fd, verify ? &tee_fd : NULL);
 		if (d->ret < 0) {
 			snprintf(d->why, sizeof(d->why), "%s: cannot start: %s", d->url, strerror(-d->ret));
 			return NULL;
 		}
-		xret = deb_extract_fd(fd, d->dir, &uo, &d->st, xwhy, sizeof(xwhy));
+		if (verify)
+			verify_start(&v, d, tee_fd);
+		xret = o->extract(fd, d->dir, &uo, &d->st, xwhy, sizeof(xwhy));
 		close(fd);
 		fret = fetch_pipe_finish(fp, &d->res, fwhy, sizeof(fwhy));
+		vret = verify ? verify_finish(&v) : 0;
 		if (fret == -EAGAIN) {
 			d->ret = fret;
 			snprintf(d->why, sizeof(d->why), "%s", fwhy);
@@ -54,10 +102,15 @@ static void *download_one(void *data)
 			snprintf(d->why, sizeof(d->why), "%s", fwhy);
 			return NULL;
 		}
-		if (strcmp(d->res.sha256, d->pkg->sha256) != 0 || d->res.bytes != d->pkg->size) {
+		if (strcmp(body_digest(d), d->digest) != 0 || d->res.bytes != d->size) {
 			d->ret = -EKEYREJECTED;
-			snprintf(d->why, sizeof(d->why), "%s: hash mismatch: sha256 %s, %llu bytes; the index lists %s, %llu bytes",
-				 d->url, d->res.sha256, d->res.bytes, d->pkg->sha256, d->pkg->size);
+			snprintf(d->why, sizeof(d->why), "%s: hash mismatch: %s %s, %llu bytes; the index lists %s, %llu bytes",
+				 d->url, d->digest_algo, body_digest(d), d->res.bytes, d->digest, d->size);
+			return NULL;
+		}
+		if (vret < 0) {
+			d->ret = -EKEYREJECTED;
+			snprintf(d->why, sizeof(d->why), "%s: %s", d->url, v.why);
 			return NULL;
 		}
 		if (xret < 0) {
@@ -71,14 +124,13 @@ static void *download_one(void *data)
 	return NULL;
 }
 
-int apt_download_run(const struct apt_download_opts *o, struct apt_download *d, size_t n, char *why, size_t whylen)
+int pkgfetch_run(const struct pkgfetch_opts *o, struct pkgfetch_item *d, size_t n, char *why, size_t whylen)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		d[i].opts = o;
 		d[i].ret = 0;
-		snprintf(d[i].url, sizeof(d[i].url), "%s/%s", d[i].pkg->base_uri, d[i].pkg->filename);
 	}
 	for (i = 0; i < n; i++)
 		if (pthread_create(&d[i].thread, NULL, download_one, &d[i]) != 0)
@@ -94,7 +146,7 @@ int apt_download_run(const struct apt_download_opts *o, struct apt_download *d, 
 	return 0;
 }
 
-int apt_download_gather(const struct apt_download *d, size_t n, const char *root, char *why, size_t whylen)
+int pkgfetch_gather(const struct pkgfetch_item *d, size_t n, const char *root, char *why, size_t whylen)
 {
 	char dest_src[PATH_MAX];
 	size_t i;

@@ -1,0 +1,58 @@
+#include "lib/pkgfetch/index.h"
+
+#include "lib/archive/unpack.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define INDEX_BUF (64 * 1024)
+
+int index_stream_fetch(const struct fetch_opts *fo, const char *url, unsigned long long max_body, index_feed_fn feed,
+		       void *data, struct index_stream *out)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *ae;
+	struct fetch_pipe *fp = NULL;
+	char *buf = malloc(INDEX_BUF);
+	int fd = -1, ret;
+
+	memset(out, 0, sizeof(*out));
+	if (!a || !buf || fetch_pipe_start(fo, url, max_body, &fp, &fd) < 0) {
+		archive_read_free(a);
+		free(buf);
+		return -ENOMEM;
+	}
+	archive_read_support_filter_all(a);
+	archive_read_support_format_raw(a);
+	ret = unpack_open_fd_with(a, fd, out->data_why, sizeof(out->data_why));
+	if (ret == 0 && archive_read_next_header(a, &ae) != ARCHIVE_OK) {
+		snprintf(out->data_why, sizeof(out->data_why), "%s", archive_error_string(a));
+		ret = -EILSEQ;
+	}
+	while (ret == 0) {
+		la_ssize_t n = archive_read_data(a, buf, INDEX_BUF);
+
+		if (n == 0)
+			break;
+		if (n < 0) {
+			snprintf(out->data_why, sizeof(out->data_why), "%s", archive_error_string(a));
+			ret = -EILSEQ;
+			break;
+		}
+		if (out->feed_ret == 0)
+			out->feed_ret = feed(data, buf, (size_t)n);
+	}
+	out->data_ret = ret < 0 ? -EILSEQ : 0;
+	archive_read_free(a);
+	while (read(fd, buf, INDEX_BUF) > 0)
+		; /* the hash must cover every byte */
+	close(fd);
+	free(buf);
+	out->fetch_ret = fetch_pipe_finish(fp, &out->res, out->fetch_why, sizeof(out->fetch_why));
+	return 0;
+}

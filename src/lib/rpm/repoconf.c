@@ -1,0 +1,124 @@
+#include "lib/rpm/repoconf.h"
+
+#include "util/fs.h"
+#include "util/hostroot.h"
+#include "util/path.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define REPO_FILE_MAX (1u << 20)
+
+/* The entries of a host folder, sorted, for reproducible order; the
+ * folder's fd (confined) comes back open for reading them. */
+static int list_dir(const struct hostroot *hr, const char *host_dir, struct dirent ***names, int *ret_fd)
+{
+	int fd = hostroot_open(hr, host_dir, O_RDONLY | O_DIRECTORY), n;
+
+	if (fd < 0)
+		return fd;
+	n = scandirat(fd, ".", names, NULL, alphasort);
+	if (n < 0) {
+		n = -errno;
+		close(fd);
+		return n;
+	}
+	*ret_fd = fd;
+	return n;
+}
+
+/* A regular file of a host folder, at most max bytes, text. */
+static int read_in_dir(int dir_fd, const char *name, char **text)
+{
+	int fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK), ret;
+	struct stat st;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	ret = fs_read_fd(fd, REPO_FILE_MAX, text, NULL);
+	close(fd);
+	return ret;
+}
+
+/* Each file of a vars folder is a variable: its name, its first line. */
+static void read_vars_dir(const struct hostroot *hr, const char *host_dir, struct rpm_vars *vars)
+{
+	struct dirent **names = NULL;
+	int dir_fd = -1, n = list_dir(hr, host_dir, &names, &dir_fd), i;
+
+	for (i = 0; i < n; i++) {
+		char *text = NULL;
+
+		if (names[i]->d_name[0] != '.' && read_in_dir(dir_fd, names[i]->d_name, &text) == 0) {
+			text[strcspn(text, "\r\n")] = '\0';
+			(void)rpm_vars_set(vars, names[i]->d_name, text);
+		}
+		free(text);
+		free(names[i]);
+	}
+	free(names);
+	if (dir_fd >= 0)
+		close(dir_fd);
+}
+
+static int read_repo_dir(const struct hostroot *hr, const char *host_dir, struct rpm_config *cfg, char *why,
+			 size_t whylen)
+{
+	struct dirent **names = NULL;
+	int dir_fd = -1, n = list_dir(hr, host_dir, &names, &dir_fd), i, ret = 0;
+
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(names[i]->d_name);
+		char *text = NULL, origin[PATH_MAX];
+
+		if (ret == 0 && len > 5 && strcmp(names[i]->d_name + len - 5, ".repo") == 0 &&
+		    read_in_dir(dir_fd, names[i]->d_name, &text) == 0) {
+			if (path_format(origin, "%s%s/%s", hostroot_prefix(hr), host_dir, names[i]->d_name) < 0)
+				path_copy(origin, names[i]->d_name);
+			ret = rpm_repofile_parse(text, origin, &cfg->vars, cfg->repos, RPM_MAX_REPOS, &cfg->n, why, whylen);
+		}
+		free(text);
+		free(names[i]);
+	}
+	free(names);
+	if (dir_fd >= 0)
+		close(dir_fd);
+	return ret;
+}
+
+int rpm_config_read(const struct hostroot *hr, const char *const *repo_dirs, const char *const *vars_dirs,
+		    const char *releasever, const char *basearch, struct rpm_config *cfg, char *why, size_t whylen)
+{
+	size_t i;
+	int ret = 0;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->repos = calloc(RPM_MAX_REPOS, sizeof(*cfg->repos));
+	if (!cfg->repos)
+		return -ENOMEM;
+	if (rpm_vars_set(&cfg->vars, "releasever", releasever) < 0 || rpm_vars_set(&cfg->vars, "basearch", basearch) < 0 ||
+	    rpm_vars_set(&cfg->vars, "arch", basearch) < 0)
+		return -ENAMETOOLONG;
+	for (i = 0; vars_dirs && vars_dirs[i]; i++)
+		read_vars_dir(hr, vars_dirs[i], &cfg->vars);
+	for (i = 0; ret == 0 && repo_dirs && repo_dirs[i]; i++)
+		ret = read_repo_dir(hr, repo_dirs[i], cfg, why, whylen);
+	return ret;
+}
+
+void rpm_config_free(struct rpm_config *cfg)
+{
+	free(cfg->repos);
+	cfg->repos = NULL;
+	cfg->n = 0;
+}

@@ -1,0 +1,38 @@
+/* What the repository XML parsers share: expat set up to refuse what
+ * repository metadata never holds (DOCTYPE, entity declarations), and
+ * element text kept up to a cap. */
+#ifndef PH_RPM_XMLTEXT_H
+#define PH_RPM_XMLTEXT_H
+
+#include <expat.h>
+#include <stddef.h>
+
+#define XMLTEXT_MAX 1024
+
+struct xmltext {
+	char buf[XMLTEXT_MAX];
+	size_t len;
+	int on;        /* collecting */
+	int truncated; /* longer than the cap */
+};
+
+void xmltext_start(struct xmltext *t);
+void xmltext_add(struct xmltext *t, const char *s, int len);
+/* Stops collecting: the text, NUL-terminated. */
+const char *xmltext_stop(struct xmltext *t);
+
+/* A parser with namespace processing (names are "URI local") that stops
+ * at any DOCTYPE or entity declaration. NULL when memory runs out. */
+XML_Parser xmltext_parser_new(void *user);
+
+/* The local part of a namespaced name, and whether its URI is uri. */
+int xmltext_is(const char *name, const char *uri, const char *local);
+
+/* An attribute's value, or NULL. */
+const char *xmltext_attr(const char **attrs, const char *name);
+
+#define RPM_NS_REPO "http://linux.duke.edu/metadata/repo"
+#define RPM_NS_COMMON "http://linux.duke.edu/metadata/common"
+#define RPM_NS_RPM "http://linux.duke.edu/metadata/rpm"
+
+#endif

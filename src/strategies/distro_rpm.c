@@ -1,0 +1,246 @@
+/* The rpm back end of the distro strategy: the host's yum/dnf/zypper
+ * repo files (lib/rpm/repoconf.c), each repository's signed repomd.xml
+ * and streamed primary index (lib/rpm/rpmrepo.c), and the package that
+ * provides the headers of the running kernel's release as the plan. */
+#include "lib/kernel/kversion.h"
+#include "lib/rpm/payload.h"
+#include "lib/rpm/repoconf.h"
+#include "lib/rpm/rpmrepo.h"
+#include "lib/rpm/rpmsig.h"
+#include "strategies/context.h"
+#include "strategies/distro_state.h"
+#include "util/hostroot.h"
+#include "util/log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct distro_rpm {
+	struct rpm_config cfg;
+	struct rpm_reader reader;
+	struct rpm_sigcheck checks[RPM_MAX_REPOS]; /* gpgcheck of each repository */
+};
+
+/* $releasever from the data file's template: "{version_id}" (Fedora:
+ * 40) or "{version_id_major}" (Rocky 9.4: 9). A vars folder may still
+ * override it (Amazon Linux's /etc/dnf/vars/releasever). */
+static void releasever(const struct provision_ctx *ctx, const struct distro_def *def, char *out, size_t len)
+{
+	const char *v = ctx->kernel.have_distro ? ctx->kernel.distro.version_id : "";
+
+	snprintf(out, len, "%s", v);
+	if (strcmp(def->releasever, "{version_id_major}") == 0)
+		out[strcspn(out, ".")] = '\0';
+}
+
+static int rpm_read_indexes(struct provision_ctx *ctx, struct distro_state *st)
+{
+	struct distro_rpm *d = calloc(1, sizeof(*d));
+	char relver[64], why[2048];
+	size_t i;
+	int ret;
+
+	if (!d || rpm_reader_init(&d->reader) < 0) {
+		free(d);
+		return -ENOMEM;
+	}
+	st->rpm = d;
+	st->index_sources = d->reader.index_sources;
+	if (ctx->opts->n_mirrors > 0) {
+		snprintf(st->index_why, sizeof(st->index_why), "%s: --mirror is not supported for RPM repositories yet",
+			 st->def.file);
+		return -ENOENT;
+	}
+	releasever(ctx, &st->def, relver, sizeof(relver));
+	ret = rpm_config_read(&ctx->hr, st->def.repo_dirs, st->def.vars_dirs, relver, ctx->kernel.machine, &d->cfg,
+			      st->index_why, sizeof(st->index_why));
+	if (ret < 0)
+		return ret == -ENOMEM ? ret : -EILSEQ;
+	/* librpm reads its configuration once, before download threads;
+	 * without it only gpgcheck=1 packages fail. */
+	if (rpmsig_global_init(why, sizeof(why)) < 0)
+		log_warn("distro: %s: RPM signatures (gpgcheck=1) cannot be checked", why);
+	for (i = 0; i < d->cfg.n; i++)
+		d->checks[i] = (struct rpm_sigcheck){ .hr = &ctx->hr, .repo = &d->cfg.repos[i], .keyrings = ctx->opts->keyrings,
+						      .n_keyrings = ctx->opts->n_keyrings };
+	distro_fetch_opts(ctx, &d->reader.fetch);
+	d->reader.hr = &ctx->hr;
+	d->reader.basearch = ctx->kernel.machine;
+	d->reader.name_patterns = st->def.index_patterns;
+	d->reader.release_provide = st->def.release_provide[0] ? st->def.release_provide : NULL;
+	d->reader.keyrings = ctx->opts->keyrings;
+	d->reader.n_keyrings = ctx->opts->n_keyrings;
+	d->reader.skip_signature = ctx->opts->insecure_skip_signature;
+	d->reader.note = distro_note;
+	for (i = 0; i < d->cfg.n; i++) {
+		const struct rpm_repo *r = &d->cfg.repos[i];
+
+		if (!r->enabled)
+			continue;
+		st->n_sources++;
+		why[0] = '\0';
+		ret = rpm_reader_read(&d->reader, r, (int)i, why, sizeof(why));
+		if (ret < 0 && rpm_reader_error_is_fatal(ret)) {
+			snprintf(st->index_why, sizeof(st->index_why), "%s", why);
+			return ret;
+		}
+		if (ret < 0) {
+			log_warn("distro: skipping repository %s (%s): %s", r->id, r->origin, why);
+			st->network_failures++;
+			snprintf(st->last_network_error, sizeof(st->last_network_error), "%s", why);
+		}
+	}
+	if (st->n_sources == 0) {
+		snprintf(st->index_why, sizeof(st->index_why), "no enabled repository in the repo folders under %s",
+			 hostroot_is_slash(&ctx->hr) ? "/" : ctx->hr.root);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* A name template of the data file for this release: {major}, {minor}
+ * of the kernel version, {flavour} after a '+' of the release (RHEL's
+ * "+rt", "+64k"). A template with {flavour} serves flavoured releases
+ * only, one without serves the others. */
+static int expand_name(const char *tmpl, const char *release, const char *flavour, char *out, size_t len)
+{
+	struct kversion kv;
+	size_t o = 0;
+
+	if ((strstr(tmpl, "{flavour}") != NULL) != (flavour[0] != '\0') || kversion_parse(release, &kv) < 0)
+		return -ENOENT;
+	while (*tmpl && o + 1 < len) {
+		char num[16];
+		const char *sub = NULL;
+		size_t skip = 0;
+
+		if (strncmp(tmpl, "{major}", 7) == 0)
+			snprintf(num, sizeof(num), "%u", kv.major), sub = num, skip = 7;
+		else if (strncmp(tmpl, "{minor}", 7) == 0)
+			snprintf(num, sizeof(num), "%u", kv.minor), sub = num, skip = 7;
+		else if (strncmp(tmpl, "{flavour}", 9) == 0)
+			sub = flavour, skip = 9;
+		if (sub) {
+			o += (size_t)snprintf(out + o, len - o, "%s", sub);
+			if (o >= len)
+				return -ENAMETOOLONG;
+			tmpl += skip;
+		} else {
+			out[o++] = *tmpl++;
+		}
+	}
+	out[o] = '\0';
+	return *tmpl ? -ENAMETOOLONG : 0;
+}
+
+static int name_wanted(const struct distro_def *def, const char *name, const char *release, const char *flavour)
+{
+	const char *const *t;
+	char want[256];
+
+	if (expand_name(def->header_package, release, flavour, want, sizeof(want)) == 0 && strcmp(want, name) == 0)
+		return 1;
+	for (t = def->header_packages; *t; t++)
+		if (expand_name(*t, release, flavour, want, sizeof(want)) == 0 && strcmp(want, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether p holds the headers of release: it says so through its
+ * provides (kernel-devel-uname-r = release), else its version-release.arch
+ * is the release. */
+static int holds_release(const struct rpm_pkg *p, const char *release, const char *flavour)
+{
+	char evra[400];
+
+	if (p->uname_r[0])
+		return strcmp(p->uname_r, release) == 0;
+	snprintf(evra, sizeof(evra), "%s-%s.%s%s%s", p->ver, p->rel, p->arch, flavour[0] ? "+" : "", flavour);
+	return strcmp(evra, release) == 0;
+}
+
+/* The RPM's own signature, when its repository asks (gpgcheck=1) and
+ * the user did not turn signatures off. */
+static void *rpm_verify_data(struct distro_state *st, const struct distro_pkg *p)
+{
+	const struct rpm_repo *r = &st->rpm->cfg.repos[p->source_index];
+
+	if (!r->gpgcheck)
+		return NULL;
+	if (st->rpm->reader.skip_signature) {
+		log_warn("distro: NOT checking the signature of %s/%s (--insecure-skip-signature; gpgcheck=1 in %s)",
+			 p->base_uri, p->location, r->origin);
+		return NULL;
+	}
+	log_info("distro: gpgcheck=1 in %s: checking the signature of %s", r->origin, p->location);
+	return &st->rpm->checks[p->source_index];
+}
+
+static int rpm_plan(struct provision_ctx *ctx, struct distro_state *st, const char *release, struct distro_plan *plan,
+		    char *why, size_t whylen)
+{
+	const struct rpm_pkglist *l = &st->rpm->reader.pkgs;
+	const char *plus = strchr(release, '+');
+	const char *flavour = plus ? plus + 1 : "";
+	char first[256] = "";
+	size_t i;
+
+	(void)ctx;
+	plan->n_chosen = 0;
+	for (i = 0; i < l->n; i++) {
+		const struct rpm_pkg *p = &l->pkgs[i];
+		struct distro_pkg *c = &plan->chosen[0];
+
+		if (!name_wanted(&st->def, p->name, release, flavour) || !holds_release(p, release, flavour))
+			continue;
+		if (!p->digest[0]) {
+			snprintf(why, whylen, "%s/%s: primary.xml gives no sha256 or sha512 checksum for it", p->base_uri,
+				 p->location);
+			return -EKEYREJECTED;
+		}
+		c->name = p->name;
+		c->version = p->evr;
+		c->base_uri = p->base_uri;
+		c->location = p->location;
+		c->size = p->size;
+		c->digest_algo = p->digest_algo;
+		c->digest = p->digest;
+		c->source_index = p->repo_index;
+		plan->n_chosen = 1;
+		return 0;
+	}
+	expand_name(st->def.header_package, release, flavour, first, sizeof(first));
+	snprintf(why, whylen, "no package %s (or another of %s) for %s in the %s primary indexes of %d repositories",
+		 first[0] ? first : st->def.header_package, st->def.file, release, ctx->kernel.machine, st->n_sources);
+	return -ENOENT;
+}
+
+static const char *rpm_auth(const struct distro_state *st, const struct distro_pkg *p, char *buf, size_t len)
+{
+	(void)st, (void)p, (void)buf, (void)len;
+	return NULL;
+}
+
+static void rpm_free(struct distro_state *st)
+{
+	if (!st->rpm)
+		return;
+	rpm_reader_free(&st->rpm->reader);
+	rpm_config_free(&st->rpm->cfg);
+	free(st->rpm);
+	st->rpm = NULL;
+	st->index_sources = NULL;
+}
+
+const struct distro_backend distro_backend_rpm = {
+	.package_manager = "rpm",
+	.read_indexes = rpm_read_indexes,
+	.plan = rpm_plan,
+	.extract = rpm_extract_fd,
+	.verify = rpmsig_verify_fd,
+	.verify_data = rpm_verify_data,
+	.auth_for = rpm_auth,
+	.free = rpm_free,
+};
