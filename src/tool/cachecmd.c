@@ -181,6 +181,15 @@ static void print_removal(void *data, const char *kind, const char *path, const 
 	printf("%s %s %s/%s (%llu bytes)\n", p->dry_run ? "would remove" : "removed", kind, p->s->dir, path, bytes);
 }
 
+static void free_names(const char **names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free((char *)names[i]);
+	free(names);
+}
+
 /* Releases to keep from --keep and --keep-from; then which indexed trees go. */
 static int prune_choose(const struct options *o, struct store *s, const char ***ret_drop, size_t *ret_n)
 {
@@ -231,11 +240,15 @@ static int prune_choose(const struct options *o, struct store *s, const char ***
 		if (o->older_than_set && store_tree_entry(s, rels[i], &t) == 0 &&
 		    now - t.time > (long long)o->older_than_days * 86400)
 			keep = 0;
-		if (!keep)
-			drop[nd++] = rels[i];
+		/* A copy: prune deletes the index entry the name lives in. */
+		if (!keep && !(drop[nd++] = strdup(rels[i]))) {
+			free(text);
+			free(rels);
+			free_names(drop, nd);
+			return PH_EXIT_INTERNAL;
+		}
 	}
 	free(text);
-	/* The names point into the index, which lives as long as the store. */
 	free(rels);
 	*ret_drop = drop;
 	*ret_n = nd;
@@ -261,7 +274,7 @@ static int cache_prune(const struct options *o, struct store *s)
 	if (code != PH_EXIT_OK)
 		return code;
 	ret = store_prune(s, drop, n, o->dry_run, print_removal, &pp, &bytes);
-	free(drop);
+	free_names(drop, n);
 	if (ret == -EBADMSG) {
 		log_error("cache prune: a kept tree's file list cannot be read, so no object is removed; run cache verify");
 		return PH_EXIT_VERIFY;

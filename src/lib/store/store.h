@@ -110,7 +110,8 @@ int store_verify(const struct store *s, store_report_fn report, void *data);
  * removal is reported before it is made. With dry_run nothing changes
  * but the reports are the same. Needs store_lock unless dry_run. A tree
  * whose list cannot be read stops the object sweep (-EBADMSG): what it
- * references is unknown. *ret_bytes: bytes of objects removed. */
+ * references is unknown. *ret_bytes: bytes of objects removed. The
+ * names in drop must not point into the index (its entries are deleted). */
 int store_prune(struct store *s, const char *const *drop, size_t n_drop, int dry_run, store_report_fn report,
 		void *data, unsigned long long *ret_bytes);
 
