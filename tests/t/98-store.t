@@ -195,7 +195,7 @@ pass_if "...and the Debian one equals what dpkg -x gives for its packages" -- \
 run_ph -q --offline --host-root "$D" --kernel-release 6.1.0-99-amd64 --output "$TMP/off-1" --cache-dir "$C"
 is "$PH_RC" 3 "--offline, a kernel the cache lacks (and no close match): exit 3"
 is "$(printf '%s\n' "$PH_ERR" | wc -l)" 1 "...in one line"
-like "$PH_ERR" "^provision-headers: offline: no tree for 6.1.0-99-amd64 .*--offline forbids the network" "...that says why"
+like "$PH_ERR" "^provision-headers: error: offline: no tree for 6.1.0-99-amd64 .*--offline forbids the network" "...that says why"
 run_ph --offline --host-root "$D" --kernel-release 6.1.0-99-amd64 --output "$TMP/off-2" --cache-dir "$C"
 like "$PH_ERR" "distro: skipped: --offline" "...distro was not even probed"
 PROVISION_HEADERS_OFFLINE=1 run_ph -q --host-root "$D" --kernel-release 6.1.0-99-amd64 --output "$TMP/off-3" --cache-dir "$C"
@@ -290,6 +290,6 @@ is "$(ls "$K/trees" | tr '\n' ' ')" "$RELEASE2 $RELEASE " "...both trees are sto
 is "$(ls -A "$K/.warm" | tr '\n' ' ')" ".lock " "...and only the store keeps them (no second copy in .warm)"
 run_ph cache verify --cache-dir "$K"
 is "$PH_RC" 0 "...and the store verifies"
-is "$(content_digest "$K/trees/$RELEASE")" "$(content_digest "$NAIVE/$RELEASE")" "...with the same tree as before"
+is "$(content_digest "$K/trees/$RELEASE/build")" "$(content_digest "$NAIVE/$RELEASE/build")" "...with the same tree as before"
 
 done_testing
