@@ -38,7 +38,7 @@ endif
 # One static library per layer, listed from the top down and linked in
 # this order, so a layer that calls upward fails to link; tests/t/05-layers.t
 # also refuses an upward #include. lib/ folders are layers of their own.
-LAYERS = strategies lib/runnerexec lib/closematch lib/btf lib/bccfix lib/apt lib/rpm lib/pkgfetch lib/distro lib/output lib/archive lib/net \
+LAYERS = strategies lib/runnerexec lib/closematch lib/btf lib/bccfix lib/apt lib/rpm lib/pkgfetch lib/distro lib/output lib/store lib/archive lib/net \
 	 lib/kconfig lib/kernel util
 layer_lib = $(BUILD)/lib$(subst /,-,$(1)).a
 layer_objs = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(wildcard src/$(1)/*.c))

@@ -1,6 +1,9 @@
 /* cache: a complete tree for this exact kernel in a warmed cache
- * (--cache-dir, e.g. baked into the image by `warm`). The output volume's
- * own published tree is the fast path in provision.c. */
+ * (--cache-dir, e.g. baked into the image by `warm`): first the cache's
+ * content-addressed store (lib/store: hardlinked from its objects when the
+ * output is on the same filesystem, copied otherwise), then the older
+ * layout <cache>/<release>/build. The output volume's own published tree
+ * is the fast path in provision.c. */
 #include "strategies/context.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -8,6 +11,7 @@
 #include "util/path.h"
 #include "strategies/strategy.h"
 #include "lib/kernel/treecheck.h"
+#include "lib/store/store.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -30,13 +34,70 @@ static int find_cached_tree(struct provision_ctx *ctx, char release_dir[PATH_MAX
 	return -ENOENT;
 }
 
+/* The first cache dir whose store indexes release (the tree itself is
+ * checked while it is served). */
+static int find_stored_tree(struct provision_ctx *ctx, struct store *ret_store)
+{
+	struct store_tree t;
+	int i;
+
+	for (i = 0; i < ctx->opts->n_cache_dirs; i++) {
+		if (store_open(ret_store, ctx->opts->cache_dirs[i], 0) < 0)
+			continue;
+		if (store_tree_entry(ret_store, ctx->kernel.release, &t) == 0 && strcmp(t.arch, ctx->kernel.arch) == 0)
+			return 0;
+		store_close(ret_store);
+	}
+	return -ENOENT;
+}
+
+/* What store_serve checks is said in lib/store/tree.c: the list against
+ * the index's hash, every tree file against the list (its object by inode,
+ * its size), and a copy's content against its hash. The served tree then
+ * passes the same tree check as any other (run_strategy). */
+static int serve_stored(struct provision_ctx *ctx, struct store *s, const char *build_dir, char *why, size_t whylen)
+{
+	char reason[PATH_MAX + 128];
+	struct store_tree t;
+	json_object *source;
+	int linked = 0, ret;
+
+	ret = store_serve(s, ctx->kernel.release, build_dir, &linked, &ctx->tree_files, &ctx->tree_bytes, reason,
+			  sizeof(reason));
+	if (ret < 0) {
+		snprintf(why, whylen, "the stored tree of %s in %s is not served: %s (run cache verify)", ctx->kernel.release,
+			 s->dir, reason);
+		return ctx_fail(ctx, ret == -ENOSPC || ret == -EDQUOT || ret == -EROFS ? PH_FAIL_OUTPUT : PH_FAIL_VERIFY,
+				ret);
+	}
+	ctx->tree_counted = 1;
+	store_tree_entry(s, ctx->kernel.release, &t);
+	ctx->exact = t.exact;
+	source = json_object_new_object();
+	json_object_object_add(source, "type", json_object_new_string("cache"));
+	json_object_object_add(source, "path", json_object_new_string(s->dir));
+	json_object_object_add(source, "store", json_object_new_boolean(1));
+	json_object_object_add(source, "linked", json_object_new_boolean(linked));
+	json_object_object_add(source, "origin", json_object_new_string(t.origin));
+	json_object_array_add(ctx->sources, source);
+	snprintf(ctx->tree_origin, sizeof(ctx->tree_origin), "store of warmed cache %s (%s; first from %s)", s->dir,
+		 linked ? "hardlinked" : "copied", t.origin);
+	return 0;
+}
+
 static int cache_probe(struct provision_ctx *ctx, char *what, size_t whatlen)
 {
 	char dir[PATH_MAX];
+	struct store s;
 
 	if (ctx->opts->n_cache_dirs == 0) {
 		snprintf(what, whatlen, "no tree published in the output volume and no --cache-dir given");
 		return ctx_fail(ctx, PH_FAIL_NO_HEADERS, -ENOENT);
+	}
+	if (find_stored_tree(ctx, &s) == 0) {
+		snprintf(what, whatlen, "the store of %s", s.dir);
+		store_close(&s);
+		return 0;
 	}
 	if (find_cached_tree(ctx, dir) < 0) {
 		snprintf(what, whatlen, "no tree for %s in the cache directories", ctx->kernel.release);
@@ -50,8 +111,14 @@ static int cache_provide(struct provision_ctx *ctx, const char *build_dir, char 
 {
 	char dir[PATH_MAX], src[PATH_MAX];
 	json_object *cached = NULL, *source;
+	struct store s;
 	int ret;
 
+	if (find_stored_tree(ctx, &s) == 0) {
+		ret = serve_stored(ctx, &s, build_dir, why, whylen);
+		store_close(&s);
+		return ret;
+	}
 	ret = find_cached_tree(ctx, dir);
 	if (ret < 0) {
 		snprintf(why, whylen, "the cached tree for %s disappeared", ctx->kernel.release);

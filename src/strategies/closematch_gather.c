@@ -92,6 +92,8 @@ static void scan_dir(struct provision_ctx *ctx, const char *dir, const char *kin
  * (or --mirror). */
 static int has_distro_strategy_data(const struct provision_ctx *ctx)
 {
+	if (ctx->opts->offline) /* --offline: no repository is asked */
+		return 0;
 	return ctx->kernel.have_distro || ctx->opts->n_mirrors > 0;
 }
 

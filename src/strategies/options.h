@@ -11,11 +11,13 @@
 #define MAX_MIRRORS 8
 #define MAX_KEYRINGS 8
 #define MAX_BANKS 8
+#define MAX_KEEP 256
 
 enum command {
 	CMD_PROVISION,
 	CMD_STATUS, /* --print-kernel / status: show the kernel identity */
 	CMD_WARM,   /* warm RELEASE...: fill a cache, for image builds */
+	CMD_CACHE,  /* cache ls|verify|prune: the store of --cache-dir */
 	CMD_HELP,
 	CMD_VERSION,
 	CMD_LIST_OPTIONS, /* --list-options: the option table, for tests */
@@ -66,6 +68,15 @@ struct options {
 	char strategy_buf[256];  /* tokens, pointed to by strategies[] */
 	char strategy_list[256]; /* the list as given, for messages */
 	char cache_buf[4096];
+	const char *cache_action; /* CMD_CACHE: "ls", "verify" or "prune" */
+	int offline; /* never touch the network */
+	const char *keep[MAX_KEEP]; /* cache prune --keep */
+	int n_keep;
+	char keep_buf[8192];
+	const char *keep_from; /* cache prune --keep-from FILE */
+	long older_than_days;
+	int older_than_set;
+	int output_given; /* --output or PROVISION_HEADERS_OUTPUT was set */
 };
 
 

@@ -51,6 +51,8 @@ static struct list_slot list_slot(struct options *o, enum opt_id id)
 		return (struct list_slot){ o->keyrings, &o->n_keyrings, MAX_KEYRINGS, o->keyring_buf, sizeof(o->keyring_buf) };
 	case OPT_BANK:
 		return (struct list_slot){ o->banks, &o->n_banks, MAX_BANKS, o->bank_buf, sizeof(o->bank_buf) };
+	case OPT_KEEP:
+		return (struct list_slot){ o->keep, &o->n_keep, MAX_KEEP, o->keep_buf, sizeof(o->keep_buf) };
 	default:
 		return (struct list_slot){ 0 };
 	}
@@ -85,6 +87,8 @@ static int list_add(struct options *o, const struct opt_def *d, const char *name
 
 	if (d->id == OPT_STRATEGY && check_strategy(o, name, item, err, errlen) < 0)
 		return -EINVAL;
+	if (d->id == OPT_KEEP && optvalue_release(name, item, err, errlen) < 0)
+		return -EINVAL;
 	if (*s.n == s.max)
 		return optvalue_fail(err, errlen, "%s: at most %d entries", name, s.max);
 	s.items[(*s.n)++] = item;
@@ -116,6 +120,7 @@ static int *flag_slot(struct options *o, enum opt_id id)
 {
 	switch (id) {
 	case OPT_FORCE: return &o->force;
+	case OPT_OFFLINE: return &o->offline;
 	case OPT_UNLOAD_KHEADERS: return &o->unload_kheaders;
 	case OPT_INSECURE_SKIP_SIGNATURE: return &o->insecure_skip_signature;
 	case OPT_VALIDATE: return &o->validate;
@@ -137,6 +142,7 @@ static const char **string_slot(struct options *o, enum opt_id id)
 	case OPT_MAX_DISTANCE: return &o->max_distance;
 	case OPT_TERMINATION_LOG: return &o->termination_log;
 	case OPT_BTF: return &o->btf_file;
+	case OPT_KEEP_FROM: return &o->keep_from;
 	default: return NULL;
 	}
 }
@@ -193,6 +199,10 @@ static int apply(struct options *o, struct parse_state *st, const struct opt_def
 			o->stall_timeout_s = num;
 		else if (d->id == OPT_DEADLINE)
 			o->deadline_s = num;
+		else if (d->id == OPT_OLDER_THAN) {
+			o->older_than_days = num;
+			o->older_than_set = 1;
+		}
 		else
 			o->retries = (int)num;
 		break;
@@ -355,7 +365,42 @@ static int unknown_option(int argc, char **argv, char *err, size_t errlen)
 	return optvalue_fail(err, errlen, "unknown option %s%s", optvalue_shown(arg, buf, sizeof(buf)), hint);
 }
 
-/* status, warm RELEASE..., help [COMMAND]. */
+static int is_topic(const char *s)
+{
+	return strcmp(s, "warm") == 0 || strcmp(s, "status") == 0 || strcmp(s, "cache") == 0;
+}
+
+/* cache ls|verify|prune: the store of the first --cache-dir. */
+static int parse_cache(struct options *o, int argc, char **argv, int first, char *err, size_t errlen)
+{
+	const char *actions[] = { "ls", "verify", "prune" };
+	char hint[64], buf[128];
+	size_t i;
+
+	if (first + 1 >= argc)
+		return optvalue_fail(err, errlen, "cache: expected ls, verify or prune");
+	if (first + 2 < argc)
+		return optvalue_fail(err, errlen, "cache %s takes no argument, got '%s'", argv[first + 1],
+				     optvalue_shown(argv[first + 2], buf, sizeof(buf)));
+	for (i = 0; i < ARRAY_SIZE(actions); i++)
+		if (strcmp(argv[first + 1], actions[i]) == 0)
+			o->cache_action = actions[i];
+	if (!o->cache_action) {
+		optvalue_did_you_mean(argv[first + 1], actions, ARRAY_SIZE(actions), "", hint, sizeof(hint));
+		return optvalue_fail(err, errlen, "cache: unknown action '%s'%s (ls, verify or prune)",
+				     optvalue_shown(argv[first + 1], buf, sizeof(buf)), hint);
+	}
+	if (o->n_cache_dirs == 0)
+		return optvalue_fail(err, errlen, "cache %s: name the cache with --cache-dir DIR", o->cache_action);
+	if (strcmp(o->cache_action, "prune") == 0 && !o->n_keep && !o->keep_from && !o->older_than_set)
+		return optvalue_fail(err, errlen,
+				     "cache prune: say what to keep (--keep R1,R2, --keep-from FILE) or --older-than DAYS; "
+				     "unreferenced objects are removed in any case");
+	o->command = CMD_CACHE;
+	return 0;
+}
+
+/* status, warm RELEASE..., cache ACTION, help [COMMAND]. */
 static int parse_command(struct options *o, int argc, char **argv, int first, char *err, size_t errlen)
 {
 	const char *cmd = argv[first];
@@ -368,14 +413,16 @@ static int parse_command(struct options *o, int argc, char **argv, int first, ch
 		return 0;
 	}
 	if (strcmp(cmd, "help") == 0) {
-		if (first + 2 < argc || (first + 1 < argc && strcmp(argv[first + 1], "warm") && strcmp(argv[first + 1], "status")))
-			return optvalue_fail(err, errlen, "help: expected nothing, warm or status");
+		if (first + 2 < argc || (first + 1 < argc && !is_topic(argv[first + 1])))
+			return optvalue_fail(err, errlen, "help: expected nothing, warm, status or cache");
 		o->command = CMD_HELP;
 		o->help_topic = first + 1 < argc ? argv[first + 1] : NULL;
 		return 0;
 	}
+	if (strcmp(cmd, "cache") == 0)
+		return parse_cache(o, argc, argv, first, err, errlen);
 	if (strcmp(cmd, "warm") != 0) {
-		const char *cmds[] = { "status", "warm", "help" };
+		const char *cmds[] = { "status", "warm", "cache", "help" };
 		char hint[64], buf[128];
 
 		optvalue_did_you_mean(cmd, cmds, ARRAY_SIZE(cmds), "", hint, sizeof(hint));
@@ -447,7 +494,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 		case OPT_LIST_DISTROS: o->command = CMD_LIST_DISTROS; return 0;
 		case OPT_HELP:
 			o->command = CMD_HELP;
-			if (first < argc && (strcmp(argv[first], "warm") == 0 || strcmp(argv[first], "status") == 0))
+			if (first < argc && is_topic(argv[first]))
 				o->help_topic = argv[first];
 			return 0;
 		default:
@@ -458,6 +505,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 			return -EINVAL;
 		st.cli_seen[d->id] = 1;
 	}
+	o->output_given = st.from[OPT_OUTPUT] != NULL;
 	if (optind < argc && parse_command(o, argc, argv, optind, err, errlen) < 0)
 		return -EINVAL;
 	if (o->command == CMD_HELP)

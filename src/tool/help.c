@@ -80,6 +80,8 @@ static void print_warm_help(void)
 	printf("Usage: provision-headers warm [OPTIONS] RELEASE...\n"
 	       "Provisions exact headers for each kernel RELEASE (as uname -r prints it) into --output, to be\n"
 	       "used later as a warmed cache (--cache-dir) or mounted as the output, e.g. in an image build.\n"
+	       "With --cache-dir DIR, each tree is also stored in DIR's content-addressed store (identical\n"
+	       "files once, hardlinked; see cache --help); a tree already there is not fetched again.\n"
 	       "The default strategies are cache,host,distro: a cache holds exact trees, no close matches\n"
 	       "unless --strategy asks. The exit code is the worst of the releases; with --json, one status\n"
 	       "object per release. Options as for provision-headers (provision-headers --help).\n");
@@ -91,6 +93,19 @@ static void print_status_help(void)
 	       "Shows what the tool believes about the kernel and exits: release, machine and arch,\n"
 	       "LINUX_VERSION_CODE and where it was read, distribution, config source, BTF, host root.\n"
 	       "Touches nothing. Also: provision-headers --print-kernel.\n");
+}
+
+static void print_cache_help(void)
+{
+	printf("Usage: provision-headers cache ls|verify|prune --cache-dir DIR [OPTIONS]\n"
+	       "The store a warm with --cache-dir DIR fills: each distinct file once (by SHA-256) under\n"
+	       "DIR/objects, each kernel's tree of hardlinks under DIR/trees, and DIR/index.json.\n"
+	       "  ls      kernel, arch, bytes, bytes no other tree shares, exactness and age (--json: one object)\n"
+	       "  verify  hashes every object and checks every tree against the index; names each problem.\n"
+	       "          Exit 0: all good; 4: a problem was found; 3: no store at DIR.\n"
+	       "  prune   removes the trees not kept (--keep R1,R2, --keep-from FILE) or older than\n"
+	       "          --older-than DAYS, then every object no tree uses; prints each removal\n"
+	       "          (--dry-run: prints, removes nothing).\n");
 }
 
 void options_print_help(const char *topic)
@@ -105,10 +120,15 @@ void options_print_help(const char *topic)
 		print_status_help();
 		return;
 	}
+	if (topic && strcmp(topic, "cache") == 0) {
+		print_cache_help();
+		return;
+	}
 	printf("Usage: provision-headers [OPTIONS]\n"
 	       "       provision-headers status [--json]\n"
 	       "       provision-headers warm [OPTIONS] RELEASE...   (fill --output as a cache, e.g. in an image build)\n"
-	       "       provision-headers help [warm|status]\n"
+	       "       provision-headers cache ls|verify|prune --cache-dir DIR   (the store warm fills)\n"
+	       "       provision-headers help [warm|status|cache]\n"
 	       "Makes kernel headers matching the running kernel appear in OUTPUT/<release>/build.\n"
 	       "\n");
 	for (i = 0; i < ARRAY_SIZE(optable); i++)

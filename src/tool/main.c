@@ -1,6 +1,7 @@
 /* provision-headers: argument parsing and dispatch only. */
 #include "strategies/context.h"
 #include "strategies/distro.h"
+#include "tool/cachecmd.h"
 #include "tool/exitcodes.h"
 #include "tool/interrupt.h"
 #include "tool/listdistros.h"
@@ -11,6 +12,10 @@
 #include "tool/status.h"
 #include "tool/termlog.h"
 #include "util/version.h"
+
+#include "util/fs.h"
+#include "util/json.h"
+#include "util/path.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -40,11 +45,25 @@ static void print_json_status(json_object *status, int code)
 }
 
 /* warm: one provisioning per release into the same output, as a cache
- * for image builds; the worst exit code wins. */
+ * for image builds; the worst exit code wins. With --cache-dir, each
+ * published tree is stored in the first cache dir's store, and a tree
+ * the store holds is served from it (the cache strategy) instead of
+ * being fetched again. Without --output, the trees are published into
+ * <cache>/.warm and removed from there once stored. */
 static int warm(struct options *opts)
 {
 	struct distro_state *distro = NULL; /* the indexes, read once for every kernel */
-	int i, worst = PH_EXIT_OK;
+	char private_out[PATH_MAX];
+	int i, worst = PH_EXIT_OK, private = 0;
+
+	if (opts->n_cache_dirs > 0 && !opts->output_given) {
+		if (path_join(private_out, opts->cache_dirs[0], ".warm") < 0 || fs_mkdir_p(private_out, 0755) < 0) {
+			log_error("warm: cannot create %s/.warm", opts->cache_dirs[0]);
+			return PH_EXIT_OUTPUT;
+		}
+		opts->output = private_out;
+		private = 1;
+	}
 
 	for (i = 0; i < opts->n_warm; i++) {
 		struct provision_ctx ctx;
@@ -64,7 +83,24 @@ static int warm(struct options *opts)
 			code = PH_EXIT_USAGE;
 		} else {
 			log_info("warm: %s", ctx.kernel.release);
-			code = provision_run(&ctx, status);
+			if (private && cachecmd_stored(opts, ctx.kernel.release)) {
+				log_info("warm: %s is in the store of %s already, nothing to do", ctx.kernel.release,
+					 opts->cache_dirs[0]);
+				json_set_string(status, "result", "stored");
+				code = PH_EXIT_OK;
+			} else {
+				code = provision_run(&ctx, status);
+			}
+			if (code == PH_EXIT_OK && opts->n_cache_dirs > 0 && !opts->dry_run &&
+			    strcmp(json_get_string(status, "result", ""), "stored") != 0) {
+				code = cachecmd_ingest(opts, ctx.kernel.release);
+				if (code == PH_EXIT_OK && private) {
+					char rd[PATH_MAX];
+
+					if (path_join(rd, private_out, ctx.kernel.release) == 0)
+						fs_rm_rf(rd);
+				}
+			}
 		}
 		if (opts->json)
 			print_json_status(status, code);
@@ -114,6 +150,8 @@ int main(int argc, char **argv)
 
 	if (opts.command == CMD_WARM)
 		return warm(&opts);
+	if (opts.command == CMD_CACHE)
+		return cachecmd_run(&opts);
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.opts = &opts;
 	status = json_object_new_object();

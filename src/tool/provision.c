@@ -185,6 +185,10 @@ static int dry_run(struct provision_ctx *ctx, json_object *status)
 		const struct strategy *s = strategy_by_name(ctx->opts->strategies[i]);
 		char what[PATH_MAX * 2];
 
+		if (s == &strategy_distro && ctx->opts->offline) {
+			log_info("dry-run: distro: not tried, --offline");
+			continue;
+		}
 		if (s == &strategy_distro)
 			log_info("dry-run: distro reads the apt indexes over the network to learn what it would download; "
 				 "it downloads no package and writes nothing");
@@ -347,6 +351,11 @@ static int run_chain(struct provision_ctx *ctx, struct volume *vol, json_object 
 		int ret, code;
 
 		ctx->failure = (struct ph_failure){ 0 };
+		if (ctx->opts->offline && s == &strategy_distro) {
+			log_info("%s: skipped: --offline (it downloads)", s->name);
+			add_reason(reasons, sizeof(reasons), s->name, "not tried, --offline");
+			continue;
+		}
 		ret = s->probe(ctx, what, sizeof(what));
 		if (ret < 0) {
 			code = provision_exit_code(&ctx->failure, ret);
@@ -377,7 +386,11 @@ static int run_chain(struct provision_ctx *ctx, struct volume *vol, json_object 
 		ctx->close_match = NULL;
 		ctx->tree_counted = 0;
 	}
-	if (worst == PH_EXIT_NO_HEADERS)
+	if (worst == PH_EXIT_NO_HEADERS && ctx->opts->offline)
+		log_error("offline: no tree for %s in the cache directories or on the host, and --offline forbids the "
+			  "network (tried %s)%s%s", ctx->kernel.release, ctx->opts->strategy_list, reasons[0] ? ": " : "",
+			  reasons);
+	else if (worst == PH_EXIT_NO_HEADERS)
 		log_error("no strategy could provide headers for %s (tried %s)%s%s", ctx->kernel.release,
 			  ctx->opts->strategy_list, reasons[0] ? ": " : "; see the errors above", reasons);
 	return worst;

@@ -154,6 +154,22 @@ like "$PH_ERR" "warm: 'notakernel' is not a kernel release" "...named"
 run_ph stauts
 is "$PH_RC" 2 "a mistyped subcommand: exit 2"
 like "$PH_ERR" "unexpected argument 'stauts' \(did you mean status\?\)" "...with the nearest one"
+run_ph cache --help
+is "$PH_RC" 0 "cache --help exits 0"
+like "$PH_OUT" "^Usage: provision-headers cache ls\|verify\|prune" "...and shows cache's usage"
+run_ph cache lss --cache-dir "$TMP"
+is "$PH_RC" 2 "cache with a mistyped action: exit 2"
+like "$PH_ERR" "cache: unknown action 'lss' \(did you mean ls\?\)" "...with the nearest one"
+run_ph cache ls
+is "$PH_RC" 2 "cache ls without --cache-dir: exit 2"
+like "$PH_ERR" "name the cache with --cache-dir" "...says what is missing"
+run_ph cache prune --cache-dir "$TMP"
+is "$PH_RC" 2 "cache prune with nothing named to keep: exit 2"
+run_ph cache prune --cache-dir "$TMP" --keep 'bad release'
+is "$PH_RC" 2 "--keep takes kernel releases only"
+run_ph cache verify --cache-dir "$TMP/no-cache"
+is "$PH_RC" 3 "cache verify of no cache: exit 3"
+is "$(complete_words cache "")" "ls prune verify " "bash completion offers cache's actions"
 
 # Everything through the environment, no command line.
 PROVISION_HEADERS_OUTPUT=$TMP/env-out PROVISION_HEADERS_HOST_ROOT=$root PROVISION_HEADERS_KERNEL_RELEASE=$R \

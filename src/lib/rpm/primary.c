@@ -180,7 +180,7 @@ int rpm_primary_finish(struct rpm_primary *p, unsigned long long *ret_packages, 
 	} else if (ret < 0) {
 		enum XML_Error e = XML_GetErrorCode(p->parser);
 
-		snprintf(why, whylen, "malformed primary.xml: line %lu: %s", (unsigned long)XML_GetCurrentLineNumber(p->parser),
+		snprintf(why, whylen, "malformed primary.xml: line %llu: %s", xmltext_line(p->parser),
 			 e == XML_ERROR_ABORTED ? "a DOCTYPE, which repository metadata never has" : XML_ErrorString(e));
 	} else if (!p->saw_root) {
 		snprintf(why, whylen, "primary.xml: no <metadata> element of the rpm-md common namespace");

@@ -90,7 +90,7 @@ int rpm_repomd_parse(const char *text, size_t len, struct rpm_repomd_entry *prim
 	if (len > INT_MAX || XML_Parse(p->parser, text, (int)len, XML_TRUE) != XML_STATUS_OK) {
 		enum XML_Error e = XML_GetErrorCode(p->parser);
 
-		snprintf(why, whylen, "malformed repomd.xml: line %lu: %s", (unsigned long)XML_GetCurrentLineNumber(p->parser),
+		snprintf(why, whylen, "malformed repomd.xml: line %llu: %s", xmltext_line(p->parser),
 			 e == XML_ERROR_ABORTED ? "a DOCTYPE, which repository metadata never has" : XML_ErrorString(e));
 		ret = -EILSEQ;
 	} else if (!p->found) {

@@ -64,3 +64,12 @@ const char *xmltext_attr(const char **attrs, const char *name)
 			return attrs[1];
 	return NULL;
 }
+
+unsigned long long xmltext_line(XML_Parser p)
+{
+#if defined(XML_MAJOR_VERSION) && (XML_MAJOR_VERSION > 2 || (XML_MAJOR_VERSION == 2 && XML_MINOR_VERSION >= 9))
+	return XML_GetCurrentLineNumber64(p);
+#else
+	return XML_GetCurrentLineNumber(p);
+#endif
+}

@@ -25,6 +25,10 @@ const char *xmltext_stop(struct xmltext *t);
  * at any DOCTYPE or entity declaration. NULL when memory runs out. */
 XML_Parser xmltext_parser_new(void *user);
 
+/* The line the parser stopped at, for error messages. Expat 2.9 (Debian 13)
+ * deprecates the long-returning call for a 64-bit one. */
+unsigned long long xmltext_line(XML_Parser p);
+
 /* The local part of a namespaced name, and whether its URI is uri. */
 int xmltext_is(const char *name, const char *uri, const char *local);
 

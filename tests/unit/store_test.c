@@ -1,0 +1,119 @@
+/* lib/store: objects named by their SHA-256 (in memory and streamed past
+ * the in-memory limit), stored once, read-only; ingest, check and serve of
+ * a small tree with a symlink; a planted symlink is never written through;
+ * the index survives a reopen. */
+#include "lib/store/store.h"
+#include "tap.h"
+#include "util/fs.h"
+#include "util/path.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* sha256 of "hello\n" */
+#define HELLO_SHA "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"
+
+static int count_objects(const char *cache)
+{
+	char cmd[PATH_MAX + 64], line[32];
+	FILE *p;
+	int n = -1;
+
+	snprintf(cmd, sizeof(cmd), "find '%s/objects' -type f | wc -l", cache);
+	p = popen(cmd, "r");
+	if (p && fgets(line, sizeof(line), p))
+		n = (int)strtol(line, NULL, 10);
+	if (p)
+		pclose(p);
+	return n;
+}
+
+int main(void)
+{
+	char tmpl[] = "/tmp/store_test.XXXXXX", *top = mkdtemp(tmpl);
+	char cache[PATH_MAX], src[PATH_MAX], p[PATH_MAX], sha[65], sha2[65], why[PATH_MAX + 128], dest[PATH_MAX];
+	unsigned long long size = 0, files = 0, bytes = 0, added_bytes = 0;
+	struct store s;
+	struct store_tree t;
+	struct stat st;
+	int added = -1, linked = -1, fd;
+	char *big;
+	size_t i, big_len = 600 * 1024; /* past the in-memory limit: streamed */
+
+	path_join(cache, top, "cache");
+	ok(store_open(&s, cache, 0) < 0, "a missing cache is not created without create");
+	ok(store_open(&s, cache, 1) == 0, "store_open creates the cache");
+	ok(store_lock(&s) == 0, "store_lock");
+
+	ok(store_put_mem(&s, "hello\n", 6, sha, &added) == 0 && added == 1, "put_mem stores a new object");
+	is_str(sha, HELLO_SHA, "...named by its SHA-256");
+	ok(store_put_mem(&s, "hello\n", 6, sha2, &added) == 0 && added == 0, "the same content again adds nothing");
+	path_format(p, "%s/objects/58/%s", cache, HELLO_SHA);
+	ok(stat(p, &st) == 0 && (st.st_mode & 0777) == 0444, "the object is read-only (0444)");
+
+	big = malloc(big_len);
+	for (i = 0; i < big_len; i++)
+		big[i] = (char)(i * 7 + i / 4096);
+	path_join(src, top, "big");
+	fs_write_file(src, big, big_len);
+	fd = open(src, O_RDONLY | O_CLOEXEC);
+	ok(store_put_fd(&s, fd, sha, &size, &added) == 0 && added == 1 && size == big_len, "put_fd streams a large file");
+	close(fd);
+	ok(store_put_mem(&s, big, big_len, sha2, &added) == 0 && added == 0, "...the in-memory hash of it names the same object");
+	is_str(sha, sha2, "...the streamed and in-memory SHA-256 agree");
+	free(big);
+
+	/* A planted symlink in tmp/ is not written through: tmp files are O_EXCL. */
+	path_format(p, "%s/tmp/%ld.%lu", cache, (long)getpid(), s.tmp_seq);
+	ok(symlink("/tmp/store_test-never", p) == 0, "plant a symlink where the next temporary file goes");
+	ok(store_put_mem(&s, "other\n", 6, sha, &added) == 0, "put_mem still succeeds (a fresh name)");
+	ok(access("/tmp/store_test-never", F_OK) != 0, "...and wrote nothing through the symlink");
+
+	/* A small published tree: build/ with a file, a duplicate, a symlink. */
+	path_join(src, top, "pub");
+	path_format(p, "%s/build/include/linux", src);
+	fs_mkdir_p(p, 0755);
+	path_format(p, "%s/build/include/linux/a.h", src);
+	fs_write_file(p, "hello\n", 6);
+	path_format(p, "%s/build/include/linux/b.h", src);
+	fs_write_file(p, "hello\n", 6);
+	path_format(p, "%s/build/include/linux/c.h", src);
+	ok(symlink("a.h", p) == 0, "a relative symlink in the tree");
+	path_format(p, "%s/manifest.json", src);
+	fs_write_file(p, "{}", 2);
+	ok(store_ingest(&s, src, &(struct store_tree_info){ .release = "6.1.0-1-amd64", .arch = "x86", .exact = 1 },
+			&added_bytes) == 0,
+	   "ingest the tree");
+	ok(store_tree_entry(&s, "6.1.0-1-amd64", &t) == 0 && t.files == 3 && t.bytes == 14 && t.objects == 2 && t.exact,
+	   "the index: 3 files, 14 bytes, 2 objects, exact");
+	ok(store_tree_check(&s, "6.1.0-1-amd64", why, sizeof(why)) == 0, "the stored tree checks");
+	store_close(&s);
+
+	ok(store_open(&s, cache, 0) == 0 && store_tree_entry(&s, "6.1.0-1-amd64", &t) == 0, "the index survives a reopen");
+	path_join(dest, top, "served");
+	mkdir(dest, 0755);
+	ok(store_serve(&s, "6.1.0-1-amd64", dest, &linked, &files, &bytes, why, sizeof(why)) == 0 && linked == 1 &&
+		   files == 2 && bytes == 12,
+	   "serve build/ by hardlinks: 2 files, 12 bytes");
+	path_format(p, "%s/include/linux/c.h", dest);
+	ok(readlink(p, why, sizeof(why)) == 3, "...the symlink recreated");
+
+	/* A tree file replaced: named, and the tree is not served. */
+	path_format(p, "%s/trees/6.1.0-1-amd64/build/include/linux/b.h", cache);
+	unlink(p);
+	fs_write_file(p, "hello\n", 6);
+	ok(store_tree_check(&s, "6.1.0-1-amd64", why, sizeof(why)) < 0, "a tree file that is not its object fails the check");
+	ok(strstr(why, "build/include/linux/b.h") != NULL, "...and is named: %s", why);
+	unlink(p);
+	ok(store_tree_check(&s, "6.1.0-1-amd64", why, sizeof(why)) < 0 && strstr(why, "missing"),
+	   "a missing tree file fails the check: %s", why);
+	store_close(&s);
+	is_int(count_objects(cache), 5, "objects: hello, big, other, manifest, the list");
+
+	snprintf(p, sizeof(p), "rm -rf '%s'", top);
+	if (system(p) != 0)
+		printf("# cannot remove %s\n", top);
+	return tap_done();
+}
