@@ -1,5 +1,6 @@
 #include "bpfload.h"
 
+#include "libout.h"
 #include "report.h"
 
 #include <bcc/bcc_common.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +18,28 @@ static int tracefs_mounted(void)
 	struct stat st;
 
 	return stat("/sys/kernel/tracing/events", &st) == 0 || stat("/sys/kernel/debug/tracing/events", &st) == 0;
+}
+
+static void no_tracefs(struct report *r, int err)
+{
+	report_cannot_validate(r, "no tracefs, and it cannot be mounted here (%s): mount it with "
+				  "'mount -t tracefs nodev /sys/kernel/tracing' or give the container CAP_SYS_ADMIN",
+			       strerror(err));
+}
+
+int bpf_ensure_tracefs(struct report *r)
+{
+	int err;
+
+	if (tracefs_mounted())
+		return 0;
+	if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) < 0) {
+		err = errno;
+		no_tracefs(r, err);
+		return -err;
+	}
+	report_check(r, "tracefs", CHECK_OK, "tracefs was not mounted: mounted it at /sys/kernel/tracing");
+	return 0;
 }
 
 static int kprobes_available(void)
@@ -37,10 +61,13 @@ static int load(void *mod, const char *fn, enum bpf_prog_type type, const char *
 	const struct bpf_insn *insns = bpf_function_start(mod, fn);
 	int size = (int)bpf_function_size(mod, fn);
 	const size_t logsz = 1 << 20;
+	struct libout out;
 	char *log;
 	int fd, err;
 
+	libout_begin(&out);
 	fd = bcc_prog_load(type, fn, insns, size, bpf_module_license(mod), bpf_module_kern_version(mod), 0, NULL, 0);
+	libout_end(&out, r);
 	if (fd >= 0) {
 		report_check(r, label, CHECK_OK, "%s loaded", fn);
 		return fd;
@@ -55,8 +82,10 @@ static int load(void *mod, const char *fn, enum bpf_prog_type type, const char *
 	/* Once more with the verifier's log, to say why. */
 	log = calloc(1, logsz);
 	if (log) {
+		libout_begin(&out);
 		bcc_prog_load(type, fn, insns, size, bpf_module_license(mod), bpf_module_kern_version(mod), 1, log,
 			      (unsigned)logsz);
+		libout_end(&out, r);
 		{
 			/* The last lines carry the reason. */
 			size_t n = strlen(log);
@@ -74,7 +103,8 @@ int bpf_load_and_attach(void *mod, const char *fn, const char *label, struct rep
 	char cat[128], ev[128];
 	enum bpf_prog_type type;
 	int kind; /* 1 tracepoint, 2 kprobe, 3 kretprobe */
-	int err;
+	struct libout out;
+	int err, mount_err;
 
 	ret->prog_fd = ret->link_fd = -1;
 	if (sscanf(fn, "tracepoint__%127[^_]__%127s", cat, ev) == 2) {
@@ -90,6 +120,8 @@ int bpf_load_and_attach(void *mod, const char *fn, const char *label, struct rep
 		report_check(r, label, CHECK_SKIP, "%s names no tracepoint or kprobe (tracepoint__CAT__EVENT, kprobe__FN): not loaded", fn);
 		return -ENOTSUP;
 	}
+	/* Attaching needs tracefs (the event's id, kprobe_events). */
+	mount_err = bpf_ensure_tracefs(r);
 	if (kind != 1 && !kprobes_available()) {
 		report_check(r, label, CHECK_SKIP, "%s: this kernel has no kprobes; use a tracepoint", fn);
 		return -ENOTSUP;
@@ -97,10 +129,12 @@ int bpf_load_and_attach(void *mod, const char *fn, const char *label, struct rep
 	ret->prog_fd = load(mod, fn, type, label, r);
 	if (ret->prog_fd < 0)
 		return ret->prog_fd;
+	libout_begin(&out);
 	if (kind == 1)
 		ret->link_fd = bpf_attach_tracepoint(ret->prog_fd, cat, ev);
 	else
 		ret->link_fd = bpf_attach_kprobe(ret->prog_fd, kind == 2 ? BPF_PROBE_ENTRY : BPF_PROBE_RETURN, fn, fn + (kind == 2 ? 8 : 11), 0, 0);
+	libout_end(&out, r); /* keeps errno */
 	if (ret->link_fd >= 0) {
 		report_check(r, label, CHECK_OK, "%s attached", fn);
 		return 0;
@@ -108,7 +142,7 @@ int bpf_load_and_attach(void *mod, const char *fn, const char *label, struct rep
 	/* Before tracefs_mounted(): its stat() calls overwrite errno. */
 	err = errno;
 	if (!tracefs_mounted()) {
-		report_cannot_validate(r, "no tracefs: mount it with 'mount -t tracefs nodev /sys/kernel/tracing'");
+		no_tracefs(r, mount_err < 0 ? -mount_err : ENOENT);
 		report_check(r, label, CHECK_SKIP, "%s not attached: tracefs is not mounted", fn);
 		return -ENOENT;
 	}

@@ -21,4 +21,12 @@ struct attached {
 int bpf_load_and_attach(void *mod, const char *fn, const char *label, struct report *r, struct attached *ret);
 void bpf_detach(struct attached *a);
 
+/* tracefs at /sys/kernel/tracing or /sys/kernel/debug/tracing; else
+ * mounted at /sys/kernel/tracing when this process may (CAP_SYS_ADMIN),
+ * saying so in one line. BCC reads a tracepoint's format from it when it
+ * compiles TRACEPOINT_PROBE, so this comes before any compile. Returns 0,
+ * or the mount's -errno with r's cannot-validate reason saying how to
+ * mount it. */
+int bpf_ensure_tracefs(struct report *r);
+
 #endif

@@ -1,9 +1,11 @@
 /* provision-headers-runner: compiles, loads and runs probes against a
  * header tree and says whether the headers are right for the running
  * kernel. Links libbcc; the provisioner itself does not. */
+#include "bpfload.h"
 #include "btfcheck.h"
 #include "compile.h"
 #include "groundtruth.h"
+#include "libout.h"
 #include "report.h"
 #include "structcheck.h"
 #include "userprobe.h"
@@ -47,6 +49,7 @@ struct runner_opts {
 	int no_builtin;
 	int no_load;
 	int quiet;
+	int verbose;
 	int btf_only;
 	const char *members; /* "type.member,..." for --btf-only */
 	const char *includes;
@@ -74,6 +77,7 @@ static void usage(FILE *f)
 		   "  --triggers N     how many times the child triggers the probes (default 25)\n"
 		   "  --json           print the result as one JSON object on stdout\n"
 		   "  -q, --quiet      no per-check lines\n"
+		   "  -v, --verbose    also the lines libbcc and libbpf print (hidden otherwise)\n"
 		   "      --version    the version\n\n"
 		   "Exit codes: 0 headers right, 1 headers wrong (a mismatch named), 2 cannot validate\n"
 		   "here (and why), 3 a probe does not compile, 4 usage.\n");
@@ -104,6 +108,7 @@ static int parse(int argc, char **argv, struct runner_opts *o)
 		{ "triggers", required_argument, NULL, 'n' }, { "json", no_argument, NULL, 'j' },
 		{ "no-builtin", no_argument, NULL, 'N' },    { "no-load", no_argument, NULL, 'L' },
 		{ "quiet", no_argument, NULL, 'q' },         { "help", no_argument, NULL, 'h' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "btf-only", no_argument, NULL, 'O' },      { "members", required_argument, NULL, 'M' },
 		{ "include", required_argument, NULL, 'I' },  { "version", no_argument, NULL, 'V' },
 		{ "structs", required_argument, NULL, 'S' },
@@ -115,7 +120,7 @@ static int parse(int argc, char **argv, struct runner_opts *o)
 	o->btf = "/sys/kernel/btf/vmlinux";
 	o->triggers = 25;
 	opterr = 0; /* one line of our own instead of getopt's and the whole usage */
-	while ((c = getopt_long(argc, argv, ":qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":qvh", opts, NULL)) != -1) {
 		switch (c) {
 		case 't': o->tree = optarg; break;
 		case 'p':
@@ -142,6 +147,7 @@ static int parse(int argc, char **argv, struct runner_opts *o)
 		case 'N': o->no_builtin = 1; break;
 		case 'L': o->no_load = 1; break;
 		case 'q': o->quiet = 1; break;
+		case 'v': o->verbose = 1; break;
 		case 'O': o->btf_only = 1; break;
 		case 'M': o->members = optarg; break;
 		case 'I': o->includes = optarg; break;
@@ -251,7 +257,7 @@ int main(int argc, char **argv)
 	char bpf_dir[4096];
 	const char *word;
 	struct stat st;
-	int i, code;
+	int i, code, tracefs = 0;
 
 	code = parse(argc, argv, &o);
 	if (code != 0)
@@ -271,6 +277,12 @@ int main(int argc, char **argv)
 		return RUNNER_CANNOT_VALIDATE;
 	}
 	report_init(&r, o.quiet);
+	r.verbose = o.verbose;
+	libout_libbpf(o.verbose);
+	/* Before any compile: BCC builds TRACEPOINT_PROBE's args from the
+	 * event's format in tracefs. */
+	if (!o.btf_only && !o.no_load && (!o.no_builtin || o.n_probes > 0))
+		tracefs = bpf_ensure_tracefs(&r);
 	if (o.btf_only) {
 		if (btf_only(&o, &r) < 0) {
 			report_free(&r);
@@ -283,7 +295,7 @@ int main(int argc, char **argv)
 		struct_cross_check(o.tree, o.btf, NULL, NULL, &r);
 		if (o.no_load)
 			report_cannot_validate(&r, "--no-load: nothing was loaded or run");
-		else
+		else if (tracefs == 0) /* else r says why not */
 			groundtruth_run(o.tree, o.bpf_dir, o.triggers, &r);
 	}
 	for (i = 0; i < o.n_probes; i++)

@@ -16,6 +16,7 @@ struct report {
 	int cannot_validate;
 	char cannot_why[512];
 	int quiet;
+	int verbose; /* the libraries' own lines too (libout.h) */
 	int truth_checked; /* ground truth or BTF actually compared something */
 	size_t btf_compared, btf_agree; /* members compared with BTF, and agreeing */
 	int btf_groups; /* whole-struct groups: a header that does not compile is skipped, not failed */

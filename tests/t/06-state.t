@@ -14,7 +14,7 @@ mutable() {
 }
 
 for o in lib/net/fetch lib/pkgfetch/download lib/pkgfetch/index lib/rpm/primary lib/rpm/rpmrepo lib/rpm/payload runner/main runner/compile runner/groundtruth runner/bpfload runner/btfcheck runner/userprobe \
-	 runner/report; do
+	 runner/report runner/truthchild runner/truthcheck runner/libout; do
 	obj=$PH_BUILD/obj/$o.o
 	[ -f "$obj" ] || { ok 1 "$o.o exists"; continue; }
 	is "$(mutable "$obj")" "" "src/$o.c holds no mutable file-scope state"

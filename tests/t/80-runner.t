@@ -38,6 +38,52 @@ is "$(field '"task_struct.real_parent" in d["mismatches"] and "task_struct.start
 	"--json: the mismatched members"
 is "$(field 'len([b for b in d["btf"] if not b["match"]])')" "4" "--json: every member read by the probes differs in BTF"
 
+# The bundled probes whose truth comes from outside the kernel, on a
+# close match from the bank: corrected from this kernel's BTF they read
+# what the child's own system calls say; uncorrected they read other
+# memory, and each check shows both values.
+if benv=$("$TESTS_DIR/fixtures/closematch-bank" 2>"$TMP/bank.err"); then
+	# shellcheck disable=SC1090
+	. "$benv"
+	mkdir -p "$TMP/emptyroot"
+	PH_WRAP=(env PROVISION_HEADERS_HOST_ROOT="$TMP/emptyroot")
+	run_ph --strategy close-match --bank "$BANK" --output "$TMP/cm" -q
+	CORR=$TMP/cm/$(uname -r)/build
+	PH_WRAP=(unshare -m sh -c 'mount -t tmpfs none /sys/kernel/btf && exec "$@"' hide-btf
+		env PROVISION_HEADERS_HOST_ROOT="$TMP/emptyroot")
+	run_ph --strategy close-match --bank "$BANK" --output "$TMP/cm0" -q
+	UNC=$TMP/cm0/$(uname -r)/build
+	PH_WRAP=()
+	run_runner --tree "$CORR" --json
+	is "$R_RC" 0 "the close match corrected from BTF: every bundled probe reads right (exit 0)"
+	[ "$R_RC" -eq 0 ] || grep -v 'ok ' "$TMP/r.err" | head -n 12 | sed 's/^/#   /'
+	is "$(grep -v '^provision-headers-runner: ' "$TMP/r.err")" "" "...and every line on its stderr is the runner's own"
+	is "$(field '",".join(c["name"] for c in d["checks"] if c["status"] == "ok" and c["name"] in ("arg_start","f_pos","i_ino","tcp_ports"))')" \
+		"arg_start,f_pos,i_ino,tcp_ports" "--json: the arg_start, f_pos, i_ino and tcp_ports checks pass"
+	like "$R_ERR" "ok   arg_start: mm->arg_start 0x[0-9a-f]+, as /proc/[0-9]+/stat says" "mm->arg_start equals /proc/<pid>/stat's field 48"
+	like "$R_ERR" "ok   f_pos: fd [0-9]+ at offset 12345, as lseek\([0-9]+, 0, SEEK_CUR\) says \(25 calls\)" \
+		"fd[fd]->f_pos equals lseek(fd, 0, SEEK_CUR) at the odd offset 12345"
+	like "$R_ERR" "ok   i_ino: fd [0-9]+ has inode [1-9][0-9]*, as fstat\([0-9]+\) says \(25 calls\)" "f_inode->i_ino equals fstat's st_ino"
+	like "$R_ERR" "ok   tcp_ports: socket fd [0-9]+: local port [1-9][0-9]*, remote port [1-9][0-9]*, as getsockname\(\) and getpeername\(\) say" \
+		"skc_num and skc_dport (byte order minded) equal getsockname and getpeername on loopback"
+	run_runner --tree "$UNC" --json
+	is "$R_RC" 1 "the same close match uncorrected: headers wrong (exit 1)"
+	like "$R_ERR" "FAIL arg_start: current->mm->arg_start read as 0x[0-9a-f]+; /proc/[0-9]+/stat says 0x[0-9a-f]+" \
+		"arg_start fails, with the value read and the true one"
+	like "$R_ERR" "FAIL f_pos: current->files->fdt->fd\[[0-9]+\]->f_pos read as -?[0-9]+; lseek\([0-9]+, 0, SEEK_CUR\) says 12345" \
+		"f_pos fails, with both values"
+	like "$R_ERR" "FAIL i_ino: .*->f_inode->i_ino read as [0-9]+; fstat\([0-9]+\) says st_ino [0-9]+" "i_ino fails, with both values"
+	like "$R_ERR" "FAIL tcp_ports: socket fd [0-9]+: sk->__sk_common.skc_num read as [0-9]+ and skc_dport as [0-9]+; getsockname\(\) says local port [0-9]+" \
+		"tcp_ports fails, with both values"
+	is "$(field 'all(m in d["mismatches"] for m in ("mm_struct.arg_start","file.f_pos","inode.i_ino","sock_common.skc_num"))')" "True" \
+		"--json: the mismatches name mm_struct.arg_start, file.f_pos, inode.i_ino and sock_common.skc_num"
+	is "$(field '[c["detail"] for c in d["checks"] if c["name"] == "f_pos"][0].endswith("(25 of 25 calls seen)")')" "True" \
+		"--json: the f_pos detail carries both values and the calls seen"
+else
+	sed 's/^/#   /' "$TMP/bank.err" | tail -n 5
+	for i in $(seq 15); do ok 0 "# SKIP no close-match bank"; done
+fi
+
 # User probes: a syntax error, a verifier refusal, a good one.
 cat >"$TMP/syntax.c" <<'C'
 TRACEPOINT_PROBE(syscalls, sys_enter_getppid) { return this is not C; }
@@ -96,15 +142,39 @@ like "$(field 'd["cannot_validate"]')" "CAP_BPF" "unprivileged builtin run: says
 is "$(field 'len(d["btf"])')" "4" "...and still reports the BTF cross-check"
 PH_WRAP=()
 
-# No tracefs.
+# No tracefs, in a private mount namespace (the host's mount is
+# untouched): as root the runner mounts it, says so in one line and goes
+# on; without CAP_SYS_ADMIN it cannot, and says how. libbcc's own
+# "open(.../id): No such file or directory" never reaches the terminal.
 if unshare -m true 2>/dev/null; then
+	host_mounts=$(findmnt -rn -t tracefs | wc -l)
 	unshare -m sh -c "umount /sys/kernel/tracing 2>/dev/null; umount /sys/kernel/debug/tracing 2>/dev/null; umount /sys/kernel/debug 2>/dev/null;
-		'$RUNNER' --bpf-dir '$BPF' --tree '$OLD' --no-builtin --probe '$TMP/nostruct.c'" >"$TMP/r.out" 2>"$TMP/r.err"
-	is "$?" 2 "without tracefs: cannot validate (exit 2)"
-	like "$(cat "$TMP/r.err")" "mount -t tracefs nodev /sys/kernel/tracing" "...saying how to mount it"
+		'$RUNNER' --bpf-dir '$BPF' --tree '$OLD' --no-builtin --probe '$TMP/nostruct.c' && findmnt -rn -t tracefs -o TARGET" \
+		>"$TMP/r.out" 2>"$TMP/r.err"
+	is "$?" 0 "without tracefs, as root: the runner mounts it and the probe attaches (exit 0)"
+	like "$(cat "$TMP/r.err")" "ok   tracefs: tracefs was not mounted: mounted it at /sys/kernel/tracing" "...saying so in one line"
+	is "$(cat "$TMP/r.out")" "/sys/kernel/tracing" "...mounted at /sys/kernel/tracing in its namespace"
+	is "$(findmnt -rn -t tracefs | wc -l)" "$host_mounts" "...and the host's mounts are untouched"
+	NOADMIN=(setpriv --bounding-set=-sys_admin --inh-caps=-sys_admin)
+	unshare -m sh -c "umount /sys/kernel/tracing 2>/dev/null; umount /sys/kernel/debug/tracing 2>/dev/null; umount /sys/kernel/debug 2>/dev/null;
+		exec ${NOADMIN[*]} '$RUNNER' --bpf-dir '$BPF' --tree '$OLD' --no-builtin --probe '$TMP/nostruct.c'" >"$TMP/r.out" 2>"$TMP/r.err"
+	is "$?" 2 "without tracefs and without CAP_SYS_ADMIN: cannot validate (exit 2)"
+	like "$(cat "$TMP/r.err")" "cannot be mounted here \(Operation not permitted\): mount it with 'mount -t tracefs nodev /sys/kernel/tracing'" \
+		"...saying why and how to mount it"
+	is "$(grep -v '^provision-headers-runner: ' "$TMP/r.err")" "" "...and every line on stderr is the runner's own (no libbcc open() line)"
+	unshare -m sh -c "umount /sys/kernel/tracing 2>/dev/null; umount /sys/kernel/debug/tracing 2>/dev/null; umount /sys/kernel/debug 2>/dev/null;
+		exec ${NOADMIN[*]} '$RUNNER' --bpf-dir '$BPF' --tree '$OLD' --no-builtin --probe '$TMP/nostruct.c' --verbose" >"$TMP/r.out" 2>"$TMP/r.err"
+	like "$(cat "$TMP/r.err")" "provision-headers-runner: libbcc: open\(/sys/kernel/[a-z/]*tracing/events/syscalls/sys_enter_getppid/id\): No such file" \
+		"--verbose: libbcc's line is shown, behind the runner's prefix"
 else
-	ok 0 "# SKIP no mount namespaces"; ok 0 "# SKIP no mount namespaces"
+	for i in $(seq 8); do ok 0 "# SKIP no mount namespaces"; done
 fi
+# libbpf's own warning on a file that is not BTF: not shown (the runner says it).
+echo "not BTF" >"$TMP/bad.btf"
+"$RUNNER" --tree "$OLD" --btf-only --btf "$TMP/bad.btf" >"$TMP/r.out" 2>"$TMP/r.err"
+is "$(grep -v '^provision-headers-runner: ' "$TMP/r.err")" "" "a file that is not BTF: no 'libbpf:' line of libbpf's own on stderr"
+"$RUNNER" --tree "$OLD" --btf-only --btf "$TMP/bad.btf" --verbose >"$TMP/r.out" 2>"$TMP/r.err"
+like "$(cat "$TMP/r.err")" "provision-headers-runner: libbpf: failed to get EHDR from $TMP/bad.btf" "...with --verbose it is, behind the prefix"
 
 # An attach that fails after tracefs was looked for at its first place
 # (only /sys/kernel/debug/tracing here): the attach's own error is
