@@ -9,6 +9,10 @@
 #include "lib/output/manifest.h"
 #include "util/path.h"
 #include "lib/runnerexec/runnerexec.h"
+#include "lib/btf/btfload.h"
+
+#include <bpf/btf.h>
+#include <unistd.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -51,19 +55,53 @@ int validate_tree_meets(enum require_level level, int exact, const char *verdict
 	return 0;
 }
 
+/* The runner reads raw BTF only: an archive (BTFHub's <release>.btf.tar.xz)
+ * is written out as the BTF the correction used, into a private file
+ * under $TMPDIR that the caller removes. */
+static int raw_btf(const struct provision_ctx *ctx, const char *file, char out[PATH_MAX], char *why, size_t whylen)
+{
+	struct btf *own = NULL;
+	char err[256];
+	int ret;
+
+	if (!ctx->btf) {
+		ret = btfload_open(file, &own, err, sizeof(err));
+		if (ret < 0) {
+			snprintf(why, whylen, "--btf %s: %s", file, err);
+			return ret;
+		}
+	}
+	ret = btfload_write_raw(ctx->btf ? ctx->btf : own, path_tmpdir(), out);
+	btf__free(own);
+	if (ret < 0)
+		snprintf(why, whylen, "cannot write the BTF of %s for the runner into %s (set TMPDIR to a writable directory): %s",
+			 file, path_tmpdir(), strerror(-ret));
+	return ret;
+}
+
 static int run_runner(const struct provision_ctx *ctx, const char *tree, json_object **ret, char *why, size_t whylen)
 {
 	const char *btf = ctx->opts->btf_file;
-	size_t bl = btf ? strlen(btf) : 0;
-	/* The runner reads raw BTF (an archive's layouts were applied already). */
-	int raw = btf && !(bl > 7 && strcmp(btf + bl - 7, ".tar.xz") == 0);
-	const char *args[] = { "--tree", tree, raw ? "--btf" : NULL, btf, NULL };
-
+	char raw[PATH_MAX] = "";
 	struct runner_cmd cmd = { .runner = ctx->opts->runner,
 				  .bpf_dir = ctx->opts->bpf_dir,
 				  .quiet = log_get_level() < LOG_INFO };
+	int r;
 
-	return runner_exec(&cmd, args, ret, why, whylen);
+	if (btf && btfload_is_archive(btf)) {
+		r = raw_btf(ctx, btf, raw, why, whylen);
+		if (r < 0)
+			return r;
+		btf = raw;
+	}
+	{
+		const char *args[] = { "--tree", tree, btf ? "--btf" : NULL, btf, NULL };
+
+		r = runner_exec(&cmd, args, ret, why, whylen);
+	}
+	if (raw[0])
+		unlink(raw);
+	return r;
 }
 
 /* Replaces the manifest's "validation" by result, atomically. */

@@ -1,6 +1,7 @@
 #include "lib/btf/btfload.h"
 
 #include "util/fs.h"
+#include "util/path.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -91,7 +92,7 @@ out:
 	return ret_code;
 }
 
-static int is_archive(const char *path)
+int btfload_is_archive(const char *path)
 {
 	unsigned char magic[6] = { 0 };
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -119,7 +120,7 @@ int btfload_open(const char *path, struct btf **ret, char *why, size_t whylen)
 	}
 	/* libbpf's own warnings would reach the user: why says it once. */
 	old_print = libbpf_set_print(NULL);
-	if (is_archive(path)) {
+	if (btfload_is_archive(path)) {
 		void *data = NULL;
 		size_t len = 0;
 
@@ -147,4 +148,30 @@ int btfload_open(const char *path, struct btf **ret, char *why, size_t whylen)
 	}
 	*ret = btf;
 	return 0;
+}
+
+int btfload_write_raw(const struct btf *btf, const char *dir, char out[PATH_MAX])
+{
+	char path[PATH_MAX];
+	const void *data;
+	__u32 size = 0;
+	int fd, ret;
+
+	data = btf__raw_data(btf, &size);
+	if (!data)
+		return errno ? -errno : -ENOMEM;
+	ret = path_format(path, "%s/provision-headers-btf.XXXXXX", dir);
+	if (ret < 0)
+		return ret;
+	fd = mkostemp(path, O_CLOEXEC); /* mode 0600: private */
+	if (fd < 0)
+		return -errno;
+	ret = fs_write_all(fd, data, size);
+	if (close(fd) < 0 && ret == 0)
+		ret = -errno;
+	if (ret < 0) {
+		unlink(path);
+		return ret;
+	}
+	return path_copy(out, path);
 }
