@@ -44,8 +44,9 @@ is "$(manifest "$OUT" 'm["validation"]["verdict"]')" "ok" "the runner's verdict:
 is "$(manifest "$OUT" 'm["validation"]["btf_compared"] >= 1000 and m["validation"]["btf_compared"] == m["validation"]["btf_agree"]')" \
 	"True" "the runner compared at least 1000 members with BTF, none disagreeing"
 echo "# runner in validation: $(manifest "$OUT" 'm["validation"]["btf_compared"]') compared, $(manifest "$OUT" 'm["validation"]["btf_agree"]') agree"
-is "$(manifest "$OUT" '",".join(c["name"] for c in m["validation"]["checks"] if c["name"] in ("count","start_time","real_parent") and c["status"] == "ok")')" \
-	"count,start_time,real_parent" "the ground-truth probes pass (count, start_time, real_parent)"
+is "$(manifest "$OUT" '",".join(c["name"] for c in m["validation"]["checks"] if c["name"] in ("count","start_time","real_parent","arg_start","f_pos","i_ino","tcp_ports") and c["status"] == "ok")')" \
+	"count,start_time,real_parent,arg_start,f_pos,i_ino,tcp_ports" \
+	"the ground-truth probes pass (count, start_time, real_parent, arg_start, f_pos, i_ino, tcp_ports)"
 is "$(manifest "$OUT" 'all(k in m["close_match"]["btf_correction"] for k in ("structs_rewritten","members_checked","members_opaque","members_kept_from_tree"))')" \
 	"True" "the manifest lists structs and members checked, made opaque and kept"
 is "$(manifest "$OUT" 'any(s.startswith("struct task_struct ") for s in m["close_match"]["btf_correction"]["structs"])')" "True" \
@@ -93,9 +94,17 @@ is "$(manifest "$OUT2" 'm["validation"]["btf_compared"] == m["validation"]["btf_
 cmp -s <(cd "$T" && find include arch -name '*.h' | sort | xargs cat) <(cd "$OUT2/$REL/build" && find include arch -name '*.h' | sort | xargs cat)
 ok $? "...the same headers as with the kernel's own BTF"
 tar -cJf "$TMP/$REL.btf.tar.xz" -C "$TMP" "$REL.btf"
-run_ph --strategy close-match --bank "$BANK" --output "$TMP/out-xz" --btf "$TMP/$REL.btf.tar.xz"
-is "$PH_RC" 0 "--btf FILE.btf.tar.xz (BTFHub's archive)"
+# The runner reads raw BTF: it is given the archive's BTF in a private
+# file under $TMPDIR, removed afterwards.
+mkdir -p "$TMP/xztmp"
+TMPDIR=$TMP/xztmp run_ph --strategy close-match --bank "$BANK" --output "$TMP/out-xz" --bpf-dir "$BPF" \
+	--btf "$TMP/$REL.btf.tar.xz" --validate
+is "$PH_RC" 0 "--btf FILE.btf.tar.xz (BTFHub's archive) without /sys/kernel/btf: validated, exit 0"
 is "$(manifest "$TMP/out-xz" 'm["level"]')" "btf-corrected" "...btf-corrected"
+is "$(manifest "$TMP/out-xz" 'm["validation"]["btf_compared"] >= 1000 and m["validation"]["btf_compared"] == m["validation"]["btf_agree"]')" \
+	"True" "...and the runner, given the archive's BTF as a raw file, compares every member with it, none disagreeing"
+echo "# runner with the archive's BTF: $(manifest "$TMP/out-xz" 'm["validation"]["btf_compared"]') compared, $(manifest "$TMP/out-xz" 'm["validation"]["btf_agree"]') agree"
+is "$(ls -A "$TMP/xztmp")" "" "...and the raw BTF file it was given under \$TMPDIR is removed"
 PROVISION_HEADERS_BTF=$TMP/$REL.btf run_ph --strategy close-match --bank "$BANK" --output "$TMP/out-env"
 is "$(manifest "$TMP/out-env" 'm["level"]')" "btf-corrected" "PROVISION_HEADERS_BTF does the same"
 
