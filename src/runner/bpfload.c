@@ -13,11 +13,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int tracefs_mounted(void)
+/* EACCES counts as there: a mounted tracefs is root's alone (mode 0700),
+ * an unmounted mount point is an empty directory anyone may look in. */
+static int tracefs_at(const char *events)
 {
 	struct stat st;
 
-	return stat("/sys/kernel/tracing/events", &st) == 0 || stat("/sys/kernel/debug/tracing/events", &st) == 0;
+	return stat(events, &st) == 0 || errno == EACCES;
+}
+
+static int tracefs_mounted(void)
+{
+	return tracefs_at("/sys/kernel/tracing/events") || tracefs_at("/sys/kernel/debug/tracing/events");
 }
 
 static void no_tracefs(struct report *r, int err)
