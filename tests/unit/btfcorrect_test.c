@@ -29,6 +29,20 @@ static const char old_header[] =
 	"\tunsigned int flag:1;\n"
 	"} __randomize_layout;\n"
 	"static inline int foo_y(struct foo *f) { return f->foo_alias + (f->old_only != 0); }\n"
+	/* A nested anonymous struct whose old-only member an inline function
+	 * uses (inet_connection_sock's icsk_ack.timeout, gone in 6.18). */
+	"struct bar {\n"
+	"\tint a;\n"
+	"\tstruct {\n"
+	"\t\tint pending;\n"
+	"\t\t#define ACK_BITS 8\n"
+	"\t\tunsigned long timeout;\n"
+	"\t\tint *gone_ptr;\n"
+	"\t\tint lrcv;\n"
+	"\t} ack;\n"
+	"\tint z;\n"
+	"};\n"
+	"static inline long bar_t(struct bar *b) { return (long)b->ack.timeout + ACK_BITS; }\n"
 	"#endif\n";
 
 /* struct inner (16): long a @0, long b @8.
@@ -64,6 +78,15 @@ static struct btf *synthetic(void)
 	btf__add_field(b, "flag2", i_uint, 227, 2);
 	btf__add_field(b, "ns", i_ns, 256, 0);
 	btf__add_field(b, NULL, i_u, 448, 0);
+	/* struct bar (16): int a @0; struct { int pending; int lrcv; } ack
+	 * @4 (8 bytes, aligned 4); int z @12. */
+	i_u = btf__add_struct(b, NULL, 8);
+	btf__add_field(b, "pending", i_int, 0, 0);
+	btf__add_field(b, "lrcv", i_int, 32, 0);
+	btf__add_struct(b, "bar", 16);
+	btf__add_field(b, "a", i_int, 0, 0);
+	btf__add_field(b, "ack", i_u, 32, 0);
+	btf__add_field(b, "z", i_int, 96, 0);
 	/* What btfload wants of a kernel's BTF. */
 	i_pid = btf__add_struct(b, "task_struct", 4);
 	btf__add_field(b, "pid", i_int, 0, 0);
@@ -80,7 +103,7 @@ static int sh(const char *cmd)
 int main(void)
 {
 	char dir[] = "/tmp/ph-btfcorrect-XXXXXX", path[PATH_MAX], cmd[PATH_MAX * 3], why[512] = "";
-	static const char *const roots[] = { "foo", "absent" };
+	static const char *const roots[] = { "foo", "absent", "bar" };
 	struct btf_report rep;
 	struct btf *b = synthetic(), *loaded = NULL;
 	char *text = NULL;
@@ -98,8 +121,8 @@ int main(void)
 	fs_write_file(path, old_header, strlen(old_header));
 
 	memset(&rep, 0, sizeof(rep));
-	is_int(btf_correct_tree(dir, "x86", b, roots, 2, &rep, why, sizeof(why)), 0, "the tree is corrected");
-	is_int(rep.rewritten.n, 2, "struct foo and the struct inner it embeds are rewritten");
+	is_int(btf_correct_tree(dir, "x86", b, roots, 3, &rep, why, sizeof(why)), 0, "the tree is corrected");
+	is_int(rep.rewritten.n, 3, "struct foo, the struct inner it embeds and struct bar are rewritten");
 	found = 0;
 	for (i = 0; i < rep.kept.n; i++)
 		found |= strstr(rep.kept.v[i], "foo.old_only") != NULL;
@@ -108,6 +131,14 @@ int main(void)
 	for (i = 0; i < rep.dropped.n; i++)
 		found |= strstr(rep.dropped.v[i], "foo.old_big") != NULL;
 	ok(found, "the old-only array old_big (it could grow the struct) is dropped and listed");
+	found = 0;
+	for (i = 0; i < rep.kept.n; i++)
+		found |= strstr(rep.kept.v[i], "bar.ack.timeout (include/linux/foo.h)") != NULL;
+	ok(found, "the old-only ack.timeout of a nested anonymous struct is kept (it fits the kernel's 8 bytes) and listed");
+	found = 0;
+	for (i = 0; i < rep.dropped.n; i++)
+		found |= strstr(rep.dropped.v[i], "bar.ack.gone_ptr") != NULL;
+	ok(found, "...ack.gone_ptr, with no room left beside it, is dropped and listed");
 	found = 0;
 	for (i = 0; i < rep.opaque.n; i++)
 		found += strstr(rep.opaque.v[i], "foo.nt:") || strstr(rep.opaque.v[i], "foo.ns:");
@@ -123,6 +154,8 @@ int main(void)
 	fs_read_small_file(path, 1 << 20, &text, NULL);
 	ok(text && strstr(text, "#define foo_alias y"), "a #define inside the body is carried over");
 	ok(text && strstr(text, "_Static_assert(__builtin_offsetof(struct foo, y) == 24"), "the header asserts y's offset");
+	ok(text && strstr(text, "#define ACK_BITS 8"), "a #define inside a nested struct's body is carried over");
+	ok(text && strstr(text, "_Static_assert(__builtin_offsetof(struct bar, ack.lrcv) == 8"), "the header asserts ack.lrcv's offset");
 	ok(text && !strstr(text, "__randomize_layout"), "__randomize_layout is dropped (it would reorder the members)");
 	ok(text && strstr(text, "static inline int foo_y"), "the rest of the header is unchanged");
 	free(text);
@@ -136,8 +169,12 @@ int main(void)
 	       "_Static_assert(__builtin_offsetof(struct foo, ns) == 32, \"ns\");\n"
 	       "_Static_assert(__builtin_offsetof(struct foo, u2) == 56, \"u2\");\n"
 	       "_Static_assert(sizeof(struct inner) == 16, \"inner\");\n"
+	       "_Static_assert(sizeof(struct bar) == 16, \"bar\");\n"
+	       "_Static_assert(__builtin_offsetof(struct bar, ack.lrcv) == 8, \"lrcv\");\n"
+	       "_Static_assert(__builtin_offsetof(struct bar, z) == 12, \"z\");\n"
 	       "int main(void) { struct foo f; memset(&f, 0, sizeof(f)); f.flag2 = 3; f.flag = 1;\n"
-	       "  f.foo_alias = 2; f.old_only = 0;\n"
+	       "  f.foo_alias = 2; f.old_only = 0; struct bar br; memset(&br, 0, sizeof(br));\n"
+	       "  if (bar_t(&br) != ACK_BITS) return 1;\n"
 	       "  return ((unsigned char *)&f)[28] == 0x19 && foo_y(&f) == 2 ? 0 : 1; }\n";
 	fs_write_file(path, text, strlen(text));
 	snprintf(cmd, sizeof(cmd), "cc -Wall -Werror -I%s/include %s/t.c -o %s/t 2>&1 | sed 's/^/# /'; test -x %s/t && %s/t", dir,

@@ -20,27 +20,11 @@ const char *const btf_default_roots[] = {
 	"task_struct", "mm_struct", "vm_area_struct", "cred", "file", "inode", "dentry", "super_block",
 	"path", "qstr", "pid", "nsproxy", "signal_struct", "files_struct", "fs_struct", "sock",
 	"sock_common", "socket", "sk_buff", "net_device", "kernfs_node", "cgroup", "css_set", "bpf_prog",
+	/* What tcplife-style tools read: tcp_sock's byte counts, through
+	 * inet_connection_sock and inet_sock down to sock. */
+	"tcp_sock", "inet_connection_sock", "inet_sock", "udp_sock", "unix_sock",
 };
 const size_t btf_default_roots_count = sizeof(btf_default_roots) / sizeof(btf_default_roots[0]);
-
-/* Whether C's member lookup finds name in struct/union id. */
-static int btf_has_name(const struct btf *btf, __u32 id, const char *name)
-{
-	const struct btf_type *t = btf__type_by_id(btf, btfx_skip_mods(btf, id));
-	const struct btf_member *m;
-	int i;
-
-	if (!t || (!btf_is_struct(t) && !btf_is_union(t)))
-		return 0;
-	m = btf_members(t);
-	for (i = 0; i < btf_vlen(t); i++) {
-		const char *n = btf__name_by_offset(btf, m[i].name_off);
-
-		if (n && *n ? strcmp(n, name) == 0 : btf_has_name(btf, m[i].type, name))
-			return 1;
-	}
-	return 0;
-}
 
 static const struct plan_entry *entry_for(const struct plan *p, const struct cs_def *d)
 {
@@ -75,54 +59,6 @@ static void trailing(struct textbuf *out, const char *s, size_t n)
 	}
 }
 
-/* Words a small scalar declaration is made of. */
-static const char *const scalar_words[] = {
-	"unsigned", "signed", "int", "long", "short", "char", "_Bool", "bool", "const", "volatile", "enum",
-	"u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "__u8", "__u16", "__u32", "__u64", "__s8", "__s16",
-	"__s32", "__s64", "size_t", "ssize_t", "pid_t", "uid_t", "gid_t", "loff_t", "atomic_t", "refcount_t",
-	"__rcu", "__user", "__iomem", "__percpu", "kuid_t", "kgid_t", "gfp_t", "fmode_t", "umode_t", "dev_t",
-	"atomic_long_t", "atomic64_t", "ktime_t", "time64_t", "sector_t", "blkcnt_t", "phys_addr_t", "dma_addr_t",
-	"spinlock_t", "raw_spinlock_t", "seqcount_t", "unsigned_long",
-};
-
-/* A member the kernel lacks may stay only if it cannot make the struct
- * larger than the kernel's: a pointer or a small scalar, no array. */
-static int keepable(const struct ob_item *it)
-{
-	const char *p = it->text;
-	int k;
-
-	if (strchr(p, '[') || strchr(p, '{'))
-		return 0;
-	if (strchr(p, '*'))
-		return 1;
-	while (*p) {
-		char w[CS_NAME_MAX];
-		size_t i;
-		int known = 0;
-
-		if (!cs_is_ident_char(*p) || (p > it->text && cs_is_ident_char(p[-1]))) {
-			if (*p == ':')
-				return 1; /* a bitfield: its type was checked */
-			p++;
-			continue;
-		}
-		p += cs_take_word(p, w, sizeof(w));
-		for (k = 0; k < it->n_names; k++)
-			known |= strcmp(w, it->names[k]) == 0;
-		for (i = 0; i < sizeof(scalar_words) / sizeof(scalar_words[0]); i++)
-			known |= strcmp(w, scalar_words[i]) == 0;
-		if (!known && strncmp(w, "enum", 4) != 0) {
-			/* "enum foo x": the tag after enum is fine too. */
-			const char *q = it->text;
-
-			if (!strstr(q, "enum "))
-				return 0;
-		}
-	}
-	return 1;
-}
-
 /* One definition, rewritten; the members the kernel lacks go into a
  * union with the new layout, so they move nothing. */
 static int rewrite_def(struct emitter *em, const struct plan_entry *pe, const char *text, const struct cs_def *d,
@@ -152,8 +88,8 @@ static int rewrite_def(struct emitter *em, const struct plan_entry *pe, const ch
 		int k, fresh = it->n_names > 0;
 
 		for (k = 0; k < it->n_names; k++)
-			fresh &= !btf_has_name(em->btf, pe->id, it->names[k]);
-		if (fresh && !keepable(it)) {
+			fresh &= !emit_btf_has_name(em->btf, pe->id, it->names[k]);
+		if (fresh && !ob_keepable(it)) {
 			for (k = 0; k < it->n_names; k++)
 				strlist_add(&em->rep->dropped, "%s.%s (%s)", pe->name, it->names[k], rel);
 			fresh = 0;
@@ -166,6 +102,7 @@ static int rewrite_def(struct emitter *em, const struct plan_entry *pe, const ch
 	em->old = &ob;
 	em->type_expr = type_expr;
 	em->top = pe->name;
+	em->rel = rel;
 	em->asserts.len = 0;
 	textbuf_init(&members);
 	ret = emit_members(em, pe->id, kept ? 3 : 1, 0, "", &members);

@@ -60,6 +60,25 @@ void emitter_free(struct emitter *e)
 	textbuf_free(&e->asserts);
 }
 
+/* Whether C's member lookup finds name in struct/union id. */
+int emit_btf_has_name(const struct btf *btf, __u32 id, const char *name)
+{
+	const struct btf_type *t = btf__type_by_id(btf, btfx_skip_mods(btf, id));
+	const struct btf_member *m;
+	int i;
+
+	if (!t || (!btf_is_struct(t) && !btf_is_union(t)))
+		return 0;
+	m = btf_members(t);
+	for (i = 0; i < btf_vlen(t); i++) {
+		const char *n = btf__name_by_offset(btf, m[i].name_off);
+
+		if (n && *n ? strcmp(n, name) == 0 : emit_btf_has_name(btf, m[i].type, name))
+			return 1;
+	}
+	return 0;
+}
+
 static const char *name_of(const struct btf *btf, const struct btf_type *t)
 {
 	const char *n = t ? btf__name_by_offset(btf, t->name_off) : NULL;
@@ -313,6 +332,168 @@ static int emit_bitfield(struct emitter *e, const struct btf_type *t, int i, int
 	return 0;
 }
 
+/* The tree's own body of a named nested anonymous struct or union
+ * ("struct { ... } icsk_ack;"): its declarations, and which of the members
+ * the kernel lacks stay. */
+struct nested_old {
+	struct ob_list ob;
+	int have;       /* the tree's declaration was found and parsed */
+	size_t kept;
+	int align;      /* of the kept members' struct: the kernel's, so it moves nothing */
+};
+
+/* Upper bound of a kept declaration's bytes in a packed struct, or -1. */
+static int kept_bytes(const struct ob_item *it)
+{
+	int size = ob_scalar_size(it);
+
+	if (size >= 0)
+		return size;
+	/* Bitfields: each declarator at most a long's 8 bytes. */
+	if (strchr(it->text, ':') && !strchr(it->text, '*') && ob_keepable(it))
+		return 8 * it->n_names;
+	return -1;
+}
+
+/* Parses the tree's body of the nested member name (of BTF type sid) and
+ * marks the members BTF lacks to keep when they fit, all together, in the
+ * kernel's size at the kernel's alignment: a packed struct overlaid on the
+ * kernel's members then moves nothing. The others are dropped and listed,
+ * so a use of one fails the compile naming it. */
+static int nested_old_parse(struct emitter *e, __u32 sid, const char *name, const char *full, struct nested_old *no)
+{
+	const struct btf_type *st = btf__type_by_id(e->btf, sid);
+	const struct ob_item *it = *name ? ob_find(e->old, name) : NULL;
+	const char *open;
+	size_t close, used = 0, i;
+	int ret, k;
+
+	memset(no, 0, sizeof(*no));
+	if (!it || !(open = strchr(it->text, '{')) ||
+	    cs_match_brace(it->text, strlen(it->text), (size_t)(open - it->text), &close) < 0)
+		return 0;
+	ret = ob_parse(open + 1, close - (size_t)(open - it->text) - 1, &no->ob);
+	if (ret < 0)
+		return ret;
+	no->have = 1;
+	no->align = *emit_packed_attr(e->btf, sid) ? 1 : btf__align_of(e->btf, sid);
+	if (no->align < 1)
+		no->align = 1;
+	for (i = 0; i < no->ob.n; i++) {
+		struct ob_item *o = &no->ob.v[i];
+		int fresh = !o->is_pp && o->n_names > 0, bytes;
+		size_t end;
+
+		for (k = 0; k < o->n_names; k++)
+			fresh &= !emit_btf_has_name(e->btf, sid, o->names[k]);
+		if (!fresh)
+			continue;
+		bytes = ob_keepable(o) ? kept_bytes(o) : -1;
+		end = bytes < 0 ? 0 : (used + (size_t)bytes + (size_t)no->align - 1) / (size_t)no->align * (size_t)no->align;
+		if (bytes < 0 || end > st->size) {
+			for (k = 0; k < o->n_names; k++)
+				strlist_add(&e->rep->dropped, "%s.%s.%s (%s): no room for it in the kernel's %u bytes", e->top,
+					    full, o->names[k], e->rel ? e->rel : "", st->size);
+			continue;
+		}
+		used += (size_t)bytes;
+		o->keep = 1;
+		no->kept++;
+	}
+	return 0;
+}
+
+/* The kept members in a packed struct of the kernel's alignment, with the
+ * body's preprocessor lines in their order ("#define ATO_BITS 8", which
+ * other headers use); only the preprocessor lines when nothing is kept. */
+static void emit_nested_kept(struct emitter *e, const struct nested_old *no, const char *full, int level,
+			     struct textbuf *out)
+{
+	size_t i;
+	int k;
+
+	if (no->kept) {
+		textbuf_indent(out, level);
+		textbuf_printf(out, "struct __attribute__((packed, aligned(%d))) { /* in the tree's header, not in the kernel: kept where they move nothing */\n",
+			       no->align);
+	}
+	for (i = 0; i < no->ob.n; i++) {
+		const struct ob_item *o = &no->ob.v[i];
+		const char *txt = o->text;
+
+		if (o->is_pp) {
+			textbuf_printf(out, "%s\n", o->text);
+			continue;
+		}
+		if (!o->keep)
+			continue;
+		while (*txt == ' ' || *txt == '\t')
+			txt++;
+		textbuf_indent(out, level + 1);
+		textbuf_printf(out, "%s\n", txt);
+		for (k = 0; k < o->n_names; k++)
+			strlist_add(&e->rep->kept, "%s.%s.%s (%s)", e->top, full, o->names[k], e->rel ? e->rel : "");
+	}
+	if (no->kept) {
+		textbuf_indent(out, level);
+		textbuf_printf(out, "};\n");
+	}
+}
+
+/* A nested anonymous struct or union, with the members the tree has and
+ * the kernel lacks kept where they move nothing. */
+static int emit_nested(struct emitter *e, __u32 sid, const char *name, enum how h, int level,
+		       unsigned long long abs_bits, const char *path, const char *full, struct textbuf *out)
+{
+	const struct btf_type *st = btf__type_by_id(e->btf, sid);
+	const char *kw = btf_is_union(st) ? "union" : "struct", *packed = emit_packed_attr(e->btf, sid);
+	const struct ob_list *saved = e->old;
+	struct nested_old no;
+	char sub[520];
+	int ret, wrap;
+
+	ret = nested_old_parse(e, sid, name, full, &no);
+	if (ret < 0)
+		return ret;
+	/* A struct's kept members overlay its kernel members in a union. */
+	wrap = no.kept && !btf_is_union(st);
+	if (h == HOW_TAGGED)
+		textbuf_printf(out, "%s %s {\n", kw, name_of(e->btf, st));
+	else
+		textbuf_printf(out, "%s {\n", kw);
+	if (wrap) {
+		textbuf_indent(out, level + 1);
+		textbuf_printf(out, "union {\n");
+		textbuf_indent(out, level + 2);
+		textbuf_printf(out, "struct {\n");
+	}
+	snprintf(sub, sizeof(sub), "%s%s", *name ? full : path, *name ? "." : "");
+	if (no.have)
+		e->old = &no.ob; /* the fallbacks look up the tree's declarations at this level */
+	ret = emit_members(e, sid, level + 1 + 2 * wrap, abs_bits, sub, out);
+	e->old = saved;
+	if (ret < 0) {
+		if (no.have)
+			ob_free(&no.ob);
+		return ret;
+	}
+	if (wrap) {
+		textbuf_indent(out, level + 2);
+		textbuf_printf(out, "}%s;\n", packed);
+	}
+	if (no.have)
+		emit_nested_kept(e, &no, full, level + 1 + wrap, out);
+	if (wrap) {
+		textbuf_indent(out, level + 1);
+		textbuf_printf(out, "};\n");
+	}
+	textbuf_indent(out, level);
+	textbuf_printf(out, "}%s%s%s;\n", wrap ? "" : packed, *name ? " " : "", name);
+	if (no.have)
+		ob_free(&no.ob);
+	return 0;
+}
+
 static int emit_one(struct emitter *e, __u32 mid, const char *name, int level, unsigned long long abs_bits,
 		    const char *path, struct textbuf *out)
 {
@@ -365,25 +546,13 @@ static int emit_one(struct emitter *e, __u32 mid, const char *name, int level, u
 		strlist_add(&e->rep->opaque, "%s.%s: the tree's type kept in a slot of the kernel's %lld bytes", e->top, full, size);
 		break;
 	case HOW_INLINE:
-	case HOW_TAGGED: {
-		__u32 sid = btfx_skip_mods(e->btf, mid);
-		const struct btf_type *st = btf__type_by_id(e->btf, sid);
-		char sub[520];
-
-		if (h == HOW_TAGGED)
-			textbuf_printf(out, "%s %s {\n", btf_is_union(st) ? "union" : "struct", name_of(e->btf, st));
-		else
-			textbuf_printf(out, "%s {\n", btf_is_union(st) ? "union" : "struct");
-		snprintf(sub, sizeof(sub), "%s%s", *name ? full : path, *name ? "." : "");
-		ret = emit_members(e, sid, level + 1, abs_bits, sub, out);
+	case HOW_TAGGED:
+		ret = emit_nested(e, btfx_skip_mods(e->btf, mid), name, h, level, abs_bits, path, full, out);
 		if (ret < 0)
 			return ret;
-		textbuf_indent(out, level);
-		textbuf_printf(out, "}%s%s%s;\n", emit_packed_attr(e->btf, sid), *name ? " " : "", name);
 		if (!*name)
 			return 0; /* its members are asserted one by one */
 		break;
-	}
 	case HOW_INT:
 	case HOW_PTR:
 	case HOW_BYTES: {

@@ -24,6 +24,7 @@ struct emitter {
 	const struct ob_list *old; /* its declarations */
 	const char *type_expr;    /* "struct task_struct", "atomic_t": for the asserts */
 	const char *top;          /* the name in report lines */
+	const char *rel;          /* the header's path in the tree, for report lines */
 	unsigned pad_seq;         /* padding names unique across nesting */
 	struct textbuf asserts;
 	struct btf_report *rep;
@@ -38,6 +39,9 @@ void emitter_free(struct emitter *e);
  * offsets base_bits + their own for the asserts; path prefixes names. */
 int emit_members(struct emitter *e, __u32 id, int level, unsigned long long base_bits, const char *path,
 		 struct textbuf *out);
+/* Whether C's member lookup finds name in struct/union id (through
+ * anonymous members). */
+int emit_btf_has_name(const struct btf *btf, __u32 id, const char *name);
 /* " __attribute__((packed))" when BTF places a member off its alignment. */
 const char *emit_packed_attr(const struct btf *btf, __u32 id);
 

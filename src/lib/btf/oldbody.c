@@ -343,3 +343,51 @@ const struct ob_item *ob_find(const struct ob_list *l, const char *name)
 			return &l->v[i];
 	return NULL;
 }
+
+/* Words a small scalar declaration is made of. */
+static const char *const scalar_words[] = {
+	"unsigned", "signed", "int", "long", "short", "char", "_Bool", "bool", "const", "volatile", "enum",
+	"u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "__u8", "__u16", "__u32", "__u64", "__s8", "__s16",
+	"__s32", "__s64", "size_t", "ssize_t", "pid_t", "uid_t", "gid_t", "loff_t", "atomic_t", "refcount_t",
+	"__rcu", "__user", "__iomem", "__percpu", "kuid_t", "kgid_t", "gfp_t", "fmode_t", "umode_t", "dev_t",
+	"atomic_long_t", "atomic64_t", "ktime_t", "time64_t", "sector_t", "blkcnt_t", "phys_addr_t", "dma_addr_t",
+	"spinlock_t", "raw_spinlock_t", "seqcount_t", "unsigned_long",
+};
+
+/* A member the kernel lacks may stay only if it cannot make the struct
+ * larger than the kernel's: a pointer or a small scalar, no array. */
+int ob_keepable(const struct ob_item *it)
+{
+	const char *p = it->text;
+	int k;
+
+	if (strchr(p, '[') || strchr(p, '{'))
+		return 0;
+	if (strchr(p, '*'))
+		return 1;
+	while (*p) {
+		char w[CS_NAME_MAX];
+		size_t i;
+		int known = 0;
+
+		if (!cs_is_ident_char(*p) || (p > it->text && cs_is_ident_char(p[-1]))) {
+			if (*p == ':')
+				return 1; /* a bitfield: its type was checked */
+			p++;
+			continue;
+		}
+		p += cs_take_word(p, w, sizeof(w));
+		for (k = 0; k < it->n_names; k++)
+			known |= strcmp(w, it->names[k]) == 0;
+		for (i = 0; i < sizeof(scalar_words) / sizeof(scalar_words[0]); i++)
+			known |= strcmp(w, scalar_words[i]) == 0;
+		if (!known && strncmp(w, "enum", 4) != 0) {
+			/* "enum foo x": the tag after enum is fine too. */
+			const char *q = it->text;
+
+			if (!strstr(q, "enum "))
+				return 0;
+		}
+	}
+	return 1;
+}

@@ -35,4 +35,8 @@ int ob_scalar_size(const struct ob_item *it);
 /* The declaration of name in l, if it declares only that name. */
 const struct ob_item *ob_find(const struct ob_list *l, const char *name);
 
+/* Whether a member the kernel lacks may stay beside the new layout: a
+ * pointer or a small scalar (or bitfield), no array, no nested body. */
+int ob_keepable(const struct ob_item *it);
+
 #endif
