@@ -70,6 +70,30 @@ is "$PH_RC" 0 "kheaders from inside the root provisions"
 ok "$([ ! -e "$TMP/out/$RELEASE/build/.config" ] && echo 0 || echo 1)" "no .config from /proc/self/environ"
 ok "$(grep -rq hunter2 "$TMP/out" && echo 1 || echo 0)" "the provisioner's environment appears nowhere in the volume"
 
+# The module directory libkmod reads is the one inside the host root:
+# /lib/modules/<release> linked to a module tree outside (one that knows
+# kheaders) is not used; the same tree inside the root is.
+m=$TMP/mroot
+mkdir -p "$outside/mods/lib/modules/$R" "$m/lib/modules"
+echo "kernel/kernel/kheaders.ko" >"$outside/mods/lib/modules/$R/modules.builtin"
+depmod -b "$outside/mods" "$R" 2>/dev/null
+ln -s "$outside/mods/lib/modules/$R" "$m/lib/modules/$R"
+run_ph --host-root "$m" --kernel-release "$R" --output "$TMP/mout" --strategy kheaders
+like "$PH_ERR" "no module directory $m/lib/modules/$R" "a module directory linked out of the root is not given to libkmod"
+rm "$m/lib/modules/$R"
+cp -a "$outside/mods/lib/modules/$R" "$m/lib/modules/$R"
+run_ph --host-root "$m" --kernel-release "$R" --output "$TMP/mout" --strategy kheaders
+like "$PH_ERR" "the kernel has no module support \\(no /proc/modules\\), cannot load kheaders" "the same tree inside the root is read (libkmod finds kheaders through the confined fd)"
+
+# The running kernel's BTF: a /sys/kernel/btf/vmlinux under the host root
+# that links out is not used; the container's own, of the same kernel, is.
+b=$TMP/broot
+mkdir -p "$b/sys/kernel/btf"
+echo "not btf" >"$outside/vmlinux"
+ln -s "$outside/vmlinux" "$b/sys/kernel/btf/vmlinux"
+run_ph status --host-root "$b"
+like "$PH_OUT" "btf: +/sys/kernel/btf/vmlinux" "a BTF file linked out of the root is not used"
+
 # The host strategy: links inside a host header tree that lead to host
 # secrets or to a large unrelated directory are not copied, and
 # --max-tree-size bounds what is copied.

@@ -46,13 +46,13 @@ static int version_from_vdso(unsigned *code)
 static int version_from_runtime_file(const struct hostroot *hr, const char *file,
 				     int (*parse)(const char *, unsigned *), unsigned *code)
 {
-	char path[PATH_MAX];
 	char *text = NULL;
-	int ret = hostroot_runtime_path(hr, file, path);
+	int fd = hostroot_open_runtime(hr, file, O_RDONLY), ret;
 
-	if (ret < 0)
-		return ret;
-	ret = fs_read_small_file(path, 4096, &text, NULL);
+	if (fd < 0)
+		return fd;
+	ret = fs_read_fd(fd, 4096, &text, NULL);
+	close(fd);
 	if (ret < 0)
 		return ret;
 	ret = parse(text, code);
@@ -100,6 +100,30 @@ static int is_host_file(const struct hostroot *hr, const char *host_path, int ru
 	regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 	close(fd);
 	return regular;
+}
+
+/* The path, in this process's view, of the regular file a confined open
+ * of the runtime file found: libbpf reads the BTF by path, so it gets the
+ * file the confined open reached, never a symlink under the host root
+ * that leads out of it. */
+static int confined_runtime_file(const struct hostroot *hr, const char *host_path, char out[PATH_MAX])
+{
+	char link[64], target[PATH_MAX];
+	int fd = hostroot_open_runtime(hr, host_path, O_RDONLY);
+	struct stat st;
+	ssize_t n;
+	int ret;
+
+	if (fd < 0)
+		return fd;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, target, sizeof(target) - 1);
+	ret = n < 0 ? -errno : fstat(fd, &st) < 0 ? -errno : !S_ISREG(st.st_mode) ? -EINVAL : 0;
+	close(fd);
+	if (ret < 0)
+		return ret;
+	target[n] = '\0';
+	return path_copy(out, target);
 }
 
 int kernel_config_open(const struct hostroot *hr, const struct kernel_info *info)
@@ -164,8 +188,7 @@ int kernel_info_read(const struct hostroot *hr, const char *release, struct kern
 	read_version_code(hr, info);
 	info->have_distro = os_release_read(hr, &info->distro) == 0;
 	kernel_find_config(hr, info);
-	if (info->running && hostroot_runtime_path(hr, "/sys/kernel/btf/vmlinux", full) == 0 &&
-	    access(full, R_OK) == 0) {
+	if (info->running && confined_runtime_file(hr, "/sys/kernel/btf/vmlinux", full) == 0) {
 		info->btf = 1;
 		path_copy(info->btf_path, full);
 	}
