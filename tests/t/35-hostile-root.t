@@ -122,4 +122,39 @@ run_ph --host-root "$h" --kernel-release "$H" --output "$TMP/hout2" --strategy h
 is "$PH_RC" 8 "a host tree past --max-tree-size: exit 8"
 like "$PH_ERR" "larger than --max-tree-size" "...saying so"
 ok "$([ ! -e "$TMP/hout2/$H" ] && echo 0 || echo 1)" "and nothing is published"
+# A host that swaps a header directory for a symlink out of the root
+# while the copy runs: every host path of the copy is opened confined, so
+# whatever the directory is at the moment of an open, nothing outside the
+# root is read. (Before, the copy went by path strings checked a moment
+# earlier, and copied the outside files the link led to.)
+q=$TMP/qroot
+Q=6.1.0-97-race
+make_mini_tree "$q/usr/src/linux-headers-$Q" "$Q" $(( (6 << 16) + (1 << 8) ))
+mkdir -p "$q/lib/modules/$Q" "$q/usr/src/linux-headers-$Q/include/race" "$outside/race"
+ln -s "/usr/src/linux-headers-$Q" "$q/lib/modules/$Q/build"
+for i in $(seq 1 400); do
+	echo "/* inside */" >"$q/usr/src/linux-headers-$Q/include/race/f$i.h"
+	echo "OUTSIDE-RACE" >"$outside/race/f$i.h"
+done
+python3 - "$q/usr/src/linux-headers-$Q/include/race" "$outside/race" "$TMP/flip.stop" <<'PY' &
+import ctypes, os, sys, time
+d, target, stop = sys.argv[1:]
+libc = ctypes.CDLL(None, use_errno=True)
+link = d + ".link"
+os.symlink(target, link)
+end = time.time() + 300  # never outlive the test
+while not os.path.exists(stop) and time.time() < end:
+    # RENAME_EXCHANGE: the name is always there, a directory or a link.
+    for _ in range(2):
+        if libc.renameat2(-100, d.encode(), -100, link.encode(), 2) != 0:
+            sys.exit("renameat2: " + os.strerror(ctypes.get_errno()))
+        time.sleep(0.0005)
+PY
+flipper=$!
+for i in $(seq 1 10); do
+	run_ph --host-root "$q" --kernel-release "$Q" --output "$TMP/qout$i" --strategy host
+done
+touch "$TMP/flip.stop"
+wait "$flipper"
+ok "$(grep -rlq OUTSIDE-RACE "$TMP"/qout* && echo 1 || echo 0)" "a directory swapped for a link out of the root mid-copy: nothing from outside is copied (10 runs)"
 done_testing
