@@ -157,4 +157,17 @@ done
 touch "$TMP/flip.stop"
 wait "$flipper"
 ok "$(grep -rlq OUTSIDE-RACE "$TMP"/qout* && echo 1 || echo 0)" "a directory swapped for a link out of the root mid-copy: nothing from outside is copied (10 runs)"
+# The build tree's wrapper Makefile names the source tree; a Makefile
+# linked out of the root is not read, so what it names is not merged in.
+w=$TMP/wroot
+W=6.1.0-96-wrapper
+make_mini_tree "$w/usr/src/linux-headers-$W" "$W" $(( (6 << 16) + (1 << 8) ))
+mkdir -p "$w/lib/modules/$W" "$w/usr/src/linux-src-$W/include/linux"
+ln -s "/usr/src/linux-headers-$W" "$w/lib/modules/$W/build"
+echo "/* from the source tree */" >"$w/usr/src/linux-src-$W/include/linux/from-source.h"
+echo "include /usr/src/linux-src-$W/Makefile" >"$outside/Makefile"
+rm -f "$w/usr/src/linux-headers-$W/Makefile"
+ln -s "$outside/Makefile" "$w/usr/src/linux-headers-$W/Makefile"
+run_ph --host-root "$w" --kernel-release "$W" --output "$TMP/wout" --strategy host
+ok "$([ ! -e "$TMP/wout/$W/build/include/linux/from-source.h" ] && echo 0 || echo 1)" "a wrapper Makefile linked out of the root is not read (exit $PH_RC)"
 done_testing
