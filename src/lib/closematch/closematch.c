@@ -193,20 +193,6 @@ static int write_generated(const char *dir, const char *rel, char *text, json_ob
 	return ret;
 }
 
-/* CONFIG_HZ as a number: 1 to 100000, nothing after it. */
-static int parse_hz(const char *v, unsigned *ret)
-{
-	char *end;
-	unsigned long n;
-
-	errno = 0;
-	n = strtoul(v, &end, 10);
-	if (errno || end == v || *end || n < 1 || n > 100000)
-		return -EINVAL;
-	*ret = (unsigned)n;
-	return 0;
-}
-
 static int rewrite_config(const char *dir, const char *config_text, const char *renames, const char *implied,
 			  json_object *rw, char *why, size_t whylen)
 {
@@ -230,6 +216,15 @@ static int rewrite_config(const char *dir, const char *config_text, const char *
 		goto out;
 	}
 	ret = kconfig_merge(&base, &run, renames, implied);
+	/* HZ is checked before anything is written: autoconf.h and
+	 * timeconst.h must agree on it, and a kernel with an HZ timeconst.bc
+	 * refuses does not build, so neither file is made for it. */
+	hz = kconfig_get(&base, "HZ");
+	if (ret == 0 && hz && kconfig_parse_hz(hz, &hz_value) < 0) {
+		snprintf(why, whylen, "CONFIG_HZ=%.40s%s is not a tick rate the kernel builds with (%d to %d)", hz,
+			 strlen(hz) > 40 ? "..." : "", KCONFIG_HZ_MIN, KCONFIG_HZ_MAX);
+		ret = -EINVAL;
+	}
 	if (ret == 0)
 		ret = write_generated(dir, "include/generated/autoconf.h", kconfig_write_autoconf(&base, autoconf), rw, why,
 				      whylen);
@@ -238,8 +233,7 @@ static int rewrite_config(const char *dir, const char *config_text, const char *
 				      whylen);
 	if (ret == 0)
 		ret = write_generated(dir, ".config", kconfig_write_dotconfig(&base), rw, why, whylen);
-	hz = kconfig_get(&base, "HZ");
-	if (ret == 0 && hz && parse_hz(hz, &hz_value) == 0)
+	if (ret == 0 && hz)
 		ret = write_generated(dir, "include/generated/timeconst.h", kconfig_timeconst(hz_value), rw, why, whylen);
 	kconfig_free(&base);
 	kconfig_free(&run);
