@@ -7,6 +7,8 @@
 #include "lib/kconfig/timeconst.h"
 #include "lib/kconfig/write.h"
 
+#include <stdio.h>
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = fuzz_text(data, size), why[512], *out;

@@ -165,21 +165,50 @@ void kernel_find_config(const struct hostroot *hr, struct kernel_info *info)
 		set_config(hr, info, host_path, "modules");
 }
 
-int kernel_info_read(const struct hostroot *hr, const char *release, struct kernel_info *info)
+/* A release for messages: control characters shown as \xNN, cut short. */
+static void shown(const char *s, char *out, size_t len)
+{
+	size_t n = 0;
+
+	for (; *s && n + 8 < len; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c >= 0x7f)
+			n += (size_t)snprintf(out + n, len - n, "\\x%02x", c);
+		else
+			out[n++] = (char)c;
+	}
+	if (*s)
+		n += (size_t)snprintf(out + n, len - n, "...");
+	out[n] = '\0';
+}
+
+int kernel_info_read(const struct hostroot *hr, const char *release, const char *source, struct kernel_info *info,
+		     char *why, size_t whylen)
 {
 	struct utsname un;
-	const char *arch;
-	char full[PATH_MAX];
+	const char *arch, *problem;
+	char full[PATH_MAX], buf[96];
 
 	memset(info, 0, sizeof(*info));
-	if (uname(&un) < 0)
+	if (uname(&un) < 0) {
+		snprintf(why, whylen, "uname: %s", strerror(errno));
 		return -errno;
+	}
 	if (!release || strcmp(release, un.release) == 0) {
 		release = un.release;
+		source = "uname";
 		info->running = 1;
 	}
-	if (strlen(release) >= sizeof(info->release) || strchr(release, '/') || release[0] == '.' || !release[0])
+	/* Checked here too, whoever validated it before: the release names
+	 * folders of the volume and is written into headers. */
+	problem = kversion_release_problem(release);
+	if (problem || strlen(release) >= sizeof(info->release)) {
+		shown(release, buf, sizeof(buf));
+		snprintf(why, whylen, "%s: '%s' is not a kernel release (%s)", source ? source : "release", buf,
+			 problem ? problem : "it is too long");
 		return -EINVAL;
+	}
 	strcpy(info->release, release);
 	snprintf(info->machine, sizeof(info->machine), "%s", un.machine);
 	arch = arch_kernel_for_machine(un.machine);
