@@ -26,6 +26,7 @@ struct copy_job {
 	char *failed; /* PATH_MAX: the first host path that could not be copied */
 	int deref_depth; /* > 0 while copying what a symlink points to */
 	int root_fd; /* the host root: every host path is opened under it, confined */
+	char root_real[PATH_MAX]; /* where root_fd is, links resolved ("" for "/") */
 	struct treecopy_stats stats;
 };
 
@@ -132,20 +133,32 @@ static void fd_path(int fd, char out[64])
 	snprintf(out, 64, "/proc/self/fd/%d", fd);
 }
 
-/* The host path (under the root, not prefixed) of what fd is. */
-static int fd_host_path(const struct copy_job *job, int fd, char out[PATH_MAX])
+/* Where fd is, in this process's view. */
+static int fd_real_path(int fd, char out[PATH_MAX])
 {
-	char link[64], real[PATH_MAX];
-	const char *root = job->hr->root;
-	size_t n = hostroot_is_slash(job->hr) ? 0 : strlen(root);
+	char link[64];
 	ssize_t len;
 
 	fd_path(fd, link);
-	len = readlink(link, real, sizeof(real) - 1);
+	len = readlink(link, out, PATH_MAX - 1);
 	if (len < 0)
 		return -errno;
-	real[len] = '\0';
-	if (n && (strncmp(real, root, n) != 0 || (real[n] != '/' && real[n] != '\0')))
+	out[len] = '\0';
+	return 0;
+}
+
+/* The host path (under the root, not prefixed) of what fd is. The prefix
+ * is the root's real path, so a --host-root given through a symlink
+ * still matches. */
+static int fd_host_path(const struct copy_job *job, int fd, char out[PATH_MAX])
+{
+	char real[PATH_MAX];
+	size_t n = strlen(job->root_real);
+	int ret = fd_real_path(fd, real);
+
+	if (ret < 0)
+		return ret;
+	if (n && (strncmp(real, job->root_real, n) != 0 || (real[n] != '/' && real[n] != '\0')))
 		return -EXDEV; /* moved out from under the root while we looked */
 	return path_copy(out, real[n] ? real + n : "/");
 }
@@ -357,6 +370,13 @@ int treecopy_copy(const struct hostroot *hr, const struct treecopy_source *src, 
 	job.root_fd = hostroot_open_root(hr);
 	if (job.root_fd < 0)
 		return job.root_fd;
+	ret = fd_real_path(job.root_fd, job.root_real);
+	if (ret < 0) {
+		close(job.root_fd);
+		return ret;
+	}
+	if (strcmp(job.root_real, "/") == 0)
+		job.root_real[0] = '\0';
 	ret = fs_mkdir_p(dest_dir, 0755);
 	if (ret == 0 && src->source && strcmp(src->source, src->build) != 0) {
 		ret = copy_dir(&job, src->source, "", 0);

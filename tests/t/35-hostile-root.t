@@ -122,6 +122,15 @@ run_ph --host-root "$h" --kernel-release "$H" --output "$TMP/hout2" --strategy h
 is "$PH_RC" 8 "a host tree past --max-tree-size: exit 8"
 like "$PH_ERR" "larger than --max-tree-size" "...saying so"
 ok "$([ ! -e "$TMP/hout2/$H" ] && echo 0 || echo 1)" "and nothing is published"
+# A host root given through a symlink (a mount point reached by a link):
+# links inside the header tree are still recognised as inside the root.
+ln -s "$TMP/hroot" "$TMP/hroot-via-link"
+ln -s kconfig.h "$h/usr/src/linux-headers-$H/include/linux/kconfig-alias.h"
+rm -f "$h/usr/src/linux-headers-$H/include/linux/huge.h"
+run_ph --host-root "$TMP/hroot-via-link" --kernel-release "$H" --output "$TMP/hout3" --strategy host
+is "$PH_RC" 0 "a host root reached through a symlink provisions"
+is "$(readlink "$TMP/hout3/$H/build/include/linux/kconfig-alias.h")" "kconfig.h" "...keeping a link inside the tree as a link"
+
 # A host that swaps a header directory for a symlink out of the root
 # while the copy runs: every host path of the copy is opened confined, so
 # whatever the directory is at the moment of an open, nothing outside the
