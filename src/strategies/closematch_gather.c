@@ -61,10 +61,13 @@ static void scan_dir(struct provision_ctx *ctx, const char *dir, const char *kin
 		struct cm_candidate *c = &cs->c[cs->n];
 		char release_dir[PATH_MAX], build[PATH_MAX];
 		unsigned code, sub;
+		int r = 0;
 
 		if (names[i]->d_name[0] == '.' || strcmp(names[i]->d_name, ctx->kernel.release) == 0 ||
 		    cs->n == CLOSEMATCH_MAX_CANDIDATES || path_join(release_dir, dir, names[i]->d_name) < 0 ||
-		    path_join(build, release_dir, "build") < 0 || cm_tree_version(build, &code, &sub) < 0) {
+		    path_join(build, release_dir, "build") < 0 || (r = cm_tree_version(build, &code, &sub)) < 0) {
+			if (r == -EXDEV)
+				cs->links_out++;
 			free(names[i]);
 			continue;
 		}
@@ -163,6 +166,9 @@ int closematch_gather(struct provision_ctx *ctx, struct cm_candidates *cs, char 
 	if (cs->too_far)
 		snprintf(why, whylen, "%zu candidate tree(s) in %s, all beyond --max-distance %s of %u.%u", cs->too_far,
 			 cs->searched, o->max_distance ? o->max_distance : "same-major", major, minor);
+	else if (cs->links_out)
+		snprintf(why, whylen, "%zu candidate tree(s) in %s refused: a symbolic link on the way to include/generated/uapi/linux/version.h leads out of the tree",
+			 cs->links_out, cs->searched);
 	else if (cs->other_arch)
 		snprintf(why, whylen, "the trees in %s are for another architecture (%s), not %s", cs->searched,
 			 cs->other_arch_name, ctx->kernel.arch);

@@ -15,7 +15,7 @@ struct provision_ctx;
 struct cm_candidates {
 	struct cm_candidate c[CLOSEMATCH_MAX_CANDIDATES];
 	size_t n;
-	size_t other_arch, too_far, not_exact; /* what was passed over, for messages */
+	size_t other_arch, too_far, not_exact, links_out; /* what was passed over, for messages */
 	char other_arch_name[64];
 	char searched[1024];
 };

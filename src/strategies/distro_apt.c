@@ -13,6 +13,13 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A host apt file left out: one line naming it. */
+static void warn_line(void *data, const char *line)
+{
+	(void)data;
+	log_warn("%s", line);
+}
+
 static int load_config(struct provision_ctx *ctx, struct distro_state *st, char *why, size_t whylen)
 {
 	char inner[1024];
@@ -26,6 +33,7 @@ static int load_config(struct provision_ctx *ctx, struct distro_state *st, char 
 		}
 	}
 	if (ctx->opts->n_mirrors == 0) {
+		st->cfg.warn = warn_line;
 		ret = apt_config_read(&ctx->hr, &st->cfg, inner, sizeof(inner));
 		if (ret < 0) {
 			snprintf(why, whylen, "%s", inner);

@@ -10,6 +10,9 @@
 #include "util/treecopy.h"
 
 #include <errno.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,12 +23,21 @@ struct host_tree {
 	char found_at[PATH_MAX];
 };
 
+/* A regular file at host_dir/rel, opened confined to the host root. */
 static int has_file(const struct hostroot *hr, const char *host_dir, const char *rel)
 {
-	char host_path[PATH_MAX], full[PATH_MAX];
+	char host_path[PATH_MAX];
+	struct stat st;
+	int fd, regular;
 
-	return path_join(host_path, host_dir, rel) == 0 && hostroot_path(hr, host_path, full) == 0 &&
-	       fs_is_file(full);
+	if (path_join(host_path, host_dir, rel) < 0)
+		return 0;
+	fd = hostroot_open(hr, host_path, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	close(fd);
+	return regular;
 }
 
 /* Debian's build tree carries a one-line Makefile that includes the
@@ -33,13 +45,20 @@ static int has_file(const struct hostroot *hr, const char *host_dir, const char 
  * that names the source tree when no "source" link does. */
 static int source_from_wrapper_makefile(const struct hostroot *hr, const char *build, char out[PATH_MAX])
 {
-	char host_path[PATH_MAX], full[PATH_MAX];
+	char host_path[PATH_MAX];
 	char *text = NULL, *line, *save = NULL;
-	int ret = -ENOENT;
+	int ret = -ENOENT, fd, r;
 
-	/* Small wrappers only ("KBUILD_OUTPUT=..." may come first, as in 7.x). */
-	if (path_join(host_path, build, "Makefile") < 0 || hostroot_path(hr, host_path, full) < 0 ||
-	    fs_read_small_file(full, 4096, &text, NULL) < 0)
+	/* Small wrappers only ("KBUILD_OUTPUT=..." may come first, as in 7.x),
+	 * read confined to the host root. */
+	if (path_join(host_path, build, "Makefile") < 0)
+		return -ENOENT;
+	fd = hostroot_open(hr, host_path, O_RDONLY);
+	if (fd < 0)
+		return -ENOENT;
+	r = fs_read_fd(fd, 4096, &text, NULL);
+	close(fd);
+	if (r < 0)
 		return -ENOENT;
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		size_t n = strlen(line);

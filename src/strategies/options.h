@@ -30,6 +30,7 @@ struct options {
 	const char *output;
 	const char *host_root;
 	const char *kernel_release; /* NULL: the running kernel */
+	char kernel_release_from[64]; /* the option or variable that gave it, for messages */
 	const char *strategies[MAX_STRATEGIES];
 	int n_strategies;
 	const char *cache_dirs[MAX_CACHE_DIRS];

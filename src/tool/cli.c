@@ -170,8 +170,11 @@ static int apply(struct options *o, struct parse_state *st, const struct opt_def
 		break;
 	case OPT_T_STRING:
 	case OPT_T_PATH:
-		if (d->id == OPT_KERNEL_RELEASE && optvalue_release(name, value, err, errlen) < 0)
-			return -EINVAL;
+		if (d->id == OPT_KERNEL_RELEASE) {
+			if (optvalue_release(name, value, err, errlen) < 0)
+				return -EINVAL;
+			snprintf(o->kernel_release_from, sizeof(o->kernel_release_from), "%s", name);
+		}
 		*string_slot(o, d->id) = value;
 		break;
 	case OPT_T_LIST:

@@ -53,7 +53,7 @@ static void print_json_status(json_object *status, int code)
 static int warm(struct options *opts)
 {
 	struct distro_state *distro = NULL; /* the indexes, read once for every kernel */
-	char private_out[PATH_MAX];
+	char private_out[PATH_MAX], why[512];
 	int i, worst = PH_EXIT_OK, private = 0;
 
 	if (opts->n_cache_dirs > 0 && !opts->output_given) {
@@ -77,9 +77,10 @@ static int warm(struct options *opts)
 		/* One object per release: each must say which one it is. */
 		json_object_object_add(status, "release", json_object_new_string(opts->warm_releases[i]));
 		json_object_object_add(status, "output", json_object_new_string(opts->output));
+		why[0] = '\0';
 		if (hostroot_init(&ctx.hr, opts->host_root) < 0 ||
-		    kernel_info_read(&ctx.hr, opts->warm_releases[i], &ctx.kernel) < 0) {
-			log_error("warm: '%s' is not a kernel release", opts->warm_releases[i]);
+		    kernel_info_read(&ctx.hr, opts->warm_releases[i], "warm", &ctx.kernel, why, sizeof(why)) < 0) {
+			log_error("%s", why[0] ? why : "warm: cannot read the host root");
 			code = PH_EXIT_USAGE;
 		} else {
 			log_info("warm: %s", ctx.kernel.release);
@@ -120,7 +121,7 @@ int main(int argc, char **argv)
 	struct options opts;
 	struct provision_ctx ctx;
 	json_object *status;
-	char err[512];
+	char err[512], why[512] = "";
 	int ret, code;
 
 	if (options_parse(argc, argv, &opts, err, sizeof(err)) < 0) {
@@ -158,8 +159,12 @@ int main(int argc, char **argv)
 	ctx.sources = json_object_new_array();
 	ret = hostroot_init(&ctx.hr, opts.host_root);
 	if (ret == 0)
-		ret = kernel_info_read(&ctx.hr, opts.kernel_release, &ctx.kernel);
-	if (ret < 0) {
+		ret = kernel_info_read(&ctx.hr, opts.kernel_release, opts.kernel_release_from, &ctx.kernel, why,
+				       sizeof(why));
+	if (ret == -EINVAL && why[0]) {
+		log_error("%s", why);
+		code = opts.kernel_release && !ctx.kernel.running ? PH_EXIT_USAGE : PH_EXIT_INTERNAL;
+	} else if (ret < 0) {
 		log_error("cannot read the kernel identity (host root %s, release %s): %s", opts.host_root,
 			  opts.kernel_release ? opts.kernel_release : "running", strerror(-ret));
 		code = opts.kernel_release ? PH_EXIT_USAGE : PH_EXIT_INTERNAL;

@@ -146,18 +146,12 @@ int optvalue_enum(const struct opt_def *d, const char *name, const char *v, int 
  * it must look like `uname -r`. */
 int optvalue_release(const char *name, const char *v, char *err, size_t errlen)
 {
+	const char *problem = kversion_release_problem(v);
 	char buf[128];
-	unsigned code;
-	const char *p;
 
-	for (p = v; *p; p++)
-		if (iscntrl((unsigned char)*p) || isspace((unsigned char)*p) || *p == '/')
-			return optvalue_fail(err, errlen, "%s: '%s' is not a kernel release (it contains %s)", name,
-				    optvalue_shown(v, buf, sizeof(buf)), *p == '/' ? "'/'" : "a control or space character");
-	if (strlen(v) > 64 || v[0] == '.' || kversion_from_release(v, &code) < 0)
-		return optvalue_fail(err, errlen,
-				     "%s: '%s' is not a kernel release (expected the form of uname -r, e.g. 6.1.0-18-amd64)",
-				     name, optvalue_shown(v, buf, sizeof(buf)));
+	if (problem)
+		return optvalue_fail(err, errlen, "%s: '%s' is not a kernel release (%s)", name,
+				     optvalue_shown(v, buf, sizeof(buf)), problem);
 	return 0;
 }
 

@@ -66,12 +66,19 @@ int hostroot_runtime_path(const struct hostroot *hr, const char *path, char out[
 	return path_copy(out, path);
 }
 
+int hostroot_open_root(const struct hostroot *hr)
+{
+	int fd = open(hr->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
 int hostroot_open(const struct hostroot *hr, const char *host_path, int flags)
 {
-	int root_fd = open(hr->root, O_PATH | O_DIRECTORY | O_CLOEXEC), fd;
+	int root_fd = hostroot_open_root(hr), fd;
 
 	if (root_fd < 0)
-		return -errno;
+		return root_fd;
 	/* O_NONBLOCK: a FIFO planted where a file is expected must not hang the
 	 * open; callers check what they opened is a regular file. */
 	fd = confine_open(root_fd, host_path, flags | O_NONBLOCK, 0, CONFINE_IN_ROOT);

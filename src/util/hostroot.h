@@ -40,6 +40,10 @@ int hostroot_resolve(const struct hostroot *hr, const char *host_path, char ret_
  * errno. */
 int hostroot_open(const struct hostroot *hr, const char *host_path, int flags);
 
+/* An O_PATH directory fd of the host root itself, for callers that open
+ * many host paths with confine_open(fd, path, ..., CONFINE_IN_ROOT). */
+int hostroot_open_root(const struct hostroot *hr);
+
 /* The same for a kernel runtime file (/proc, /sys): under the host root
  * when it is there, else this process's own, which describes the same
  * running kernel inside a container. */

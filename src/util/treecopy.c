@@ -1,7 +1,9 @@
 #include "util/treecopy.h"
 
+#include "util/confine.h"
 #include "util/fs.h"
 #include "util/hostroot.h"
+#include "util/macro.h"
 #include "util/path.h"
 #include "util/walk.h"
 
@@ -23,6 +25,8 @@ struct copy_job {
 	int overlay; /* copying the build tree over the source tree */
 	char *failed; /* PATH_MAX: the first host path that could not be copied */
 	int deref_depth; /* > 0 while copying what a symlink points to */
+	int root_fd; /* the host root: every host path is opened under it, confined */
+	char root_real[PATH_MAX]; /* where root_fd is, links resolved ("" for "/") */
 	struct treecopy_stats stats;
 };
 
@@ -115,6 +119,87 @@ static int tree_relpath(struct copy_job *job, const char *host_path, char out[PA
 	return -ENOENT;
 }
 
+/* Every host path of the copy is opened here, resolved as the host would
+ * resolve it but never out of the host root (util/confine.h): a
+ * directory swapped for a symlink while the copy runs leads back inside
+ * the root, never to the provisioner's own files. */
+static int host_open(const struct copy_job *job, const char *host_path, int flags)
+{
+	return confine_open(job->root_fd, host_path, flags, 0, CONFINE_IN_ROOT);
+}
+
+static void fd_path(int fd, char out[64])
+{
+	snprintf(out, 64, "/proc/self/fd/%d", fd);
+}
+
+/* Where fd is, in this process's view. */
+static int fd_real_path(int fd, char out[PATH_MAX])
+{
+	char link[64];
+	ssize_t len;
+
+	fd_path(fd, link);
+	len = readlink(link, out, PATH_MAX - 1);
+	if (len < 0)
+		return -errno;
+	out[len] = '\0';
+	return 0;
+}
+
+/* The host path (under the root, not prefixed) of what fd is. The prefix
+ * is the root's real path, so a --host-root given through a symlink
+ * still matches. */
+static int fd_host_path(const struct copy_job *job, int fd, char out[PATH_MAX])
+{
+	char real[PATH_MAX];
+	size_t n = strlen(job->root_real);
+	int ret = fd_real_path(fd, real);
+
+	if (ret < 0)
+		return ret;
+	if (n && (strncmp(real, job->root_real, n) != 0 || (real[n] != '/' && real[n] != '\0')))
+		return -EXDEV; /* moved out from under the root while we looked */
+	return path_copy(out, real[n] ? real + n : "/");
+}
+
+/* Moves the host file (in a scratch tree of ours) to dest, by the
+ * directory fd that holds it. */
+static int move_host_file(const struct copy_job *job, const char *host_path, const char *dest)
+{
+	char parent[PATH_MAX];
+	const char *name;
+	char *slash;
+	int ret = path_copy(parent, host_path), dfd;
+
+	if (ret < 0)
+		return ret;
+	slash = strrchr(parent, '/');
+	if (!slash)
+		return -EINVAL;
+	name = host_path + (slash - parent) + 1;
+	*(slash == parent ? slash + 1 : slash) = '\0';
+	dfd = host_open(job, parent, O_PATH | O_DIRECTORY);
+	if (dfd < 0)
+		return dfd;
+	ret = renameat(dfd, name, AT_FDCWD, dest) < 0 ? -errno : 0;
+	close(dfd);
+	return ret;
+}
+
+/* Hardlinks what fd is to dest (copying across filesystems). */
+static int link_fd(int fd, const char *dest)
+{
+	char src[64];
+
+	fd_path(fd, src);
+	if (linkat(AT_FDCWD, src, AT_FDCWD, dest, AT_SYMLINK_FOLLOW) == 0)
+		return 0;
+	if (errno != EXDEV && errno != EPERM && errno != EMLINK)
+		return -errno;
+	return fs_copy_file(src, dest);
+}
+
 static int copy_dir(struct copy_job *job, const char *host_dir, const char *rel, int depth);
 
 static int copy_entry(struct copy_job *job, const char *host_path, const char *rel, int depth);
@@ -122,17 +207,18 @@ static int copy_entry(struct copy_job *job, const char *host_path, const char *r
 static int copy_symlink(struct copy_job *job, const char *host_path, const char *rel, int depth)
 {
 	char resolved[PATH_MAX], target_rel[PATH_MAX], dest[PATH_MAX];
-	char full[PATH_MAX], link_text[PATH_MAX];
+	char link_text[PATH_MAX];
 	struct stat st;
-	int ret;
+	int ret, fd;
 
-	ret = hostroot_resolve(job->hr, host_path, resolved);
+	/* Where the link leads, resolved by the confinement layer: what it
+	 * reached is inside the host root, whatever the link says. */
+	fd = host_open(job, host_path, O_PATH);
+	if (fd < 0)
+		return 0; /* dangling: nothing BCC could have used */
+	ret = fstat(fd, &st) < 0 ? -errno : fd_host_path(job, fd, resolved);
+	close(fd);
 	if (ret < 0)
-		return 0; /* dangling or escaping: nothing BCC could have used */
-	ret = hostroot_path(job->hr, resolved, full);
-	if (ret < 0)
-		return ret;
-	if (stat(full, &st) < 0)
 		return 0;
 	if (tree_relpath(job, resolved, target_rel) == 0 && strcmp(target_rel, rel) == 0)
 		return 0; /* a symlink farm entry: the merged tree holds its target right here */
@@ -174,16 +260,20 @@ static int copy_symlink(struct copy_job *job, const char *host_path, const char 
 
 static int copy_entry(struct copy_job *job, const char *host_path, const char *rel, int depth)
 {
-	char full[PATH_MAX], dest[PATH_MAX];
+	char dest[PATH_MAX], src[64];
+	_cleanup_close_ int fd = -1;
 	struct stat st;
 	int ret;
 
 	if (depth > MAX_DEPTH)
 		return -ELOOP;
-	ret = hostroot_path(job->hr, host_path, full);
-	if (ret < 0)
-		return ret;
-	if (lstat(full, &st) < 0)
+	/* The entry itself (a symlink is not followed here), reached
+	 * confined: whatever the path's directories have become since they
+	 * were listed, it is inside the host root. */
+	fd = host_open(job, host_path, O_PATH | O_NOFOLLOW);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0)
 		return -errno;
 	if (!treecopy_wanted(rel, S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode), job->arch) &&
 	    !(S_ISLNK(st.st_mode) && treecopy_wanted(rel, 0, job->arch)))
@@ -218,10 +308,12 @@ static int copy_entry(struct copy_job *job, const char *host_path, const char *r
 	job->stats.bytes += (unsigned long long)st.st_size;
 	/* A file reached through a symlink may be reached again: never move it. */
 	if (job->src->mode == TREECOPY_MOVE && job->deref_depth == 0)
-		return rename(full, dest) < 0 ? -errno : 0;
+		return move_host_file(job, host_path, dest);
 	if (job->src->mode != TREECOPY_COPY)
-		return fs_link_or_copy(full, dest);
-	return fs_copy_file(full, dest);
+		return link_fd(fd, dest);
+	/* Reopened through the fd the confined lookup gave, never by path. */
+	fd_path(fd, src);
+	return fs_copy_file(src, dest);
 }
 
 /* One directory's entries, each through copy_entry (which follows the
@@ -259,10 +351,13 @@ static int copy_child(const struct walk_entry *e, enum walk_visit visit, void *d
 static int copy_dir(struct copy_job *job, const char *host_dir, const char *rel, int depth)
 {
 	struct dir_visit dv = { .job = job, .host_dir = host_dir, .rel = rel, .depth = depth };
-	char full[PATH_MAX];
-	int ret = hostroot_path(job->hr, host_dir, full);
+	int fd = host_open(job, host_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW), ret;
 
-	return ret < 0 ? ret : walk_tree(AT_FDCWD, full, 1, copy_child, &dv);
+	if (fd < 0)
+		return fd;
+	ret = walk_tree(fd, ".", 1, copy_child, &dv);
+	close(fd);
+	return ret;
 }
 
 int treecopy_copy(const struct hostroot *hr, const struct treecopy_source *src, const char *arch,
@@ -272,17 +367,25 @@ int treecopy_copy(const struct hostroot *hr, const struct treecopy_source *src, 
 	int ret;
 
 	ret_failed_path[0] = '\0';
-	ret = fs_mkdir_p(dest_dir, 0755);
-	if (ret < 0)
+	job.root_fd = hostroot_open_root(hr);
+	if (job.root_fd < 0)
+		return job.root_fd;
+	ret = fd_real_path(job.root_fd, job.root_real);
+	if (ret < 0) {
+		close(job.root_fd);
 		return ret;
-	if (src->source && strcmp(src->source, src->build) != 0) {
+	}
+	if (strcmp(job.root_real, "/") == 0)
+		job.root_real[0] = '\0';
+	ret = fs_mkdir_p(dest_dir, 0755);
+	if (ret == 0 && src->source && strcmp(src->source, src->build) != 0) {
 		ret = copy_dir(&job, src->source, "", 0);
-		if (ret < 0)
-			return ret;
 		job.overlay = 1;
 	}
-	ret = copy_dir(&job, src->build, "", 0);
+	if (ret == 0)
+		ret = copy_dir(&job, src->build, "", 0);
 	if (ret == 0 && ret_stats)
 		*ret_stats = job.stats;
+	close(job.root_fd);
 	return ret;
 }

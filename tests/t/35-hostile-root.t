@@ -70,6 +70,30 @@ is "$PH_RC" 0 "kheaders from inside the root provisions"
 ok "$([ ! -e "$TMP/out/$RELEASE/build/.config" ] && echo 0 || echo 1)" "no .config from /proc/self/environ"
 ok "$(grep -rq hunter2 "$TMP/out" && echo 1 || echo 0)" "the provisioner's environment appears nowhere in the volume"
 
+# The module directory libkmod reads is the one inside the host root:
+# /lib/modules/<release> linked to a module tree outside (one that knows
+# kheaders) is not used; the same tree inside the root is.
+m=$TMP/mroot
+mkdir -p "$outside/mods/lib/modules/$R" "$m/lib/modules"
+echo "kernel/kernel/kheaders.ko" >"$outside/mods/lib/modules/$R/modules.builtin"
+depmod -b "$outside/mods" "$R" 2>/dev/null
+ln -s "$outside/mods/lib/modules/$R" "$m/lib/modules/$R"
+run_ph --host-root "$m" --kernel-release "$R" --output "$TMP/mout" --strategy kheaders
+like "$PH_ERR" "no module directory $m/lib/modules/$R" "a module directory linked out of the root is not given to libkmod"
+rm "$m/lib/modules/$R"
+cp -a "$outside/mods/lib/modules/$R" "$m/lib/modules/$R"
+run_ph --host-root "$m" --kernel-release "$R" --output "$TMP/mout" --strategy kheaders
+like "$PH_ERR" "the kernel has no module support \\(no /proc/modules\\), cannot load kheaders" "the same tree inside the root is read (libkmod finds kheaders through the confined fd)"
+
+# The running kernel's BTF: a /sys/kernel/btf/vmlinux under the host root
+# that links out is not used; the container's own, of the same kernel, is.
+b=$TMP/broot
+mkdir -p "$b/sys/kernel/btf"
+echo "not btf" >"$outside/vmlinux"
+ln -s "$outside/vmlinux" "$b/sys/kernel/btf/vmlinux"
+run_ph status --host-root "$b"
+like "$PH_OUT" "btf: +/sys/kernel/btf/vmlinux" "a BTF file linked out of the root is not used"
+
 # The host strategy: links inside a host header tree that lead to host
 # secrets or to a large unrelated directory are not copied, and
 # --max-tree-size bounds what is copied.
@@ -98,4 +122,61 @@ run_ph --host-root "$h" --kernel-release "$H" --output "$TMP/hout2" --strategy h
 is "$PH_RC" 8 "a host tree past --max-tree-size: exit 8"
 like "$PH_ERR" "larger than --max-tree-size" "...saying so"
 ok "$([ ! -e "$TMP/hout2/$H" ] && echo 0 || echo 1)" "and nothing is published"
+# A host root given through a symlink (a mount point reached by a link):
+# links inside the header tree are still recognised as inside the root.
+ln -s "$TMP/hroot" "$TMP/hroot-via-link"
+ln -s kconfig.h "$h/usr/src/linux-headers-$H/include/linux/kconfig-alias.h"
+rm -f "$h/usr/src/linux-headers-$H/include/linux/huge.h"
+run_ph --host-root "$TMP/hroot-via-link" --kernel-release "$H" --output "$TMP/hout3" --strategy host
+is "$PH_RC" 0 "a host root reached through a symlink provisions"
+is "$(readlink "$TMP/hout3/$H/build/include/linux/kconfig-alias.h")" "kconfig.h" "...keeping a link inside the tree as a link"
+
+# A host that swaps a header directory for a symlink out of the root
+# while the copy runs: every host path of the copy is opened confined, so
+# whatever the directory is at the moment of an open, nothing outside the
+# root is read. (Before, the copy went by path strings checked a moment
+# earlier, and copied the outside files the link led to.)
+q=$TMP/qroot
+Q=6.1.0-97-race
+make_mini_tree "$q/usr/src/linux-headers-$Q" "$Q" $(( (6 << 16) + (1 << 8) ))
+mkdir -p "$q/lib/modules/$Q" "$q/usr/src/linux-headers-$Q/include/race" "$outside/race"
+ln -s "/usr/src/linux-headers-$Q" "$q/lib/modules/$Q/build"
+for i in $(seq 1 400); do
+	echo "/* inside */" >"$q/usr/src/linux-headers-$Q/include/race/f$i.h"
+	echo "OUTSIDE-RACE" >"$outside/race/f$i.h"
+done
+python3 - "$q/usr/src/linux-headers-$Q/include/race" "$outside/race" "$TMP/flip.stop" <<'PY' &
+import ctypes, os, sys, time
+d, target, stop = sys.argv[1:]
+libc = ctypes.CDLL(None, use_errno=True)
+link = d + ".link"
+os.symlink(target, link)
+end = time.time() + 300  # never outlive the test
+while not os.path.exists(stop) and time.time() < end:
+    # RENAME_EXCHANGE: the name is always there, a directory or a link.
+    for _ in range(2):
+        if libc.renameat2(-100, d.encode(), -100, link.encode(), 2) != 0:
+            sys.exit("renameat2: " + os.strerror(ctypes.get_errno()))
+        time.sleep(0.0005)
+PY
+flipper=$!
+for i in $(seq 1 10); do
+	run_ph --host-root "$q" --kernel-release "$Q" --output "$TMP/qout$i" --strategy host
+done
+touch "$TMP/flip.stop"
+wait "$flipper"
+ok "$(grep -rlq OUTSIDE-RACE "$TMP"/qout* && echo 1 || echo 0)" "a directory swapped for a link out of the root mid-copy: nothing from outside is copied (10 runs)"
+# The build tree's wrapper Makefile names the source tree; a Makefile
+# linked out of the root is not read, so what it names is not merged in.
+w=$TMP/wroot
+W=6.1.0-96-wrapper
+make_mini_tree "$w/usr/src/linux-headers-$W" "$W" $(( (6 << 16) + (1 << 8) ))
+mkdir -p "$w/lib/modules/$W" "$w/usr/src/linux-src-$W/include/linux"
+ln -s "/usr/src/linux-headers-$W" "$w/lib/modules/$W/build"
+echo "/* from the source tree */" >"$w/usr/src/linux-src-$W/include/linux/from-source.h"
+echo "include /usr/src/linux-src-$W/Makefile" >"$outside/Makefile"
+rm -f "$w/usr/src/linux-headers-$W/Makefile"
+ln -s "$outside/Makefile" "$w/usr/src/linux-headers-$W/Makefile"
+run_ph --host-root "$w" --kernel-release "$W" --output "$TMP/wout" --strategy host
+ok "$([ ! -e "$TMP/wout/$W/build/include/linux/from-source.h" ] && echo 0 || echo 1)" "a wrapper Makefile linked out of the root is not read (exit $PH_RC)"
 done_testing

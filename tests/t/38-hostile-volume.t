@@ -82,4 +82,15 @@ ok "$([ "$PH_RC" -ne 0 ] && echo 0 || echo 1)" "a candidate with a symlinked inc
 like "$PH_ERR" "include/generated|symbolic links" "...with a message that says why"
 is "$(victim_state)" "$before" "nothing written at the symlink's target"
 ok "$([ ! -e "$TMP/out-cm/$(uname -r)" ] && echo 0 || echo 1)" "and nothing published"
+# A bank candidate whose .config is a link out of the bank: close-match
+# reads a candidate's files beneath the candidate, so what the link leads
+# to is not merged into the published .config (or anywhere else).
+bank2=$TMP/bank2
+mkdir -p "$TMP/outside2"
+printf 'CONFIG_FROM_OUTSIDE_BANK=y\nCONFIG_HZ=250\n' >"$TMP/outside2/config"
+make_mini_tree "$bank2/6.17.0-mini/build" 6.17.0-mini $(( (6 << 16) + (17 << 8) ))
+rm -f "$bank2/6.17.0-mini/build/.config"
+ln -s "$TMP/outside2/config" "$bank2/6.17.0-mini/build/.config"
+run_ph --strategy close-match --bank "$bank2" --output "$TMP/out-cm2"
+ok "$(grep -rqs FROM_OUTSIDE_BANK "$TMP/out-cm2" && echo 1 || echo 0)" "a candidate's .config linked out of the bank is not read (exit $PH_RC)"
 done_testing

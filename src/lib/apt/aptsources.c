@@ -7,9 +7,11 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int add_source(struct apt_config *cfg, struct apt_source **ret)
 {
@@ -483,29 +485,122 @@ static int ends_with(const char *s, const char *suffix)
 	return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
-/* Calls fn on each regular file of host dir whose name ends with suffix,
- * in name order as apt does. */
-static int for_each_file(const struct hostroot *hr, const char *host_dir, const char *suffix,
-			 int (*fn)(const char *full, const char *text, struct apt_config *cfg, char *why, size_t whylen),
-			 struct apt_config *cfg, char *why, size_t whylen)
+typedef int (*apt_file_fn)(const char *full, const char *text, struct apt_config *cfg, char *why, size_t whylen);
+
+#define APT_FILE_MAX (1 << 20)
+
+/* The text of host_path, opened confined to the host root (a symlink or
+ * ".." never leads out of it: util/hostroot.h); full is what messages
+ * call it. */
+static int read_host_file(const struct hostroot *hr, const char *host_path, char full[PATH_MAX], char **ret_text)
 {
-	char dir[PATH_MAX];
-	struct dirent **names = NULL;
-	int n, i, ret = hostroot_path(hr, host_dir, dir);
+	int fd, ret = hostroot_path(hr, host_path, full);
 
 	if (ret < 0)
 		return ret;
-	n = scandir(dir, &names, NULL, alphasort);
-	if (n < 0)
-		return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
-	for (i = 0; i < n; i++) {
-		char full[PATH_MAX];
-		char *text = NULL;
+	fd = hostroot_open(hr, host_path, O_RDONLY);
+	if (fd < 0)
+		return fd;
+	ret = fs_read_fd(fd, APT_FILE_MAX, ret_text, NULL);
+	close(fd);
+	return ret;
+}
 
-		if (ret == 0 && names[i]->d_name[0] != '.' && (!*suffix || ends_with(names[i]->d_name, suffix)) &&
-		    path_join(full, dir, names[i]->d_name) == 0 && fs_is_file(full) &&
-		    fs_read_small_file(full, 1 << 20, &text, NULL) == 0) {
-			ret = fn(full, text, cfg, why, whylen);
+static void warn_file(struct apt_config *cfg, const char *full, int err)
+{
+	char line[PATH_MAX + 128];
+
+	if (!cfg->warn)
+		return;
+	if (err == -EFBIG)
+		snprintf(line, sizeof(line), "%s: larger than %d bytes, not read", full, APT_FILE_MAX);
+	else if (err == -EINVAL || err == -EISDIR)
+		snprintf(line, sizeof(line), "%s: not a regular file, not read", full);
+	else if (err == -ENOENT || err == -EXDEV || err == -ELOOP)
+		snprintf(line, sizeof(line), "%s: a link that leads nowhere inside the host root, not read", full);
+	else
+		snprintf(line, sizeof(line), "%s: cannot be read (%s)", full, strerror(-err));
+	cfg->warn(cfg->warn_data, line);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in the host directory (opened confined), sorted as apt
+ * sorts them; -ENOENT when there is no such directory. */
+static int list_host_dir(const struct hostroot *hr, const char *host_dir, char ***ret_names, size_t *ret_n)
+{
+	int fd = hostroot_open(hr, host_dir, O_RDONLY | O_DIRECTORY);
+	char **names = NULL;
+	size_t n = 0;
+	struct dirent *de;
+	DIR *d;
+	int ret = 0;
+
+	if (fd < 0)
+		return fd;
+	d = fdopendir(fd);
+	if (!d) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	while ((de = readdir(d))) {
+		char **bigger;
+
+		if (de->d_name[0] == '.')
+			continue;
+		bigger = realloc(names, (n + 1) * sizeof(*names));
+		if (!bigger || !(bigger[n] = strdup(de->d_name))) {
+			names = bigger ? bigger : names;
+			ret = -ENOMEM;
+			break;
+		}
+		names = bigger;
+		n++;
+	}
+	closedir(d);
+	if (ret < 0) {
+		while (n > 0)
+			free(names[--n]);
+		free(names);
+		return ret;
+	}
+	if (n)
+		qsort(names, n, sizeof(*names), by_name);
+	*ret_names = names;
+	*ret_n = n;
+	return 0;
+}
+
+/* Calls fn on each file of host dir whose name ends with suffix, in name
+ * order as apt does. A file that cannot be read (too large, not a regular
+ * file, a link out of the host root) is left out with a warning. */
+static int for_each_file(const struct hostroot *hr, const char *host_dir, const char *suffix, apt_file_fn fn,
+			 struct apt_config *cfg, char *why, size_t whylen)
+{
+	char **names = NULL;
+	size_t n = 0, i;
+	int ret = list_host_dir(hr, host_dir, &names, &n);
+
+	if (ret < 0)
+		return ret == -ENOENT || ret == -ENOTDIR ? 0 : ret;
+	for (i = 0; i < n; i++) {
+		char host_path[PATH_MAX], full[PATH_MAX];
+		char *text = NULL;
+		int r;
+
+		if (ret == 0 && (!*suffix || ends_with(names[i], suffix)) &&
+		    path_join(host_path, host_dir, names[i]) == 0) {
+			r = read_host_file(hr, host_path, full, &text);
+			if (r == 0)
+				ret = fn(full, text, cfg, why, whylen);
+			else if (r == -ENOMEM)
+				ret = r;
+			else
+				warn_file(cfg, full, r);
 			free(text);
 		}
 		free(names[i]);
@@ -514,19 +609,19 @@ static int for_each_file(const struct hostroot *hr, const char *host_dir, const 
 	return ret;
 }
 
-static int read_one(const struct hostroot *hr, const char *host_path,
-		    int (*fn)(const char *full, const char *text, struct apt_config *cfg, char *why, size_t whylen),
-		    struct apt_config *cfg, char *why, size_t whylen)
+static int read_one(const struct hostroot *hr, const char *host_path, apt_file_fn fn, struct apt_config *cfg,
+		    char *why, size_t whylen)
 {
 	char full[PATH_MAX];
 	char *text = NULL;
-	int ret = hostroot_path(hr, host_path, full);
+	int ret = read_host_file(hr, host_path, full, &text);
 
-	if (ret < 0)
-		return ret;
-	ret = fs_read_small_file(full, 1 << 20, &text, NULL);
 	if (ret == -ENOENT || ret == -ENOTDIR)
 		return 0;
+	if (ret == -EXDEV || ret == -ELOOP || ret == -EFBIG || ret == -EINVAL || ret == -EISDIR) {
+		warn_file(cfg, full, ret);
+		return 0;
+	}
 	if (ret < 0) {
 		snprintf(why, whylen, "%s: %s", full, strerror(-ret));
 		return ret;

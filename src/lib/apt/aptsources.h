@@ -37,6 +37,11 @@ struct apt_config {
 	size_t n_auth;
 	char http_proxy[512];
 	char https_proxy[512];
+	/* Called with one line for each file that is left out (too large,
+	 * not a regular file, a link out of the host root); the caller logs
+	 * it (library code does not). May be NULL. */
+	void (*warn)(void *data, const char *line);
+	void *warn_data;
 };
 
 /* Reads everything under the host root. Files that do not exist are

@@ -1,5 +1,6 @@
 #include "lib/closematch/closematch.h"
 
+#include "util/confine.h"
 #include "util/fs.h"
 #include "lib/kconfig/merge.h"
 #include "lib/kconfig/parse.h"
@@ -95,15 +96,44 @@ static long define_value(const char *text, const char *name)
 	return p ? strtol(p + strlen(pat), NULL, 10) : -1;
 }
 
+/* A small file of a candidate tree (from a bank, a cache or the volume:
+ * anyone may have planted links in it), read beneath the tree: a link
+ * inside it is followed, one that leads out of it finds nothing
+ * (util/confine.h). NULL when it cannot be read. */
+static char *read_beneath_err(const char *dir, const char *rel, size_t max, int *ret_err)
+{
+	char *text = NULL;
+	int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC), fd;
+
+	*ret_err = dfd < 0 ? -errno : 0;
+	if (dfd < 0)
+		return NULL;
+	fd = confine_open(dfd, rel, O_RDONLY | O_NONBLOCK, 0, CONFINE_BENEATH);
+	close(dfd);
+	*ret_err = fd < 0 ? fd : 0;
+	if (fd < 0)
+		return NULL;
+	if (fs_read_fd(fd, max, &text, NULL) < 0)
+		text = NULL;
+	close(fd);
+	return text;
+}
+
+static char *read_beneath(const char *dir, const char *rel, size_t max)
+{
+	int err;
+
+	return read_beneath_err(dir, rel, max, &err);
+}
+
 int cm_tree_version(const char *build, unsigned *ret_code, unsigned *ret_sublevel)
 {
-	char path[PATH_MAX];
-	char *text = NULL;
+	int err;
+	char *text = read_beneath_err(build, "include/generated/uapi/linux/version.h", 65536, &err);
 	long code, sub;
 
-	if (path_join(path, build, "include/generated/uapi/linux/version.h") < 0 ||
-	    fs_read_small_file(path, 65536, &text, NULL) < 0)
-		return -ENOENT;
+	if (!text)
+		return err == -EXDEV ? -EXDEV : -ENOENT;
 	code = define_value(text, "LINUX_VERSION_CODE");
 	sub = define_value(text, "LINUX_VERSION_SUBLEVEL");
 	free(text);
@@ -142,7 +172,7 @@ static unsigned real_sublevel(const struct kernel_info *k)
 
 static int rewrite_version(const char *dir, const struct kernel_info *k, json_object *rw)
 {
-	char *old = fs_read_text_at(dir, "include/generated/uapi/linux/version.h", 64 << 20);
+	char *old = read_beneath(dir, "include/generated/uapi/linux/version.h", 64 << 20);
 	char text[1024];
 	unsigned code = k->version_code, major, minor, sub;
 	int has_parts = old && strstr(old, "LINUX_VERSION_MAJOR");
@@ -163,7 +193,7 @@ static int rewrite_version(const char *dir, const struct kernel_info *k, json_ob
 static int rewrite_release(const char *dir, const struct kernel_info *k, json_object *rw)
 {
 	char text[512];
-	char *old = fs_read_text_at(dir, "include/config/kernel.release", 64 << 20);
+	char *old = read_beneath(dir, "include/config/kernel.release", 64 << 20);
 	int ret;
 
 	snprintf(text, sizeof(text), "#define UTS_RELEASE \"%s\"\n", k->release);
@@ -193,25 +223,11 @@ static int write_generated(const char *dir, const char *rel, char *text, json_ob
 	return ret;
 }
 
-/* CONFIG_HZ as a number: 1 to 100000, nothing after it. */
-static int parse_hz(const char *v, unsigned *ret)
-{
-	char *end;
-	unsigned long n;
-
-	errno = 0;
-	n = strtoul(v, &end, 10);
-	if (errno || end == v || *end || n < 1 || n > 100000)
-		return -EINVAL;
-	*ret = (unsigned)n;
-	return 0;
-}
-
 static int rewrite_config(const char *dir, const char *config_text, const char *renames, const char *implied,
 			  json_object *rw, char *why, size_t whylen)
 {
-	char *cand_text = fs_read_text_at(dir, ".config", 64 << 20), *autoconf = fs_read_text_at(dir, "include/generated/autoconf.h", 64 << 20);
-	char *auto_conf = fs_read_text_at(dir, "include/config/auto.conf", 64 << 20), inner[256];
+	char *cand_text = read_beneath(dir, ".config", 64 << 20), *autoconf = read_beneath(dir, "include/generated/autoconf.h", 64 << 20);
+	char *auto_conf = read_beneath(dir, "include/config/auto.conf", 64 << 20), inner[256];
 	struct kconfig base, run;
 	const char *hz;
 	unsigned hz_value;
@@ -230,6 +246,15 @@ static int rewrite_config(const char *dir, const char *config_text, const char *
 		goto out;
 	}
 	ret = kconfig_merge(&base, &run, renames, implied);
+	/* HZ is checked before anything is written: autoconf.h and
+	 * timeconst.h must agree on it, and a kernel with an HZ timeconst.bc
+	 * refuses does not build, so neither file is made for it. */
+	hz = kconfig_get(&base, "HZ");
+	if (ret == 0 && hz && kconfig_parse_hz(hz, &hz_value) < 0) {
+		snprintf(why, whylen, "CONFIG_HZ=%.40s%s is not a tick rate the kernel builds with (%d to %d)", hz,
+			 strlen(hz) > 40 ? "..." : "", KCONFIG_HZ_MIN, KCONFIG_HZ_MAX);
+		ret = -EINVAL;
+	}
 	if (ret == 0)
 		ret = write_generated(dir, "include/generated/autoconf.h", kconfig_write_autoconf(&base, autoconf), rw, why,
 				      whylen);
@@ -238,8 +263,7 @@ static int rewrite_config(const char *dir, const char *config_text, const char *
 				      whylen);
 	if (ret == 0)
 		ret = write_generated(dir, ".config", kconfig_write_dotconfig(&base), rw, why, whylen);
-	hz = kconfig_get(&base, "HZ");
-	if (ret == 0 && hz && parse_hz(hz, &hz_value) == 0)
+	if (ret == 0 && hz)
 		ret = write_generated(dir, "include/generated/timeconst.h", kconfig_timeconst(hz_value), rw, why, whylen);
 	kconfig_free(&base);
 	kconfig_free(&run);

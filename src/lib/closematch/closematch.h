@@ -39,7 +39,8 @@ int cm_allowed(const struct cm_limit *l, unsigned target, unsigned cand);
 void cm_sort(struct cm_candidate *c, size_t n, unsigned target);
 unsigned long cm_distance(unsigned target, unsigned cand);
 
-/* Reads a tree's version (version.h); -ENOENT when it is not a tree. */
+/* Reads a tree's version (version.h); -ENOENT when it is not a tree,
+ * -EXDEV when a symbolic link on the way leads out of it. */
 int cm_tree_version(const char *build, unsigned *ret_code, unsigned *ret_sublevel);
 
 /* Rewrites the tree at dir (a clone: every file it changes is replaced,

@@ -17,6 +17,12 @@
 #define PH_DATADIR "/usr/local/share/provision-headers"
 #endif
 
+/* The data directory (distros/, patches/, bpf/) is the tool's own: it is
+ * installed with the binary or named by the operator with --data-dir, and
+ * is trusted as the binary is (SECURITY.md). Its files are therefore read
+ * by path, not through the confinement layer, which is for the host root,
+ * the output volume, banks and caches (scripts/opens-allowed). Its content
+ * is still parsed defensively (fuzz_distrodef). */
 int distrodef_data_dir(const char *override, char out[PATH_MAX])
 {
 	char exe[PATH_MAX], probe[PATH_MAX], *slash;

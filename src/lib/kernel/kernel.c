@@ -46,13 +46,13 @@ static int version_from_vdso(unsigned *code)
 static int version_from_runtime_file(const struct hostroot *hr, const char *file,
 				     int (*parse)(const char *, unsigned *), unsigned *code)
 {
-	char path[PATH_MAX];
 	char *text = NULL;
-	int ret = hostroot_runtime_path(hr, file, path);
+	int fd = hostroot_open_runtime(hr, file, O_RDONLY), ret;
 
-	if (ret < 0)
-		return ret;
-	ret = fs_read_small_file(path, 4096, &text, NULL);
+	if (fd < 0)
+		return fd;
+	ret = fs_read_fd(fd, 4096, &text, NULL);
+	close(fd);
 	if (ret < 0)
 		return ret;
 	ret = parse(text, code);
@@ -102,6 +102,30 @@ static int is_host_file(const struct hostroot *hr, const char *host_path, int ru
 	return regular;
 }
 
+/* The path, in this process's view, of the regular file a confined open
+ * of the runtime file found: libbpf reads the BTF by path, so it gets the
+ * file the confined open reached, never a symlink under the host root
+ * that leads out of it. */
+static int confined_runtime_file(const struct hostroot *hr, const char *host_path, char out[PATH_MAX])
+{
+	char link[64], target[PATH_MAX];
+	int fd = hostroot_open_runtime(hr, host_path, O_RDONLY);
+	struct stat st;
+	ssize_t n;
+	int ret;
+
+	if (fd < 0)
+		return fd;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, target, sizeof(target) - 1);
+	ret = n < 0 ? -errno : fstat(fd, &st) < 0 ? -errno : !S_ISREG(st.st_mode) ? -EINVAL : 0;
+	close(fd);
+	if (ret < 0)
+		return ret;
+	target[n] = '\0';
+	return path_copy(out, target);
+}
+
 int kernel_config_open(const struct hostroot *hr, const struct kernel_info *info)
 {
 	if (!info->config_source)
@@ -141,21 +165,50 @@ void kernel_find_config(const struct hostroot *hr, struct kernel_info *info)
 		set_config(hr, info, host_path, "modules");
 }
 
-int kernel_info_read(const struct hostroot *hr, const char *release, struct kernel_info *info)
+/* A release for messages: control characters shown as \xNN, cut short. */
+static void shown(const char *s, char *out, size_t len)
+{
+	size_t n = 0;
+
+	for (; *s && n + 8 < len; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c >= 0x7f)
+			n += (size_t)snprintf(out + n, len - n, "\\x%02x", c);
+		else
+			out[n++] = (char)c;
+	}
+	if (*s)
+		n += (size_t)snprintf(out + n, len - n, "...");
+	out[n] = '\0';
+}
+
+int kernel_info_read(const struct hostroot *hr, const char *release, const char *source, struct kernel_info *info,
+		     char *why, size_t whylen)
 {
 	struct utsname un;
-	const char *arch;
-	char full[PATH_MAX];
+	const char *arch, *problem;
+	char full[PATH_MAX], buf[96];
 
 	memset(info, 0, sizeof(*info));
-	if (uname(&un) < 0)
+	if (uname(&un) < 0) {
+		snprintf(why, whylen, "uname: %s", strerror(errno));
 		return -errno;
+	}
 	if (!release || strcmp(release, un.release) == 0) {
 		release = un.release;
+		source = "uname";
 		info->running = 1;
 	}
-	if (strlen(release) >= sizeof(info->release) || strchr(release, '/') || release[0] == '.' || !release[0])
+	/* Checked here too, whoever validated it before: the release names
+	 * folders of the volume and is written into headers. */
+	problem = kversion_release_problem(release);
+	if (problem || strlen(release) >= sizeof(info->release)) {
+		shown(release, buf, sizeof(buf));
+		snprintf(why, whylen, "%s: '%s' is not a kernel release (%s)", source ? source : "release", buf,
+			 problem ? problem : "it is too long");
 		return -EINVAL;
+	}
 	strcpy(info->release, release);
 	snprintf(info->machine, sizeof(info->machine), "%s", un.machine);
 	arch = arch_kernel_for_machine(un.machine);
@@ -164,8 +217,7 @@ int kernel_info_read(const struct hostroot *hr, const char *release, struct kern
 	read_version_code(hr, info);
 	info->have_distro = os_release_read(hr, &info->distro) == 0;
 	kernel_find_config(hr, info);
-	if (info->running && hostroot_runtime_path(hr, "/sys/kernel/btf/vmlinux", full) == 0 &&
-	    access(full, R_OK) == 0) {
+	if (info->running && confined_runtime_file(hr, "/sys/kernel/btf/vmlinux", full) == 0) {
 		info->btf = 1;
 		path_copy(info->btf_path, full);
 	}

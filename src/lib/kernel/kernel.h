@@ -3,6 +3,8 @@
 #ifndef PH_KERNEL_H
 #define PH_KERNEL_H
 
+#include <stddef.h>
+
 #include "lib/kernel/osrelease.h"
 
 #include <limits.h>
@@ -32,7 +34,11 @@ void kernel_find_config(const struct hostroot *hr, struct kernel_info *info);
  * root (its own /proc for "proc" when the host root has none). */
 int kernel_config_open(const struct hostroot *hr, const struct kernel_info *info);
 
-/* Fills info for release (NULL: the running kernel). */
-int kernel_info_read(const struct hostroot *hr, const char *release, struct kernel_info *info);
+/* Fills info for release (NULL: the running kernel). A release that is
+ * not one (kversion_release_problem), given or from uname, is -EINVAL
+ * with one line in why naming where it came from (source: what to call
+ * a given release, e.g. "--kernel-release"). */
+int kernel_info_read(const struct hostroot *hr, const char *release, const char *source, struct kernel_info *info,
+		     char *why, size_t whylen);
 
 #endif

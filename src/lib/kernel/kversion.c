@@ -195,3 +195,33 @@ int kversion_from_vdso_image(const void *image, unsigned long size, unsigned *re
 	}
 	return -ENOENT;
 }
+
+const char *kversion_release_problem(const char *release)
+{
+	unsigned code;
+	const char *p;
+
+	if (!release || !*release)
+		return "it is empty";
+	for (p = release; *p; p++) {
+		if (*p == '\n' || *p == '\r')
+			return "it contains a newline";
+		if (iscntrl((unsigned char)*p))
+			return "it contains a control character";
+		if (isspace((unsigned char)*p))
+			return "it contains a space";
+		if (*p == '/')
+			return "it contains '/'";
+		if ((unsigned char)*p >= 0x80)
+			return "it contains a byte that is not ASCII";
+	}
+	if (strlen(release) > KVERSION_RELEASE_MAX)
+		return "it is longer than 64 characters";
+	if (strstr(release, ".."))
+		return "it contains '..'";
+	if (release[0] == '.')
+		return "it starts with '.'";
+	if (kversion_from_release(release, &code) < 0)
+		return "it does not start with a version (expected the form of uname -r, e.g. 6.1.0-18-amd64)";
+	return NULL;
+}

@@ -23,6 +23,17 @@ int kversion_parse(const char *s, struct kversion *ret);
  * version in the form that source uses. */
 /* "6.1.0-50-amd64", "5.15.0-91-generic", "6.18.44-fc-v769", "4.9" */
 int kversion_from_release(const char *release, unsigned *ret_code);
+
+/* The longest release accepted: uname's field holds 64 characters. */
+#define KVERSION_RELEASE_MAX 64
+
+/* Why release cannot be a kernel release, wherever it came from (an
+ * option, the environment, uname, a host file): it names folders in the
+ * volume and is written into headers, so a newline or other control
+ * character, a space, '/', "..", a leading '.', more than
+ * KVERSION_RELEASE_MAX characters or no version at its start are refused.
+ * NULL when it is fine; else a phrase such as "it contains a newline". */
+const char *kversion_release_problem(const char *release);
 /* Ubuntu's /proc/version_signature: "Ubuntu 5.15.0-91.101-generic 5.15.131" */
 int kversion_from_version_signature(const char *text, unsigned *ret_code);
 /* /proc/sys/kernel/version: "#1 SMP PREEMPT_DYNAMIC Debian 6.1.176-1 (2025-07-02)" */

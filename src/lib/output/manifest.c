@@ -9,9 +9,11 @@
 #include "util/version.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 
 static json_object *kernel_object(const struct kernel_info *k)
@@ -98,24 +100,54 @@ int manifest_write(const struct manifest_input *in, const char *stage_dir, const
 	return ret;
 }
 
-int manifest_read(const char *release_dir, json_object **ret)
+int manifest_parse(const char *text, size_t len, json_object **ret)
 {
-	char path[PATH_MAX];
-	char *text = NULL;
+	struct json_tokener *tok;
 	json_object *o;
-	int r = path_join(path, release_dir, "manifest.json");
 
-	if (r < 0)
-		return r;
-	r = fs_read_small_file(path, 16 << 20, &text, NULL);
-	if (r < 0)
-		return r;
-	o = json_tokener_parse(text);
-	free(text);
+	/* Anyone who can write the volume can write this file: a NUL inside,
+	 * trailing bytes or anything but one JSON object is refused whole. */
+	if (len > MANIFEST_MAX_BYTES || memchr(text, '\0', len))
+		return -EBADMSG;
+	tok = json_tokener_new_ex(MANIFEST_MAX_DEPTH);
+	if (!tok)
+		return -ENOMEM;
+	o = json_tokener_parse_ex(tok, text, (int)len);
+	if (o && json_tokener_get_parse_end(tok) < len && strspn(text + json_tokener_get_parse_end(tok), " \t\r\n") !=
+							       len - json_tokener_get_parse_end(tok)) {
+		json_object_put(o);
+		o = NULL;
+	}
+	json_tokener_free(tok);
 	if (!o || !json_object_is_type(o, json_type_object)) {
 		json_object_put(o);
 		return -EBADMSG;
 	}
 	*ret = o;
 	return 0;
+}
+
+int manifest_read(const char *release_dir, json_object **ret)
+{
+	char path[PATH_MAX];
+	char *text = NULL;
+	size_t len = 0;
+	int r = path_join(path, release_dir, "manifest.json"), fd;
+
+	if (r < 0)
+		return r;
+	/* Never through a link: a manifest.json planted as a symlink to a file
+	 * outside the volume would otherwise be read, and --validate would
+	 * write what it read back into the shared volume. O_NONBLOCK: a FIFO
+	 * does not hang the open (fs_read_fd takes regular files only). */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = fs_read_fd(fd, MANIFEST_MAX_BYTES, &text, &len);
+	close(fd);
+	if (r < 0)
+		return r;
+	r = manifest_parse(text, len, ret);
+	free(text);
+	return r;
 }

@@ -3,6 +3,7 @@
 #define PH_MANIFEST_H
 
 #include <json-c/json.h>
+#include <stddef.h>
 
 /* manifest.json's "schema_version". */
 #define MANIFEST_SCHEMA_VERSION 1
@@ -33,7 +34,17 @@ struct manifest_timings {
 int manifest_write(const struct manifest_input *in, const char *stage_dir, const struct tree_facts *facts,
 		   const struct manifest_timings *t);
 
-/* Reads <release_dir>/manifest.json; the caller puts the object. */
+/* A manifest is at most this large and this deeply nested. */
+#define MANIFEST_MAX_BYTES (16 << 20)
+#define MANIFEST_MAX_DEPTH 32
+
+/* Reads <release_dir>/manifest.json, never through a symlink (-ELOOP);
+ * the caller puts the object. */
 int manifest_read(const char *release_dir, json_object **ret);
+
+/* The reader's parser, for len bytes of text (need not be
+ * NUL-terminated): one JSON object, nothing after it but blanks, no NUL
+ * byte. -EBADMSG otherwise. */
+int manifest_parse(const char *text, size_t len, json_object **ret);
 
 #endif
