@@ -47,20 +47,6 @@ void apt_repo_free(struct apt_repo *r)
 	r->index_sources = NULL;
 }
 
-static void add_index_source(struct apt_repo *r, const char *type, const char *url, const struct fetch_result *res,
-			     const char *fpr)
-{
-	json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "type", json_object_new_string(type));
-	json_object_object_add(o, "url", json_object_new_string(url));
-	json_object_object_add(o, "size", json_object_new_int64((int64_t)res->bytes));
-	json_object_object_add(o, "sha256", json_object_new_string(res->sha256));
-	if (fpr)
-		json_object_object_add(o, "signed_by", json_object_new_string(fpr));
-	json_object_array_add(r->index_sources, o);
-}
-
 static int open_host_keyring(const struct apt_repo *r, const char *host_path, char out[PATH_MAX], char name[PATH_MAX],
 			     int *ret_fd)
 {
@@ -189,7 +175,7 @@ static int fetch_release(struct apt_repo *r, const struct fetch_opts *fo, const 
 		r->note(r->note_data, 1, "NOT checking the signature of %s (%s); only hashes protect what follows", url,
 			s->trusted ? "trusted=yes in the source" : "--insecure-skip-signature");
 		text = TAKE_PTR(data);
-		add_index_source(r, "release", url, &res, NULL);
+		index_record_source(r->index_sources, "release", url, &res, NULL);
 		goto out;
 	}
 	ret = verify_release(r, s, data, len, detached ? sig : NULL, sig_len, &text, fpr, gwhy, sizeof(gwhy));
@@ -199,7 +185,7 @@ static int fetch_release(struct apt_repo *r, const struct fetch_opts *fo, const 
 		goto out;
 	}
 	r->note(r->note_data, 0, "%s: good signature by %s", url, fpr);
-	add_index_source(r, "release", url, &res, fpr);
+	index_record_source(r->index_sources, "release", url, &res, fpr);
 out:
 	if (ret == 0)
 		*ret_text = text;
@@ -280,7 +266,7 @@ static int read_index(struct apt_repo *r, const struct fetch_opts *fo, const cha
 		ret = read_index_once(r, fo, url, e, source_index, base, &tmp, &res, why, whylen);
 		if (ret == 0) {
 			ret = merge_pkglist(&r->pkgs, &tmp);
-			add_index_source(r, "index", url, &res, NULL);
+			index_record_source(r->index_sources, "index", url, &res, NULL);
 		}
 		apt_pkglist_free(&tmp);
 		if (ret != -EAGAIN)

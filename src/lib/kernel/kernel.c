@@ -89,7 +89,7 @@ static void read_version_code(const struct hostroot *hr, struct kernel_info *inf
 }
 
 /* A regular file at host_path, confined to the host root. */
-static int is_host_file(const struct hostroot *hr, const char *host_path, int runtime)
+int kernel_host_file_is_regular(const struct hostroot *hr, const char *host_path, int runtime)
 {
 	int fd = runtime ? hostroot_open_runtime(hr, host_path, O_RDONLY) : hostroot_open(hr, host_path, O_RDONLY);
 	struct stat st;
@@ -139,7 +139,7 @@ static int set_config(const struct hostroot *hr, struct kernel_info *info, const
 {
 	int runtime = strcmp(source, "proc") == 0;
 
-	if (!is_host_file(hr, host_path, runtime))
+	if (!kernel_host_file_is_regular(hr, host_path, runtime))
 		return -ENOENT;
 	if (path_copy(info->config_host_path, host_path) < 0)
 		return -ENAMETOOLONG;

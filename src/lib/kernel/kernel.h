@@ -41,4 +41,8 @@ int kernel_config_open(const struct hostroot *hr, const struct kernel_info *info
 int kernel_info_read(const struct hostroot *hr, const char *release, const char *source, struct kernel_info *info,
 		     char *why, size_t whylen);
 
+/* Whether host_path (a /proc or /sys file when runtime, see
+ * hostroot_open_runtime) opens, confined, as a regular file. */
+int kernel_host_file_is_regular(const struct hostroot *hr, const char *host_path, int runtime);
+
 #endif

@@ -1,5 +1,7 @@
 #include "lib/kernel/modload.h"
 
+#include "lib/kernel/kernel.h"
+
 #include "util/fs.h"
 #include "util/macro.h"
 #include "util/hostroot.h"
@@ -117,19 +119,6 @@ static int lookup(struct kmod_ctx *ctx, const char *name, struct kmod_module **r
 	return 0;
 }
 
-static int kernel_has_modules(const struct hostroot *hr)
-{
-	int fd = hostroot_open_runtime(hr, "/proc/modules", O_RDONLY);
-	struct stat st;
-	int regular;
-
-	if (fd < 0)
-		return 0;
-	regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-	close(fd);
-	return regular;
-}
-
 int modload_check(const struct hostroot *hr, const char *release, const char *name, char *why, size_t whylen)
 {
 	struct modctx ctx;
@@ -148,7 +137,7 @@ int modload_check(const struct hostroot *hr, const char *release, const char *na
 	r = lookup(ctx.kmod, name, &mod);
 	if (r < 0)
 		snprintf(why, whylen, "module %s not found in %s", name, moddir);
-	else if (!kernel_has_modules(hr)) {
+	else if (!kernel_host_file_is_regular(hr, "/proc/modules", 1)) {
 		snprintf(why, whylen, "the kernel has no module support (no /proc/modules), cannot load %s", name);
 		r = -ENOSYS;
 	} else if (kmod_module_get_initstate(mod) != KMOD_MODULE_LIVE && !has_cap_sys_module()) {

@@ -5,6 +5,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,4 +56,18 @@ int index_stream_fetch(const struct fetch_opts *fo, const char *url, unsigned lo
 	free(buf);
 	out->fetch_ret = fetch_pipe_finish(fp, &out->res, out->fetch_why, sizeof(out->fetch_why));
 	return 0;
+}
+
+void index_record_source(json_object *sources, const char *type, const char *url, const struct fetch_result *res,
+			 const char *fpr)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "type", json_object_new_string(type));
+	json_object_object_add(o, "url", json_object_new_string(url));
+	json_object_object_add(o, "size", json_object_new_int64((int64_t)res->bytes));
+	json_object_object_add(o, "sha256", json_object_new_string(res->sha256));
+	if (fpr)
+		json_object_object_add(o, "signed_by", json_object_new_string(fpr));
+	json_object_array_add(sources, o);
 }

@@ -8,6 +8,7 @@
 
 #include "lib/net/fetch.h"
 
+#include <json-c/json.h>
 #include <stddef.h>
 
 /* Takes the next decompressed bytes: 0, or a negative errno to stop
@@ -29,5 +30,11 @@ struct index_stream {
  * when nothing could start. */
 int index_stream_fetch(const struct fetch_opts *fo, const char *url, unsigned long long max_body, index_feed_fn feed,
 		       void *data, struct index_stream *out);
+
+/* Appends what the manifest records of a fetched index to sources: its
+ * type ("release", "repomd", "index"), URL, size, SHA-256 and, for a
+ * signed one, the key's fingerprint fpr (NULL when not signed). */
+void index_record_source(json_object *sources, const char *type, const char *url, const struct fetch_result *res,
+			 const char *fpr);
 
 #endif

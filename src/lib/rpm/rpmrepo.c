@@ -45,20 +45,6 @@ int rpm_reader_error_is_fatal(int err)
 	return err == -EKEYREJECTED || err == -ENOKEY || err == -EILSEQ || err == -ENOMEM;
 }
 
-static void add_index_source(struct rpm_reader *r, const char *type, const char *url, const struct fetch_result *res,
-			     const char *fpr)
-{
-	json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "type", json_object_new_string(type));
-	json_object_object_add(o, "url", json_object_new_string(url));
-	json_object_object_add(o, "size", json_object_new_int64((int64_t)res->bytes));
-	json_object_object_add(o, "sha256", json_object_new_string(res->sha256));
-	if (fpr)
-		json_object_object_add(o, "signed_by", json_object_new_string(fpr));
-	json_object_array_add(r->index_sources, o);
-}
-
 /* The repository's gpgkey files (file:// URLs, host paths opened
  * confined) and --keyring; keys on the network are not trusted. */
 static int collect_keys(const struct rpm_reader *r, const struct rpm_repo *repo, char files[][PATH_MAX],
@@ -132,7 +118,7 @@ static int fetch_repomd(struct rpm_reader *r, const struct rpm_repo *repo, const
 	if (!repo->repo_gpgcheck || r->skip_signature) {
 		r->note(r->note_data, 1, "NOT checking the signature of %s (%s%s); only checksums protect what follows", url,
 			r->skip_signature ? "--insecure-skip-signature" : "repo_gpgcheck is off in ", r->skip_signature ? "" : repo->origin);
-		add_index_source(r, "repomd", url, &res, NULL);
+		index_record_source(r->index_sources, "repomd", url, &res, NULL);
 		*ret_data = data;
 		*ret_len = len;
 		return 0;
@@ -156,7 +142,7 @@ static int fetch_repomd(struct rpm_reader *r, const struct rpm_repo *repo, const
 		return ret;
 	}
 	r->note(r->note_data, 0, "%s: good signature by %s", url, fpr);
-	add_index_source(r, "repomd", url, &res, fpr);
+	index_record_source(r->index_sources, "repomd", url, &res, fpr);
 	*ret_data = data;
 	*ret_len = len;
 	return 0;
@@ -285,7 +271,7 @@ static int read_primary(struct rpm_reader *r, const char *base, const struct rpm
 		ret = read_primary_once(r, url, e, &k, &res, why, whylen);
 		if (ret == 0) {
 			ret = merge(&r->pkgs, &tmp);
-			add_index_source(r, "index", url, &res, NULL);
+			index_record_source(r->index_sources, "index", url, &res, NULL);
 		}
 		free(tmp.pkgs);
 		if (ret != -EAGAIN)
