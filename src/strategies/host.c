@@ -32,7 +32,9 @@ static int has_file(const struct hostroot *hr, const char *host_dir, const char 
 
 	if (path_join(host_path, host_dir, rel) < 0)
 		return 0;
-	fd = hostroot_open(hr, host_path, O_RDONLY);
+	/* O_PATH: whether the file is there, not whether this process may
+	 * read it; an unreadable header is reported by the copy, naming it. */
+	fd = hostroot_open(hr, host_path, O_PATH);
 	if (fd < 0)
 		return 0;
 	regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);

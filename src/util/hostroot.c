@@ -80,8 +80,9 @@ int hostroot_open(const struct hostroot *hr, const char *host_path, int flags)
 	if (root_fd < 0)
 		return root_fd;
 	/* O_NONBLOCK: a FIFO planted where a file is expected must not hang the
-	 * open; callers check what they opened is a regular file. */
-	fd = confine_open(root_fd, host_path, flags | O_NONBLOCK, 0, CONFINE_IN_ROOT);
+	 * open; callers check what they opened is a regular file. An O_PATH
+	 * open never blocks, and openat2 refuses other flags beside it. */
+	fd = confine_open(root_fd, host_path, flags | ((flags & O_PATH) ? 0 : O_NONBLOCK), 0, CONFINE_IN_ROOT);
 	close(root_fd);
 	return fd;
 }
@@ -92,7 +93,7 @@ int hostroot_open_runtime(const struct hostroot *hr, const char *path, int flags
 
 	if (fd != -ENOENT || hostroot_is_slash(hr))
 		return fd;
-	fd = open(path, flags | O_NONBLOCK | O_CLOEXEC);
+	fd = open(path, flags | ((flags & O_PATH) ? 0 : O_NONBLOCK) | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
 }
 
