@@ -164,6 +164,14 @@ int confine_open_walk(int root_fd, const char *path, int flags, mode_t mode, enu
 			break;
 		}
 		if (S_ISLNK(st.st_mode)) {
+			if (!*pending && (flags & (O_PATH | O_NOFOLLOW)) == (O_PATH | O_NOFOLLOW)) {
+				/* As open(2): O_PATH with O_NOFOLLOW opens the link
+				 * itself, which is how callers look at what a tree
+				 * entry is without following it. */
+				ret = openat(s.fds[s.n - 1], name, flags | O_CLOEXEC);
+				ret = ret < 0 ? -errno : ret;
+				break;
+			}
 			if (!*pending && (flags & (O_NOFOLLOW | O_CREAT))) {
 				/* As open(2): O_EXCL names the link itself as existing. */
 				ret = (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) ? -EEXIST : -ELOOP;

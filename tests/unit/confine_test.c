@@ -129,6 +129,12 @@ int main(void)
 	      "a climbing path is refused (beneath)");
 	check("dir/up", O_RDONLY, CONFINE_BENEATH_NO_SYMLINKS, "error Too many levels of symbolic links",
 	      "no symlink at all where none is legitimate");
+	check("dir/up", O_PATH | O_NOFOLLOW, CONFINE_BENEATH, "opened, not readable",
+	      "O_PATH with O_NOFOLLOW opens a final symlink itself (beneath)");
+	check("abs", O_PATH | O_NOFOLLOW, CONFINE_IN_ROOT, "opened, not readable",
+	      "...even one that points outside (in-root), since nothing is followed");
+	check("dir/up", O_NOFOLLOW | O_RDONLY, CONFINE_BENEATH, "error Too many levels of symbolic links",
+	      "O_NOFOLLOW without O_PATH refuses a final symlink");
 	check("loop1", O_RDONLY, CONFINE_IN_ROOT, "error Too many levels of symbolic links", "a symlink loop ends");
 	check("dangling", O_WRONLY | O_CREAT | O_EXCL, CONFINE_IN_ROOT, "error File exists",
 	      "a file is never created through a dangling symlink (in-root, O_EXCL)");

@@ -227,6 +227,29 @@ static void test_primary(void)
 		free(bad);
 	}
 	{
+		/* A signed or non-numeric size once read an unset end pointer
+		 * (found by fuzz_rpmrepo): it is now simply no size. */
+		static const char *const sizes[] = { "-1", "x", "", "12x", "99999999999999999999999" };
+		size_t i;
+		int all_zero = 1;
+
+		for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+			char *bad = malloc(sizeof(primary) + 64);
+			char *at;
+
+			strcpy(bad, primary);
+			at = strstr(bad, "package=\"65432100\"");
+			memmove(at + strlen("package=\"\"") + strlen(sizes[i]), at + strlen("package=\"65432100\""),
+				strlen(at + strlen("package=\"65432100\"")) + 1);
+			memcpy(at + strlen("package=\""), sizes[i], strlen(sizes[i]));
+			at[strlen("package=\"") + strlen(sizes[i])] = '"';
+			all_zero &= parse_primary(bad, strlen(bad), 4096, &s, why, sizeof(why)) == 0 && s.n == 3 &&
+				    s.pkgs[1].size == 0;
+			free(bad);
+		}
+		ok(all_zero, "a size of -1, x, empty, 12x or past 64 bits is no size, never a crash");
+	}
+	{
 		static const char other[] = "<?xml version=\"1.0\"?><metadata><package/></metadata>";
 
 		is_int(parse_primary(other, strlen(other), 3, &s, why, sizeof(why)), -EILSEQ,

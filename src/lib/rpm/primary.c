@@ -76,12 +76,18 @@ static void on_start(void *user, const XML_Char *name, const XML_Char **attrs)
 		copy_attr(p->pkg.location, sizeof(p->pkg.location), attrs, "href");
 	} else if (xmltext_is(name, RPM_NS_COMMON, "size")) {
 		const char *v = xmltext_attr(attrs, "package");
-		char *end;
+		char *end = NULL;
 
-		errno = 0;
-		p->pkg.size = v && v[0] != '-' ? strtoull(v, &end, 10) : 0;
-		if (!v || errno || end == v || *end)
-			p->pkg.size = 0;
+		/* strtoull accepts a sign; a size never has one, so a value
+		 * that does not start with a digit is refused outright. */
+		p->pkg.size = 0;
+		if (v && v[0] >= '0' && v[0] <= '9') {
+			errno = 0;
+			unsigned long long n = strtoull(v, &end, 10);
+
+			if (!errno && *end == '\0')
+				p->pkg.size = n;
+		}
 	} else if (xmltext_is(name, RPM_NS_RPM, "provides")) {
 		p->in_provides = 1;
 	} else if (p->in_provides && xmltext_is(name, RPM_NS_RPM, "entry")) {
