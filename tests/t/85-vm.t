@@ -23,8 +23,9 @@ cat >"$TMP/vm/script" <<SCRIPT
 set -u
 echo "guest kernel: \$(uname -r)"
 mkdir -p /tmp/hostroot && tar -C /tmp/hostroot -xf "$hostroot_tar"
+t0=\$(date +%s)
 "$PH" --host-root /tmp/hostroot --output /tmp/out --bpf-dir "$TESTS_DIR/../bpf" --validate --require exact --json >/mnt/status.json 2>/mnt/provision.err
-echo "provision exit: \$?"
+echo "provision exit: \$? (\$((\$(date +%s) - t0)) s in the guest)"
 cp /tmp/out/$RELEASE/manifest.json /mnt/manifest.json 2>/dev/null
 "$PH_BUILD/tests/tools/modload-tool" "$cache/modroot" "$RELEASE" vxlan
 echo "modload exit: \$?"
