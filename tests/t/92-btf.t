@@ -121,6 +121,19 @@ is "$PH_RC" 2 "a BTF file named for another release is refused (exit 2)"
 like "$PH_ERR" "--btf .*6\.1\.0-99-amd64\.btf is named for kernel 6\.1\.0-99-amd64, not $REL: refused" "...with a clear line"
 [ ! -e "$TMP/out-other/$REL" ]; ok $? "...and nothing is published"
 
+# The struct check compiles every group's headers in one unit; when one
+# group's headers do not compile against a tree, each group is compiled
+# alone, so the others are still compared.
+read -r c_all a_all <<<"$(runner_counts "$OUT/$REL/build")"
+mkdir -p "$TMP/brokensock" && cp -a "$OUT/$REL/build/." "$TMP/brokensock/"
+sock_h=$(readlink -f "$TMP/brokensock/include/net/sock.h")
+case $sock_h in "$TMP/brokensock/"*) echo '#error broken on purpose by the test' >>"$sock_h" ;; esac
+read -r c_b a_b <<<"$(runner_counts "$TMP/brokensock")"
+like "$(cat "$TMP/runner.err")" "sock,sock_common,socket,sk_buff,net_device: net/sock.h.* do not compile against the tree; their members are not compared" \
+	"a tree whose net/sock.h does not compile: that group is skipped, saying so"
+ok "$([ "$c_b" -gt 0 ] && [ "$c_b" -lt "$c_all" ] && [ "$c_b" = "$a_b" ] && echo 0 || echo 1)" \
+	"...and the other groups are still compared, all agreeing ($c_b of the $c_all members)"
+
 # Another release than the running kernel's never gets the running kernel's BTF.
 PH_WRAP=(env PROVISION_HEADERS_HOST_ROOT="$EMPTY")
 run_ph --strategy close-match --bank "$BANK" --output "$TMP/out-rel" --kernel-release 6.18.1-other
