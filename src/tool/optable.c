@@ -73,7 +73,7 @@ const struct opt_def optable[OPT__COUNT] = {
 	ROW(OPT_OLDER_THAN, "older-than", 0, OPT_T_COUNT, "DAYS", NULL,
 	    "cache prune: remove trees stored more than DAYS days ago", .min = 0, .max = 36500),
 	ROW(OPT_DRY_RUN, "dry-run", 0, OPT_T_FLAG, NULL, NULL,
-	    "say what would be done; writes nothing (distro still reads the apt indexes)"),
+	    "say what would be done; writes nothing (distro still reads the package indexes)"),
 	ROW(OPT_JSON, "json", 0, OPT_T_FLAG, NULL, NULL, "print one JSON status object on stdout at the end"),
 	ROW(OPT_TERMINATION_LOG, "termination-log", 0, OPT_T_PATH, "FILE", NULL,
 	    "write the outcome as one line into FILE (/dev/termination-log in a pod)"),

@@ -190,7 +190,7 @@ static int dry_run(struct provision_ctx *ctx, json_object *status)
 			continue;
 		}
 		if (s == &strategy_distro)
-			log_info("dry-run: distro reads the apt indexes over the network to learn what it would download; "
+			log_info("dry-run: distro reads the package indexes (apt Packages, rpm primary.xml) over the network to learn what it would download; "
 				 "it downloads no package and writes nothing");
 		if (s->probe(ctx, what, sizeof(what)) == 0) {
 			log_info("dry-run: %s would provide headers from %s", s->name, what);

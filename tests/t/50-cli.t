@@ -34,7 +34,7 @@ like "$PH_ERR" "distro: no definition in /[^ ]*distros matches ID=gentoo \(suppo
 	"...the one line under -q lists the supported IDs"
 ! printf '%s' "$PH_ERR" | grep -q '/\.\./'; ok $? "...and prints a clean path (no /../)"
 run_ph --host-root "$TMP/fedora" --kernel-release "$R" --output "$TMP/o-fedora" --strategy distro --dry-run
-like "$PH_ERR" "dry-run: distro reads the apt indexes over the network" "--dry-run says the distro strategy reads indexes over the network"
+like "$PH_ERR" "dry-run: distro reads the package indexes \(apt Packages, rpm primary.xml\) over the network" "--dry-run says the distro strategy reads indexes over the network"
 run_ph --strategy host,host
 is "$PH_RC" 2 "a strategy listed twice: exit 2"
 run_ph --output
