@@ -225,10 +225,10 @@ static int fetch_list(struct provision_ctx *ctx, struct store *s, const char *sh
 static int missing_objects(struct provision_ctx *ctx, struct store *s, const char *list_sha,
 			   struct pkgfetch_body **ret_b, size_t *ret_n, size_t *ret_total, char *why, size_t whylen)
 {
-	json_object *list = NULL, *entries, *seen;
+	json_object *list = NULL, *entries, *seen = NULL;
 	struct pkgfetch_body *b = NULL;
 	size_t i, n = 0, total = 0, len;
-	char url[2048];
+	char url[2048], inner[1024];
 	int ret;
 
 	url_of(ctx, "", url, sizeof(url));
@@ -237,6 +237,13 @@ static int missing_objects(struct provision_ctx *ctx, struct store *s, const cha
 		snprintf(why, whylen, "%sobjects/%c%c/%s: not a file list (%s)", url, list_sha[0], list_sha[1], list_sha,
 			 ret == -EBADMSG ? "malformed" : strerror(-ret));
 		return ctx_fail(ctx, ret == -EBADMSG ? PH_FAIL_BAD_INPUT : PH_FAIL_INTERNAL, ret);
+	}
+	/* Every row is checked before anything is fetched for it. */
+	ret = store_list_check(list, inner, sizeof(inner));
+	if (ret < 0) {
+		snprintf(why, whylen, "%sobjects/%c%c/%s: %s", url, list_sha[0], list_sha[1], list_sha, inner);
+		ret = ctx_fail(ctx, PH_FAIL_BAD_INPUT, ret);
+		goto out;
 	}
 	json_object_object_get_ex(list, "entries", &entries);
 	len = json_object_array_length(entries);
@@ -247,21 +254,13 @@ static int missing_objects(struct provision_ctx *ctx, struct store *s, const cha
 		goto out;
 	}
 	for (i = 0; i < len; i++) {
-		json_object *row = json_object_array_get_idx(entries, i), *sz;
-		const char *sha;
+		json_object *row = json_object_array_get_idx(entries, i);
+		json_object *sz = json_object_array_get_idx(row, 3);
+		const char *sha = json_object_get_string(json_object_array_get_idx(row, 2));
 
-		json_object *type = json_object_array_get_idx(row, 0), *v = json_object_array_get_idx(row, 2);
-
-		if (!json_object_is_type(type, json_type_string) || strcmp(json_object_get_string(type), "f") != 0)
+		/* store_list_check made sure of the types, hashes and sizes. */
+		if (strcmp(json_object_get_string(json_object_array_get_idx(row, 0)), "f") != 0)
 			continue;
-		sha = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-		sz = json_object_array_get_idx(row, 3);
-		if (!sha || !store_is_sha(sha) || !json_object_is_type(sz, json_type_int) || json_object_get_int64(sz) < 0) {
-			snprintf(why, whylen, "%sobjects/%c%c/%s: the file list is malformed (row %zu)", url, list_sha[0],
-				 list_sha[1], list_sha, i);
-			ret = ctx_fail(ctx, PH_FAIL_BAD_INPUT, -EBADMSG);
-			goto out;
-		}
 		if (json_object_object_get_ex(seen, sha, NULL))
 			continue;
 		json_object_object_add(seen, sha, NULL);

@@ -274,13 +274,14 @@ static int adopt_parent(struct adopt *a, const char *path, const char **ret_name
 	return fd;
 }
 
-static int adopt_row(struct store *s, struct adopt *a, json_object *row, char *why, size_t whylen)
+/* One row, checked: ["d", path], ["f", path, sha, size, mode] or
+ * ["l", path, target]. */
+static int row_check(json_object *row, const char **ret_type, const char **ret_path, const char **ret_arg, char *why,
+		     size_t whylen)
 {
 	json_object *v0 = json_object_array_get_idx(row, 0), *v1 = json_object_array_get_idx(row, 1),
-		    *v2 = json_object_array_get_idx(row, 2);
-	const char *type, *path, *name, *arg = NULL;
-	char rel[68];
-	int dfd;
+		    *v2 = json_object_array_get_idx(row, 2), *v3 = json_object_array_get_idx(row, 3);
+	const char *type, *path, *arg = NULL;
 
 	if (!json_object_is_type(row, json_type_array) || !json_object_is_type(v0, json_type_string) ||
 	    !json_object_is_type(v1, json_type_string)) {
@@ -293,6 +294,10 @@ static int adopt_row(struct store *s, struct adopt *a, json_object *row, char *w
 		snprintf(why, whylen, "the file list names an unsafe path '%.200s'", path);
 		return -EBADMSG;
 	}
+	if (strcmp(type, "d") != 0 && strcmp(type, "f") != 0 && strcmp(type, "l") != 0) {
+		snprintf(why, whylen, "%s: unknown type '%.20s' in the file list", path, type);
+		return -EBADMSG;
+	}
 	if (strcmp(type, "d") != 0) {
 		if (!json_object_is_type(v2, json_type_string)) {
 			snprintf(why, whylen, "%s: the file list gives no %s", path, type[0] == 'l' ? "target" : "hash");
@@ -300,6 +305,49 @@ static int adopt_row(struct store *s, struct adopt *a, json_object *row, char *w
 		}
 		arg = json_object_get_string(v2);
 	}
+	if (type[0] == 'f' && (!store_is_sha(arg) || !json_object_is_type(v3, json_type_int) ||
+			       json_object_get_int64(v3) < 0)) {
+		snprintf(why, whylen, "%s: the file list gives no hash or size", path);
+		return -EBADMSG;
+	}
+	if (type[0] == 'l' && (!*arg || strlen(arg) >= PATH_MAX)) {
+		snprintf(why, whylen, "%s: the file list gives a bad symlink target", path);
+		return -EBADMSG;
+	}
+	*ret_type = type;
+	*ret_path = path;
+	*ret_arg = arg;
+	return 0;
+}
+
+int store_list_check(json_object *list, char *why, size_t whylen)
+{
+	json_object *entries;
+	const char *type, *path, *arg;
+	size_t i;
+	int ret;
+
+	if (!json_object_object_get_ex(list, "entries", &entries) || !json_object_is_type(entries, json_type_array)) {
+		snprintf(why, whylen, "the file list has no entries");
+		return -EBADMSG;
+	}
+	for (i = 0; i < json_object_array_length(entries); i++) {
+		ret = row_check(json_object_array_get_idx(entries, i), &type, &path, &arg, why, whylen);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+static int adopt_row(struct store *s, struct adopt *a, json_object *row, char *why, size_t whylen)
+{
+	const char *type, *path, *name, *arg = NULL;
+	char rel[68];
+	int dfd, ret;
+
+	ret = row_check(row, &type, &path, &arg, why, whylen);
+	if (ret < 0)
+		return ret;
 	dfd = adopt_parent(a, path, &name);
 	if (dfd < 0) {
 		snprintf(why, whylen, "%s: its directory is not listed before it (%s)", path, strerror(-dfd));
@@ -309,10 +357,6 @@ static int adopt_row(struct store *s, struct adopt *a, json_object *row, char *w
 		if (mkdirat(dfd, name, 0755) == 0)
 			return 0;
 	} else if (strcmp(type, "f") == 0) {
-		if (!store_is_sha(arg)) {
-			snprintf(why, whylen, "%s: the file list gives no hash", path);
-			return -EBADMSG;
-		}
 		snprintf(rel, sizeof(rel), "%c%c/%s", arg[0], arg[1], arg);
 		if (linkat(s->objects_fd, rel, dfd, name, 0) == 0)
 			return 0;
@@ -320,16 +364,9 @@ static int adopt_row(struct store *s, struct adopt *a, json_object *row, char *w
 			snprintf(why, whylen, "%s: its object %s is not in the store", path, arg);
 			return -ENOENT;
 		}
-	} else if (strcmp(type, "l") == 0) {
-		if (!*arg || strlen(arg) >= PATH_MAX) {
-			snprintf(why, whylen, "%s: the file list gives a bad symlink target", path);
-			return -EBADMSG;
-		}
+	} else {
 		if (symlinkat(arg, dfd, name) == 0)
 			return 0;
-	} else {
-		snprintf(why, whylen, "%s: unknown type '%.20s' in the file list", path, type);
-		return -EBADMSG;
 	}
 	if (errno == EEXIST) {
 		snprintf(why, whylen, "%s: listed twice in the file list", path);

@@ -97,6 +97,9 @@ int store_has_object(const struct store *s, const char *sha);
  * index. The list is not trusted: each path must be relative, without
  * "." or ".." or empty parts, under a directory listed before it
  * (-EBADMSG with why otherwise). Needs store_lock. */
+/* The checks store_adopt_tree makes of each row of a list, all at once:
+ * 0, or -EBADMSG with the first problem in why. */
+int store_list_check(json_object *list, char *why, size_t whylen);
 int store_adopt_tree(struct store *s, const char *release, const char *list_sha, json_object *entry, char *why,
 		     size_t whylen);
 
