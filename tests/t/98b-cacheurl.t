@@ -153,6 +153,14 @@ is "$(printf '%s\n' "$PH_ERR" | wc -l)" 1 "...one line"
 like "$PH_ERR" "^provision-headers: error: cache: $URL/nothing/index.json: HTTP 404" "...naming the URL"
 is "$(vol_digest "$F")" "$before" "...the output volume is as it was"
 
+# A server that stops sending in the middle of a body (the file list).
+run_ph -q --host-root "$TMP/empty" --kernel-release "$RELEASE" --output "$F" --force --cache-url "$URL/stall/c" \
+	--strategy cache --stall-timeout 1 --retries 1
+is "$PH_RC" 5 "a stalled download: exit 5"
+is "$(printf '%s\n' "$PH_ERR" | wc -l)" 1 "...one line"
+like "$PH_ERR" "^provision-headers: error: cache: $URL/stall/c/objects/[0-9a-f]{2}/[0-9a-f]{64}: " "...naming the URL"
+is "$(vol_digest "$F")" "$before" "...the output volume is as it was"
+
 # An index that is not one.
 mkdir -p "$W/junk" && echo 'not json' >"$W/junk/index.json"
 run_ph -q --host-root "$TMP/empty" --kernel-release "$RELEASE" --output "$F" --force --cache-url "$URL/junk" --strategy cache
@@ -181,6 +189,18 @@ run_ph --offline --host-root "$TMP/empty" --kernel-release "$RELEASE2" --output 
 	--cache-dir "$L" --strategy cache
 is "$PH_RC" 0 "--offline with --cache-url: the local store still serves what it has"
 is "$(requests_since "$m" | wc -l)" 0 "...and the server was not asked"
+
+# Any static server will do: python3 -m http.server in the cache dir.
+python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$C" >"$TMP/hs.out" 2>"$TMP/hs.log" &
+HS_PID=$!
+trap 'kill $WWW_PID $HS_PID 2>/dev/null; rm -rf "$TMP"' EXIT
+for _ in $(seq 1 100); do grep -q ' port [0-9]' "$TMP/hs.out" 2>/dev/null && break; sleep 0.05; done
+HS=http://127.0.0.1:$(sed -n 's/.* port \([0-9]*\) .*/\1/p' "$TMP/hs.out" | head -n 1)
+run_ph --host-root "$TMP/empty" --kernel-release "$RELEASE2" --output "$TMP/n8" --cache-url "$HS" --strategy cache
+is "$PH_RC" 0 "python3 -m http.server in the cache directory serves a node"
+is "$(content_digest "$TMP/n8/$RELEASE2/build")" "$(content_digest "$NAIVE/$RELEASE2/build")" "...exactly"
+is "$(grep -c '"GET /objects/' "$TMP/hs.log")" "$(wanted "$C" "$RELEASE2" | wc -l)" "...each object (and the list) asked for once"
+kill "$HS_PID"
 
 # The environment variable is the option.
 PROVISION_HEADERS_CACHE_URL=$URL/nothing run_ph -q --host-root "$TMP/empty" --kernel-release "$RELEASE" --output "$TMP/n7" \
