@@ -154,7 +154,8 @@ static int cache_provide(struct provision_ctx *ctx, const char *build_dir, char 
 			return ret;
 		ret = serve_stored(ctx, &s, ctx->opts->cache_url, build_dir, why, whylen);
 		store_close(&s);
-		/* A temporary store goes; what was served by hardlink stays in the output. */
+		/* A store for this run only goes (run_strategy would remove it with
+		 * the work dir anyway); what was served by hardlink stays. */
 		if (tmp_dir[0])
 			fs_rm_rf(tmp_dir);
 		return ret;

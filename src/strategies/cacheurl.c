@@ -141,12 +141,13 @@ int cacheurl_probe(struct provision_ctx *ctx, char *what, size_t whatlen)
 }
 
 /* The first --cache-dir keeps what is fetched for the next run and the
- * next kernel; without one (or when it cannot be written), a temporary
- * store under $TMPDIR does for this run. */
+ * next kernel. Without one (or when it cannot be written), the run's work
+ * directory beside the staging tree does for this run: on the output's
+ * filesystem, so the tree is published by hardlink, and removed with the
+ * work directory whatever happens (a failure, SIGTERM). */
 static int open_local_store(struct provision_ctx *ctx, struct store *s, char tmp_dir[PATH_MAX], char *why,
 			    size_t whylen)
 {
-	const char *t = getenv("TMPDIR");
 	int ret;
 
 	tmp_dir[0] = '\0';
@@ -158,12 +159,10 @@ static int open_local_store(struct provision_ctx *ctx, struct store *s, char tmp
 				return 0;
 			store_close(s);
 		}
-		log_info("cache: %s cannot take what --cache-url fetches (%s): using a temporary store",
+		log_info("cache: %s cannot take what --cache-url fetches (%s): using a store for this run only",
 			 ctx->opts->cache_dirs[0], strerror(-ret));
 	}
-	ret = path_format(tmp_dir, "%s/provision-headers-store.XXXXXX", t && t[0] == '/' ? t : "/tmp");
-	if (ret == 0 && !mkdtemp(tmp_dir))
-		ret = -errno;
+	ret = path_join(tmp_dir, ctx->work_dir, "store");
 	if (ret == 0) {
 		ret = store_open(s, tmp_dir, 1);
 		if (ret == 0) {
@@ -175,9 +174,10 @@ static int open_local_store(struct provision_ctx *ctx, struct store *s, char tmp
 			fs_rm_rf(tmp_dir);
 	}
 	if (ret < 0) {
-		snprintf(why, whylen, "cannot make a local store for --cache-url in %s: %s", tmp_dir, strerror(-ret));
+		snprintf(why, whylen, "cannot make a store for --cache-url in %s: %s", tmp_dir, strerror(-ret));
 		tmp_dir[0] = '\0';
-		return ctx_fail(ctx, PH_FAIL_INTERNAL, ret);
+		return ctx_fail(ctx, ret == -ENOSPC || ret == -EDQUOT || ret == -EROFS ? PH_FAIL_OUTPUT : PH_FAIL_INTERNAL,
+				ret);
 	}
 	return 0;
 }

@@ -20,8 +20,8 @@
 int cacheurl_probe(struct provision_ctx *ctx, char *what, size_t whatlen);
 
 /* Fetches the kernel's file list and the objects the local store lacks
- * into the local store (the first --cache-dir, or a temporary one made
- * here, its path in tmp_dir, "" otherwise), builds the tree there, and
+ * into the local store (the first --cache-dir, or one for this run in
+ * ctx->work_dir, its path in tmp_dir, "" otherwise), builds the tree there, and
  * leaves the store open and locked in ret_store for serving. The caller
  * closes it and, when tmp_dir is set, removes tmp_dir. */
 int cacheurl_fetch(struct provision_ctx *ctx, struct store *ret_store, char tmp_dir[PATH_MAX], char *why,

@@ -65,11 +65,10 @@ URL=http://127.0.0.1:$(cat "$TMP/www.port")
 requests_since() { tail -n +"$(($1 + 1))" "$TMP/www.log" | sed -n 's/^mirror: "GET \/\([^ ]*\) HTTP.*/\1/p'; }
 mark() { wc -l <"$TMP/www.log"; }
 
-# Node 1: no local cache at all, only --cache-url. The temporary store
-# goes under $TMPDIR and is gone afterwards.
-mkdir -p "$TMP/tmpdir"
+# Node 1: no local cache at all, only --cache-url. The store for this run
+# sits in the work directory beside the staging tree, and goes with it.
 m=$(mark)
-TMPDIR=$TMP/tmpdir run_ph --host-root "$TMP/empty" --kernel-release "$RELEASE" --output "$TMP/n1" --cache-url "$URL/c/" \
+run_ph --host-root "$TMP/empty" --kernel-release "$RELEASE" --output "$TMP/n1" --cache-url "$URL/c/" \
 	--strategy cache
 is "$PH_RC" 0 "a node with only --cache-url provisions $RELEASE"
 [ "$PH_RC" -eq 0 ] || echo "$PH_ERR" | tail -n 5 | sed 's/^/#   /'
@@ -83,7 +82,9 @@ is "$(LC_ALL=C sort "$TMP/req1" | uniq -d | wc -l)" 0 "...nothing twice"
 is "$(LC_ALL=C sort "$TMP/req1" | cmp -s - <(LC_ALL=C sort "$TMP/want1"); echo $?)" 0 \
 	"...and exactly the index, the list and each of its $(($(wc -l <"$TMP/want1") - 2)) objects"
 like "$PH_ERR" "cache: fetching $(($(wc -l <"$TMP/want1") - 2)) of the $(($(wc -l <"$TMP/want1") - 2)) objects of $RELEASE" "...as it says"
-is "$(ls -A "$TMP/tmpdir")" "" "...and its temporary store is gone"
+like "$(cat "$TMP/n1/$RELEASE/manifest.json")" '"linked":true' "...published by hardlink from the run's store"
+is "$(cd "$TMP/n1" && find . -path ./.lock -prune -o -path "./$RELEASE" -prune -o -print | LC_ALL=C sort | tr '\n' ' ')" ". " \
+	"...and the run's store is gone with the work directory (only the tree is left)"
 
 # Node 2: a local store (--cache-dir) that the first kernel filled; the
 # second kernel of the series needs only the objects it does not share.
