@@ -2,8 +2,9 @@
  * (--cache-dir, e.g. baked into the image by `warm`): first the cache's
  * content-addressed store (lib/store: hardlinked from its objects when the
  * output is on the same filesystem, copied otherwise), then the older
- * layout <cache>/<release>/build. The output volume's own published tree
- * is the fast path in provision.c. */
+ * layout <cache>/<release>/build; last --cache-url (strategies/cacheurl.c),
+ * fetched into a local store and served from there the same way. The
+ * output volume's own published tree is the fast path in provision.c. */
 #include "strategies/context.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -12,6 +13,8 @@
 #include "strategies/strategy.h"
 #include "lib/kernel/treecheck.h"
 #include "lib/store/store.h"
+#include "strategies/cacheurl.h"
+#include "util/log.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -55,7 +58,8 @@ static int find_stored_tree(struct provision_ctx *ctx, struct store *ret_store)
  * the index's hash, every tree file against the list (its object by inode,
  * its size), and a copy's content against its hash. The served tree then
  * passes the same tree check as any other (run_strategy). */
-static int serve_stored(struct provision_ctx *ctx, struct store *s, const char *build_dir, char *why, size_t whylen)
+static int serve_stored(struct provision_ctx *ctx, struct store *s, const char *url, const char *build_dir, char *why,
+			size_t whylen)
 {
 	char reason[PATH_MAX + 128];
 	struct store_tree t;
@@ -76,13 +80,31 @@ static int serve_stored(struct provision_ctx *ctx, struct store *s, const char *
 	source = json_object_new_object();
 	json_object_object_add(source, "type", json_object_new_string("cache"));
 	json_object_object_add(source, "path", json_object_new_string(s->dir));
+	if (url)
+		json_object_object_add(source, "url", json_object_new_string(url));
 	json_object_object_add(source, "store", json_object_new_boolean(1));
 	json_object_object_add(source, "linked", json_object_new_boolean(linked));
 	json_object_object_add(source, "origin", json_object_new_string(t.origin));
 	json_object_array_add(ctx->sources, source);
-	snprintf(ctx->tree_origin, sizeof(ctx->tree_origin), "store of warmed cache %s (%s; first from %s)", s->dir,
-		 linked ? "hardlinked" : "copied", t.origin);
+	if (url)
+		snprintf(ctx->tree_origin, sizeof(ctx->tree_origin), "warmed cache %s through the store %s (%s; first from %s)",
+			 url, s->dir, linked ? "hardlinked" : "copied", t.origin);
+	else
+		snprintf(ctx->tree_origin, sizeof(ctx->tree_origin), "store of warmed cache %s (%s; first from %s)", s->dir,
+			 linked ? "hardlinked" : "copied", t.origin);
 	return 0;
+}
+
+/* What the cache dirs lack, --cache-url may have; --offline never asks. */
+static int remote_probe(struct provision_ctx *ctx, char *what, size_t whatlen)
+{
+	if (ctx->opts->offline) {
+		log_info("cache: --cache-url %s not used: --offline forbids the network", ctx->opts->cache_url);
+		snprintf(what, whatlen, "no tree for %s in the cache directories, and --offline keeps --cache-url from being "
+			 "asked", ctx->kernel.release);
+		return ctx_fail(ctx, PH_FAIL_NO_HEADERS, -ENOENT);
+	}
+	return cacheurl_probe(ctx, what, whatlen);
 }
 
 static int cache_probe(struct provision_ctx *ctx, char *what, size_t whatlen)
@@ -90,6 +112,8 @@ static int cache_probe(struct provision_ctx *ctx, char *what, size_t whatlen)
 	char dir[PATH_MAX];
 	struct store s;
 
+	if (ctx->opts->n_cache_dirs == 0 && ctx->opts->cache_url)
+		return remote_probe(ctx, what, whatlen);
 	if (ctx->opts->n_cache_dirs == 0) {
 		snprintf(what, whatlen, "no tree published in the output volume and no --cache-dir given");
 		return ctx_fail(ctx, PH_FAIL_NO_HEADERS, -ENOENT);
@@ -100,6 +124,8 @@ static int cache_probe(struct provision_ctx *ctx, char *what, size_t whatlen)
 		return 0;
 	}
 	if (find_cached_tree(ctx, dir) < 0) {
+		if (ctx->opts->cache_url)
+			return remote_probe(ctx, what, whatlen);
 		snprintf(what, whatlen, "no tree for %s in the cache directories", ctx->kernel.release);
 		return ctx_fail(ctx, PH_FAIL_NO_HEADERS, -ENOENT);
 	}
@@ -115,11 +141,25 @@ static int cache_provide(struct provision_ctx *ctx, const char *build_dir, char 
 	int ret;
 
 	if (find_stored_tree(ctx, &s) == 0) {
-		ret = serve_stored(ctx, &s, build_dir, why, whylen);
+		ret = serve_stored(ctx, &s, NULL, build_dir, why, whylen);
 		store_close(&s);
 		return ret;
 	}
 	ret = find_cached_tree(ctx, dir);
+	if (ret < 0 && ctx->opts->cache_url && !ctx->opts->offline) {
+		char tmp_dir[PATH_MAX];
+
+		ret = cacheurl_fetch(ctx, &s, tmp_dir, why, whylen);
+		if (ret < 0)
+			return ret;
+		ret = serve_stored(ctx, &s, ctx->opts->cache_url, build_dir, why, whylen);
+		store_close(&s);
+		/* A store for this run only goes (run_strategy would remove it with
+		 * the work dir anyway); what was served by hardlink stays. */
+		if (tmp_dir[0])
+			fs_rm_rf(tmp_dir);
+		return ret;
+	}
 	if (ret < 0) {
 		snprintf(why, whylen, "the cached tree for %s disappeared", ctx->kernel.release);
 		return ctx_fail(ctx, PH_FAIL_NO_HEADERS, ret);

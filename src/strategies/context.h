@@ -54,6 +54,7 @@ struct provision_ctx {
 	 * them from one kernel to the next (freed with distro_state_free). */
 	struct distro_state *distro;
 	struct btf *btf;          /* the kernel's BTF for the correction step, or NULL */
+	json_object *cache_index; /* --cache-url's index.json, fetched once (strategies/cacheurl.c) */
 };
 
 /* Records why the current step failed and returns err, so a call site

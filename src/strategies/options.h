@@ -35,6 +35,7 @@ struct options {
 	int n_strategies;
 	const char *cache_dirs[MAX_CACHE_DIRS];
 	int n_cache_dirs;
+	const char *cache_url; /* a warmed cache served over HTTP(S), or NULL */
 	int force;
 	int dry_run;
 	int json;

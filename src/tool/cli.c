@@ -143,6 +143,7 @@ static const char **string_slot(struct options *o, enum opt_id id)
 	case OPT_TERMINATION_LOG: return &o->termination_log;
 	case OPT_BTF: return &o->btf_file;
 	case OPT_KEEP_FROM: return &o->keep_from;
+	case OPT_CACHE_URL: return &o->cache_url;
 	default: return NULL;
 	}
 }
@@ -175,6 +176,8 @@ static int apply(struct options *o, struct parse_state *st, const struct opt_def
 				return -EINVAL;
 			snprintf(o->kernel_release_from, sizeof(o->kernel_release_from), "%s", name);
 		}
+		if (d->id == OPT_CACHE_URL && strncmp(value, "http://", 7) != 0 && strncmp(value, "https://", 8) != 0)
+			return optvalue_fail(err, errlen, "%s: not an http:// or https:// URL", name);
 		*string_slot(o, d->id) = value;
 		break;
 	case OPT_T_LIST:

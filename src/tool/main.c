@@ -110,6 +110,7 @@ static int warm(struct options *opts)
 		json_object_put(status);
 		json_object_put(ctx.sources);
 		json_object_put(ctx.close_match);
+		json_object_put(ctx.cache_index);
 		distro = ctx.distro;
 	}
 	distro_state_free(distro);
@@ -187,6 +188,7 @@ int main(int argc, char **argv)
 	json_object_put(status);
 	json_object_put(ctx.sources);
 	json_object_put(ctx.close_match);
+	json_object_put(ctx.cache_index);
 	distro_state_free(ctx.distro);
 	return code;
 }

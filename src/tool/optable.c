@@ -27,6 +27,8 @@ const struct opt_def optable[OPT__COUNT] = {
 	    "provision for kernel R instead of the running one"),
 	ROW(OPT_CACHE_DIR, "cache-dir", 0, OPT_T_LIST, "DIR", NULL, "a warmed cache to reuse trees from (repeatable)",
 	    .sep = ":", .max = MAX_CACHE_DIRS),
+	ROW(OPT_CACHE_URL, "cache-url", 0, OPT_T_STRING, "URL", NULL,
+	    "a warmed cache served over HTTP(S) by any static server: index first, then only the objects missing locally"),
 	ROW(OPT_OFFLINE, "offline", 0, OPT_T_FLAG, NULL, NULL,
 	    "never touch the network: only the cache, the host and kheaders (says so when it gives up)"),
 	ROW(OPT_FORCE, "force", 0, OPT_T_FLAG, NULL, NULL, "rebuild even when a complete tree is published"),

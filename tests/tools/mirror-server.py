@@ -12,8 +12,10 @@ Serves ROOT. A first path component naming a fault applies it:
   /auth/...          every request needs Basic auth test:secret
   /drip/...          .deb bodies trickle at one byte a second (at most 120 s)
   /slow/...          .deb bodies come at 4 KiB a second (at most 120 s)
-Anything else is served as is. Writes the port it listens on to PORTFILE,
-logs requests to stderr."""
+Anything else is served as is. What counts as a body for the faults: a
+.deb, or an object of a warmed cache (a path with /objects/ in it). Writes
+the port it listens on to PORTFILE, logs each request to stderr
+('mirror: "GET /path HTTP/1.1" 200 -'), which the tests count."""
 import base64
 import http.server
 import os
@@ -54,7 +56,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         path = os.path.realpath(os.path.join(ROOT, rel))
         if not path.startswith(ROOT + "/") or not os.path.isfile(path):
             return self.send_plain(404, b"not found\n")
-        is_deb = path.endswith(".deb")
+        is_deb = path.endswith(".deb") or "/objects/" in "/" + rel
         if fault == "auth":
             want = "Basic " + base64.b64encode(b"test:secret").decode()
             if self.headers.get("Authorization") != want:

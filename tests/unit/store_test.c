@@ -1,12 +1,16 @@
 /* lib/store: objects named by their SHA-256 (in memory and streamed past
  * the in-memory limit), stored once, read-only; ingest, check and serve of
  * a small tree with a symlink; a planted symlink is never written through;
- * the index survives a reopen. */
+ * the index survives a reopen; store writers (a cache URL's downloads)
+ * keep only content that hashes to its name; a tree adopted from a list
+ * is built, checked, and a hostile list builds nothing. */
 #include "lib/store/store.h"
 #include "tap.h"
 #include "util/fs.h"
 #include "util/path.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -28,6 +32,108 @@ static int count_objects(const char *cache)
 	if (p)
 		pclose(p);
 	return n;
+}
+
+static int dir_is_empty(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n == 0;
+}
+
+static int put_list(struct store *s, const char *text, char sha[65])
+{
+	int added;
+
+	return store_put_mem(s, text, strlen(text), sha, &added);
+}
+
+static int adopt(struct store *s, const char *list)
+{
+	json_object *entry = json_tokener_parse("{\"arch\":\"x86\",\"exact\":true,\"level\":\"exact\"}");
+	char sha[65], why[512];
+	int ret = put_list(s, list, sha);
+
+	if (ret == 0)
+		ret = store_adopt_tree(s, "6.1.0-2-amd64", sha, entry, why, sizeof(why));
+	if (ret < 0)
+		printf("#   adopt: %s\n", why);
+	json_object_put(entry);
+	return ret;
+}
+
+static void adopt_tests(const char *top)
+{
+	char cache[PATH_MAX], p[PATH_MAX], got[65], sha[65], why[512], list[2048];
+	struct store_writer *w = NULL;
+	struct store_tree t;
+	struct store s;
+	int added = -1, n;
+	static const char *const hostile[] = { "../x", "/abs", "build/../x", "build//x", "build/./x", "build/", "" };
+	size_t i;
+
+	path_join(cache, top, "cache2");
+	ok(store_open(&s, cache, 1) == 0 && store_lock(&s) == 0, "a second store");
+	ok(store_writer_new(&s, &w) == 0 && store_writer_write(w, "hel", 3) == 0 && store_writer_write(w, "lo\n", 3) == 0,
+	   "a writer takes a stream in pieces");
+	ok(store_writer_commit(w, HELLO_SHA, 6, got, &added) == 0 && added == 1 && store_has_object(&s, HELLO_SHA),
+	   "...and commits it under the hash it has");
+	store_writer_free(w);
+	n = count_objects(cache);
+	ok(store_writer_new(&s, &w) == 0 && store_writer_write(w, "hellO\n", 6) == 0, "a writer given other content");
+	ok(store_writer_commit(w, "1891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03", 6, got, &added) ==
+		   -EBADMSG,
+	   "...is refused at commit (-EBADMSG)");
+	store_writer_free(w);
+	ok(store_writer_new(&s, &w) == 0 && store_writer_write(w, "hello\n", 6) == 0, "a writer with the right content");
+	ok(store_writer_commit(w, HELLO_SHA, 7, got, &added) == -EBADMSG, "...but not the size the list gives: refused");
+	store_writer_free(w);
+	ok(store_writer_new(&s, &w) == 0 && store_writer_write(w, "x", 1) == 0, "a writer never committed");
+	store_writer_free(w);
+	is_int(count_objects(cache), n, "...no refused or discarded write became an object");
+	path_format(p, "%s/tmp", cache);
+	ok(dir_is_empty(p) == 1, "...and nothing of them is left in tmp/");
+
+	ok(put_list(&s, "{}", sha) == 0, "the manifest's object");
+	snprintf(list, sizeof(list),
+		 "{\"entries\":[[\"d\",\"build\"],[\"d\",\"build/include\"],[\"f\",\"build/include/a.h\",\"%s\",6,420],"
+		 "[\"l\",\"build/include/c.h\",\"a.h\"],[\"f\",\"manifest.json\",\"%s\",2,420]]}",
+		 HELLO_SHA, sha);
+	ok(adopt(&s, list) == 0, "adopt a tree from its list");
+	ok(store_tree_check(&s, "6.1.0-2-amd64", why, sizeof(why)) == 0, "...it checks against the list: %s", why);
+	ok(store_tree_entry(&s, "6.1.0-2-amd64", &t) == 0 && strcmp(t.arch, "x86") == 0 && t.exact,
+	   "...and the index has its entry");
+
+	for (i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
+		snprintf(list, sizeof(list), "{\"entries\":[[\"f\",\"%s\",\"%s\",6,420]]}", hostile[i], HELLO_SHA);
+		ok(adopt(&s, list) == -EBADMSG, "a list with the path '%s' is refused", hostile[i]);
+	}
+	snprintf(list, sizeof(list), "{\"entries\":[[\"f\",\"nodir/a.h\",\"%s\",6,420]]}", HELLO_SHA);
+	ok(adopt(&s, list) == -EBADMSG, "a file whose directory is not listed before it is refused");
+	snprintf(list, sizeof(list),
+		 "{\"entries\":[[\"l\",\"ln\",\"/tmp\"],[\"f\",\"ln/store_test-adopt-never\",\"%s\",6,420]]}",
+		 HELLO_SHA);
+	ok(adopt(&s, list) == -EBADMSG, "a file under a listed symlink is refused");
+	ok(access("/tmp/store_test-adopt-never", F_OK) != 0, "...and nothing was written through it");
+	snprintf(list, sizeof(list), "{\"entries\":[[\"f\",\"a\",\"%s\",6,420],[\"f\",\"a\",\"%s\",6,420]]}",
+		 HELLO_SHA, HELLO_SHA);
+	ok(adopt(&s, list) == -EBADMSG, "a path listed twice is refused");
+	ok(adopt(&s, "{\"entries\":[[\"f\",\"a\",\"0000000000000000000000000000000000000000000000000000000000000000\",1,420]]}") ==
+		   -ENOENT,
+	   "a list naming an object the store lacks: -ENOENT");
+	ok(adopt(&s, "{\"entries\":[[\"p\",\"a\"]]}") == -EBADMSG, "an unknown type is refused");
+	ok(store_tree_check(&s, "6.1.0-2-amd64", why, sizeof(why)) == 0, "the adopted tree is as it was after them all");
+	path_format(p, "%s/tmp", cache);
+	ok(dir_is_empty(p) == 1, "...and no refused tree is left in tmp/");
+	store_close(&s);
 }
 
 int main(void)
@@ -111,6 +217,8 @@ int main(void)
 	   "a missing tree file fails the check: %s", why);
 	store_close(&s);
 	is_int(count_objects(cache), 5, "objects: hello, big, other, manifest, the list");
+
+	adopt_tests(top);
 
 	snprintf(p, sizeof(p), "rm -rf '%s'", top);
 	if (system(p) != 0)

@@ -5,6 +5,7 @@
  * point leaves either the old state or a tmp/ the next writer empties. */
 #include "lib/store/store.h"
 
+#include "util/confine.h"
 #include "util/fs.h"
 #include "util/macro.h"
 #include "util/path.h"
@@ -214,5 +215,237 @@ fail:
 	json_object_put(in.entries);
 	json_object_put(in.seen);
 	fs_rm_rf_at(s->fd, tmp_name);
+	return ret;
+}
+
+/* Adopting a tree whose list and objects came from elsewhere (a cache
+ * URL): the tree is built from the list alone, so each path is checked
+ * before anything is made from it. */
+static int adopt_path_ok(const char *path)
+{
+	const char *p = path;
+
+	if (!*path || *path == '/' || strlen(path) >= PATH_MAX)
+		return 0;
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return 0;
+		p += n;
+		if (*p == '/' && !*++p)
+			return 0; /* a trailing slash */
+	}
+	return 1;
+}
+
+struct adopt {
+	int root_fd, parent_fd;
+	char parent[PATH_MAX]; /* what parent_fd is, "" for the root */
+};
+
+/* The directory holding path (already made, never through a symlink) and
+ * the last component of path. */
+static int adopt_parent(struct adopt *a, const char *path, const char **ret_name)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 0;
+	int fd;
+
+	*ret_name = slash ? slash + 1 : path;
+	if (strlen(a->parent) == n && strncmp(a->parent, path, n) == 0)
+		return a->parent_fd;
+	if (n == 0) {
+		fd = a->root_fd;
+	} else {
+		char dir[PATH_MAX];
+
+		memcpy(dir, path, n);
+		dir[n] = '\0';
+		fd = confine_open(a->root_fd, dir, O_RDONLY | O_DIRECTORY, 0, CONFINE_BENEATH_NO_SYMLINKS);
+		if (fd < 0)
+			return fd;
+	}
+	if (a->parent_fd >= 0 && a->parent_fd != a->root_fd)
+		close(a->parent_fd);
+	a->parent_fd = fd;
+	memcpy(a->parent, path, n);
+	a->parent[n] = '\0';
+	return fd;
+}
+
+/* One row, checked: ["d", path], ["f", path, sha, size, mode] or
+ * ["l", path, target]. */
+static int row_check(json_object *row, const char **ret_type, const char **ret_path, const char **ret_arg, char *why,
+		     size_t whylen)
+{
+	json_object *v0 = json_object_array_get_idx(row, 0), *v1 = json_object_array_get_idx(row, 1),
+		    *v2 = json_object_array_get_idx(row, 2), *v3 = json_object_array_get_idx(row, 3);
+	const char *type, *path, *arg = NULL;
+
+	if (!json_object_is_type(row, json_type_array) || !json_object_is_type(v0, json_type_string) ||
+	    !json_object_is_type(v1, json_type_string)) {
+		snprintf(why, whylen, "a row of the file list is malformed");
+		return -EBADMSG;
+	}
+	type = json_object_get_string(v0);
+	path = json_object_get_string(v1);
+	if (!adopt_path_ok(path)) {
+		snprintf(why, whylen, "the file list names an unsafe path '%.200s'", path);
+		return -EBADMSG;
+	}
+	if (strcmp(type, "d") != 0 && strcmp(type, "f") != 0 && strcmp(type, "l") != 0) {
+		snprintf(why, whylen, "%s: unknown type '%.20s' in the file list", path, type);
+		return -EBADMSG;
+	}
+	if (strcmp(type, "d") != 0) {
+		if (!json_object_is_type(v2, json_type_string)) {
+			snprintf(why, whylen, "%s: the file list gives no %s", path, type[0] == 'l' ? "target" : "hash");
+			return -EBADMSG;
+		}
+		arg = json_object_get_string(v2);
+	}
+	if (type[0] == 'f' && (!store_is_sha(arg) || !json_object_is_type(v3, json_type_int) ||
+			       json_object_get_int64(v3) < 0)) {
+		snprintf(why, whylen, "%s: the file list gives no hash or size", path);
+		return -EBADMSG;
+	}
+	if (type[0] == 'l' && (!*arg || strlen(arg) >= PATH_MAX)) {
+		snprintf(why, whylen, "%s: the file list gives a bad symlink target", path);
+		return -EBADMSG;
+	}
+	*ret_type = type;
+	*ret_path = path;
+	*ret_arg = arg;
+	return 0;
+}
+
+int store_list_check(json_object *list, char *why, size_t whylen)
+{
+	json_object *entries;
+	const char *type, *path, *arg;
+	size_t i;
+	int ret;
+
+	if (!json_object_object_get_ex(list, "entries", &entries) || !json_object_is_type(entries, json_type_array)) {
+		snprintf(why, whylen, "the file list has no entries");
+		return -EBADMSG;
+	}
+	for (i = 0; i < json_object_array_length(entries); i++) {
+		ret = row_check(json_object_array_get_idx(entries, i), &type, &path, &arg, why, whylen);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+static int adopt_row(struct store *s, struct adopt *a, json_object *row, char *why, size_t whylen)
+{
+	const char *type, *path, *name, *arg = NULL;
+	char rel[68];
+	int dfd, ret;
+
+	ret = row_check(row, &type, &path, &arg, why, whylen);
+	if (ret < 0)
+		return ret;
+	dfd = adopt_parent(a, path, &name);
+	if (dfd < 0) {
+		snprintf(why, whylen, "%s: its directory is not listed before it (%s)", path, strerror(-dfd));
+		return -EBADMSG;
+	}
+	if (strcmp(type, "d") == 0) {
+		if (mkdirat(dfd, name, 0755) == 0)
+			return 0;
+	} else if (strcmp(type, "f") == 0) {
+		snprintf(rel, sizeof(rel), "%c%c/%s", arg[0], arg[1], arg);
+		if (linkat(s->objects_fd, rel, dfd, name, 0) == 0)
+			return 0;
+		if (errno == ENOENT) {
+			snprintf(why, whylen, "%s: its object %s is not in the store", path, arg);
+			return -ENOENT;
+		}
+	} else {
+		if (symlinkat(arg, dfd, name) == 0)
+			return 0;
+	}
+	if (errno == EEXIST) {
+		snprintf(why, whylen, "%s: listed twice in the file list", path);
+		return -EBADMSG;
+	}
+	snprintf(why, whylen, "%s: %s", path, strerror(errno));
+	return -errno;
+}
+
+int store_adopt_tree(struct store *s, const char *release, const char *list_sha, json_object *entry, char *why,
+		     size_t whylen)
+{
+	struct adopt a = { .root_fd = -1, .parent_fd = -1 };
+	char tmp_name[PATH_MAX];
+	json_object *list = NULL, *entries, *trees, *copy = NULL;
+	size_t i;
+	int ret;
+
+	why[0] = '\0';
+	if (!release[0] || strchr(release, '/') || release[0] == '.' || !store_is_sha(list_sha) ||
+	    !json_object_is_type(entry, json_type_object)) {
+		snprintf(why, whylen, "bad release or index entry");
+		return -EINVAL;
+	}
+	ret = store_read_list(s, list_sha, &list);
+	if (ret < 0) {
+		snprintf(why, whylen, "its file list %s: %s", list_sha,
+			 ret == -EBADMSG ? "does not match its hash or is malformed" : strerror(-ret));
+		return ret;
+	}
+	ret = path_format(tmp_name, "tmp/tree.%ld.%lu", (long)getpid(), s->tmp_seq++);
+	if (ret < 0)
+		goto out;
+	if (mkdirat(s->fd, tmp_name, 0755) < 0) {
+		ret = -errno;
+		snprintf(why, whylen, "%s/%s: %s", s->dir, tmp_name, strerror(errno));
+		goto out;
+	}
+	a.root_fd = openat(s->fd, tmp_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (a.root_fd < 0) {
+		ret = -errno;
+		goto fail;
+	}
+	a.parent_fd = a.root_fd;
+	json_object_object_get_ex(list, "entries", &entries);
+	for (i = 0; i < json_object_array_length(entries); i++) {
+		ret = adopt_row(s, &a, json_object_array_get_idx(entries, i), why, whylen);
+		if (ret < 0)
+			goto fail;
+	}
+	if (a.parent_fd >= 0 && a.parent_fd != a.root_fd)
+		close(a.parent_fd);
+	a.parent_fd = -1;
+	close(a.root_fd);
+	a.root_fd = -1;
+	ret = install_tree(s, tmp_name, release);
+	if (ret < 0)
+		goto fail;
+	if (json_object_deep_copy(entry, &copy, NULL) < 0) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	json_object_object_add(copy, "release", json_object_new_string(release));
+	json_object_object_add(copy, "list", json_object_new_string(list_sha));
+	json_object_object_get_ex(s->index, "trees", &trees);
+	json_object_object_add(trees, release, copy);
+	ret = store_index_save(s);
+	if (ret < 0)
+		snprintf(why, whylen, "%s/index.json: %s", s->dir, strerror(-ret));
+	goto out;
+fail:
+	if (!why[0])
+		snprintf(why, whylen, "%s", strerror(-ret));
+	if (a.parent_fd >= 0 && a.parent_fd != a.root_fd)
+		close(a.parent_fd);
+	if (a.root_fd >= 0)
+		close(a.root_fd);
+	fs_rm_rf_at(s->fd, tmp_name);
+out:
+	json_object_put(list);
 	return ret;
 }

@@ -157,7 +157,8 @@ static int tmp_create(struct store *s, mode_t mode, char name[64])
 	int fd;
 
 	for (;;) {
-		snprintf(name, 64, "tmp/%ld.%lu", (long)getpid(), s->tmp_seq++);
+		/* Atomic: downloads of a cache URL write objects from several threads. */
+		snprintf(name, 64, "tmp/%ld.%lu", (long)getpid(), __atomic_fetch_add(&s->tmp_seq, 1, __ATOMIC_RELAXED));
 		fd = openat(s->fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 		if (fd >= 0 || errno != EEXIST)
 			return fd < 0 ? -errno : fd;
@@ -493,4 +494,90 @@ int store_read_list(const struct store *s, const char *sha, json_object **ret_li
 	}
 	*ret_list = list;
 	return 0;
+}
+
+/* An object arriving as a stream (a download): written to a temporary
+ * file and hashed as it comes, linked in only when it hashes to the name
+ * it is meant to have. */
+struct store_writer {
+	struct store *s;
+	struct sha256 *h;
+	int fd;
+	unsigned long long bytes;
+	char tmp[64];
+};
+
+int store_writer_new(struct store *s, struct store_writer **ret)
+{
+	struct store_writer *w;
+	int ret_ = ensure_objects(s);
+
+	if (ret_ < 0)
+		return ret_;
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	w->s = s;
+	w->h = sha256_new();
+	if (!w->h) {
+		free(w);
+		return -ENOMEM;
+	}
+	w->fd = tmp_create(s, 0444, w->tmp);
+	if (w->fd < 0) {
+		ret_ = w->fd;
+		sha256_free(w->h);
+		free(w);
+		return ret_;
+	}
+	*ret = w;
+	return 0;
+}
+
+int store_writer_write(struct store_writer *w, const void *buf, size_t len)
+{
+	sha256_update(w->h, buf, len);
+	w->bytes += len;
+	return fs_write_all(w->fd, buf, len);
+}
+
+int store_writer_commit(struct store_writer *w, const char *sha, unsigned long long size, char ret_got[65],
+			int *ret_added)
+{
+	char got[65];
+	int ret;
+
+	if (w->fd < 0 || !store_is_sha(sha))
+		return -EINVAL;
+	ret = close(w->fd) < 0 ? -errno : 0;
+	w->fd = -1;
+	sha256_final_hex(w->h, got);
+	memcpy(ret_got, got, 65);
+	if (ret == 0 && (strcmp(got, sha) != 0 || w->bytes != size))
+		ret = -EBADMSG;
+	if (ret < 0) {
+		unlinkat(w->s->fd, w->tmp, 0);
+		w->tmp[0] = '\0';
+		return ret;
+	}
+	ret = place_object(w->s, w->tmp, sha, ret_added);
+	w->tmp[0] = '\0';
+	return ret;
+}
+
+void store_writer_free(struct store_writer *w)
+{
+	if (!w)
+		return;
+	if (w->fd >= 0)
+		close(w->fd);
+	if (w->tmp[0])
+		unlinkat(w->s->fd, w->tmp, 0);
+	sha256_free(w->h);
+	free(w);
+}
+
+int store_has_object(const struct store *s, const char *sha)
+{
+	return store_is_sha(sha) && s->objects_fd >= 0 && object_exists(s, sha);
 }

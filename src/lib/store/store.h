@@ -76,6 +76,33 @@ int store_ingest(struct store *s, const char *src, const struct store_tree_info 
  * ret_added 1 when the object is new. */
 int store_put_fd(struct store *s, int fd, char ret_sha[65], unsigned long long *ret_size, int *ret_added);
 int store_put_mem(struct store *s, const void *data, size_t len, char ret_sha[65], int *ret_added);
+/* An object written as it arrives (a download from a cache URL): hashed
+ * while written into tmp/, linked in as objects/ab/<sha> only by commit,
+ * and only when it hashes to sha and has size bytes (-EBADMSG otherwise:
+ * nothing is kept; ret_got says what it hashed to). Several writers may
+ * run at once in threads; free discards an uncommitted one. */
+struct store_writer;
+int store_writer_new(struct store *s, struct store_writer **ret);
+int store_writer_write(struct store_writer *w, const void *buf, size_t len);
+int store_writer_commit(struct store_writer *w, const char *sha, unsigned long long size, char ret_got[65],
+			int *ret_added);
+void store_writer_free(struct store_writer *w);
+/* Is objects/ab/<sha> in the store (a regular file)? */
+int store_has_object(const struct store *s, const char *sha);
+
+/* Builds trees/<release> from the list object list_sha (in the store,
+ * checked against its hash) and the objects it names (all in the store:
+ * -ENOENT names the first missing in why), then records entry (a copy of
+ * the index entry the list came with; its "list" must be list_sha) in the
+ * index. The list is not trusted: each path must be relative, without
+ * "." or ".." or empty parts, under a directory listed before it
+ * (-EBADMSG with why otherwise). Needs store_lock. */
+/* The checks store_adopt_tree makes of each row of a list, all at once:
+ * 0, or -EBADMSG with the first problem in why. */
+int store_list_check(json_object *list, char *why, size_t whylen);
+int store_adopt_tree(struct store *s, const char *release, const char *list_sha, json_object *entry, char *why,
+		     size_t whylen);
+
 /* Opens objects/ab/<sha> read-only, never through a symlink. */
 int store_open_object(const struct store *s, const char *sha, int *ret_fd);
 /* Reads and parses the list object of a tree (checked against its hash). */
