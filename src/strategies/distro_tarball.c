@@ -29,6 +29,8 @@ struct distro_tarball {
 	char url[2048], base[2048], file[512];
 	char sum_url[2048];
 	char sha256[65];
+	char sum_read[2048]; /* the checksum URL read last, and what it held: probe and provide plan twice */
+	char sum_digest[65];
 	json_object *sources; /* the checksum file read */
 };
 
@@ -83,11 +85,17 @@ static int read_checksum(const struct provision_ctx *ctx, struct distro_state *s
 		snprintf(why, whylen, "%s: checksum_url_template: %s", st->def.file, ret == -EINVAL ? inner : strerror(-ret));
 		return -EINVAL;
 	}
+	if (strcmp(t->sum_read, t->sum_url) == 0) {
+		snprintf(t->sha256, sizeof(t->sha256), "%s", t->sum_digest);
+		return 0;
+	}
 	distro_fetch_opts(ctx, &fo);
 	fo.progress = 0;
 	ret = fetch_to_memory(&fo, t->sum_url, 4096, &body, &len, &res, inner, sizeof(inner));
 	if (ret == -ENOENT) {
 		log_warn("distro: no checksum published at %s: %s is not verified", t->sum_url, t->url);
+		snprintf(t->sum_read, sizeof(t->sum_read), "%s", t->sum_url);
+		t->sum_digest[0] = '\0';
 		return 0;
 	}
 	if (ret < 0) {
@@ -102,6 +110,8 @@ static int read_checksum(const struct provision_ctx *ctx, struct distro_state *s
 		snprintf(why, whylen, "%s: not a SHA-256 checksum file", t->sum_url);
 		return -EKEYREJECTED;
 	}
+	snprintf(t->sum_read, sizeof(t->sum_read), "%s", t->sum_url);
+	snprintf(t->sum_digest, sizeof(t->sum_digest), "%s", t->sha256);
 	{
 		json_object *o = json_object_new_object();
 
