@@ -154,7 +154,8 @@ static int distro_probe(struct provision_ctx *ctx, char *what, size_t whatlen)
 
 	if (ret < 0)
 		return ret; /* a failed check of the chain of trust is not a "skip" */
-	o = (size_t)snprintf(what, whatlen, "%s packages", st->def.name);
+	o = (size_t)snprintf(what, whatlen, "%s %s", st->def.name,
+			     st->backend == &distro_backend_tarball ? "headers tarball" : "packages");
 	for (i = 0; i < plan.n_chosen && o < whatlen; i++)
 		o += (size_t)snprintf(what + o, whatlen - o, " %s_%s", plan.chosen[i].name, plan.chosen[i].version);
 	return 0;

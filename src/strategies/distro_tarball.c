@@ -147,6 +147,11 @@ static int tarball_plan(struct provision_ctx *ctx, struct distro_state *st, cons
 		snprintf(why, whylen, "%s: headers_url_template: %s", st->def.file, ret == -EINVAL ? inner : strerror(-ret));
 		return -ENOENT;
 	}
+	if (!mirror[0] && urltemplate_host_is_placeholder(t->url)) {
+		snprintf(why, whylen, "%s: the headers URL %s has a placeholder host: give its base with --mirror URL",
+			 st->def.file, t->url);
+		return -ENOENT;
+	}
 	slash = strrchr(t->url, '/');
 	if (!slash || slash[1] == '\0') {
 		snprintf(why, whylen, "%s: headers_url_template: '%s' names no file", st->def.file, t->url);

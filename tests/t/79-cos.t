@@ -146,6 +146,12 @@ like "$PH_ERR" "no kernel config for $REL_RE on the host .*not trusted alone" ".
 unlike_fetch=$(grep -c "fetching $URL" <<<"$PH_ERR")
 is "$unlike_fetch" 0 "...before anything is downloaded"
 
+# Without --mirror the shipped template's placeholder host is never tried.
+run_ph --host-root "$R" --kernel-release "$COS_REL" --output "$TMP/fo-nomirror" --strategy distro
+is "$PH_RC" 3 "no --mirror: the distro strategy is skipped, not a network failure"
+like "$PH_ERR" "cos.json: the headers URL https://cos-mirror.example/cos-tools/$BUILD/kernel-headers.tgz has a placeholder host: give its base with --mirror URL" \
+	"...saying to give the base with --mirror"
+
 # No BUILD_ID: nothing to name the tarball by.
 r=$TMP/r-nobuild
 cos_root "$r" "$BUILD"

@@ -48,6 +48,10 @@ int main(void)
 		is_str(sum, "http://l/a/h.tgz.sha256", "...the headers URL");
 	}
 
+	ok(urltemplate_host_is_placeholder("https://cos-mirror.example/cos-tools/1/kernel-headers.tgz"), "a .example host is a placeholder");
+	ok(urltemplate_host_is_placeholder("https://u:p@X.EXAMPLE:8443/a"), "...with credentials, a port, in capitals");
+	ok(!urltemplate_host_is_placeholder("http://127.0.0.1:8080/cos/1/kernel-headers.tgz"), "a mirror is not");
+	ok(!urltemplate_host_is_placeholder("https://example.org/x.example/y"), "...nor a host that only has .example in its path");
 	is_int(urltemplate_parse_sha256(h, 64, hex), 0, "bare digest");
 	is_str(hex, "0123456789abcdefabcdef0123456789abcdef0123456789abcdef0123456789", "...lowercased");
 	is_int(urltemplate_parse_sha256("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef  kernel-headers.tgz\n",

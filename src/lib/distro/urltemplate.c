@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static int safe_value(const char *v)
 {
@@ -118,4 +119,20 @@ int urltemplate_parse_sha256(const char *text, size_t len, char hex[65])
 		hex[i] = (char)tolower((unsigned char)text[i]);
 	hex[64] = '\0';
 	return 0;
+}
+
+int urltemplate_host_is_placeholder(const char *url)
+{
+	const char *host = strstr(url, "://");
+	size_t n;
+
+	if (!host)
+		return 0;
+	host += 3;
+	host += strcspn(host, "@/") < strcspn(host, "/") ? strcspn(host, "@") + 1 : 0; /* user:password@ */
+	n = strcspn(host, ":/?#");
+	while (n > 0 && host[n - 1] == '.')
+		n--;
+	return (n == 7 && strncasecmp(host, "example", 7) == 0) ||
+	       (n > 8 && strncasecmp(host + n - 8, ".example", 8) == 0);
 }

@@ -27,6 +27,10 @@ struct url_vars {
 int urltemplate_expand(const char *tmpl, const struct url_vars *v, const char *mirror, char *out, size_t outlen,
 		       char *why, size_t whylen);
 
+/* Whether url's host is under the reserved .example top-level domain
+ * (RFC 2606): a data file's placeholder that only --mirror makes real. */
+int urltemplate_host_is_placeholder(const char *url);
+
 /* The SHA-256 of a published checksum file ("<64 hex>" or "<64 hex>
  * <name>", as sha256sum writes it) into hex, lowercase. -EINVAL when the
  * text starts with anything else. */
