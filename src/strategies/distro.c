@@ -2,7 +2,8 @@
  * found through the host's package configuration by the back end its
  * data file names (distro_apt.c: apt sources or --mirror, InRelease and
  * Packages; distro_rpm.c: yum/dnf/zypper repo files, repomd.xml and
- * primary.xml), with the chain of trust checked at every step. Packages
+ * primary.xml; distro_tarball.c: one headers tarball per build beside its
+ * checksum file), with the chain of trust checked at every step. Packages
  * of either format stream from libcurl into libarchive, in parallel,
  * each checked against its signed index (lib/pkgfetch), and only what
  * BCC needs is written. */
@@ -38,7 +39,8 @@ void distro_note(void *data, int warning, const char *fmt, ...)
 		log_info("distro: %s", msg);
 }
 
-static const struct distro_backend *const backends[] = { &distro_backend_apt, &distro_backend_rpm };
+static const struct distro_backend *const backends[] = { &distro_backend_apt, &distro_backend_rpm,
+							  &distro_backend_tarball };
 
 /* The distribution's data file, and the back end its package manager
  * names. */
@@ -152,7 +154,8 @@ static int distro_probe(struct provision_ctx *ctx, char *what, size_t whatlen)
 
 	if (ret < 0)
 		return ret; /* a failed check of the chain of trust is not a "skip" */
-	o = (size_t)snprintf(what, whatlen, "%s packages", st->def.name);
+	o = (size_t)snprintf(what, whatlen, "%s %s", st->def.name,
+			     st->backend == &distro_backend_tarball ? "headers tarball" : "packages");
 	for (i = 0; i < plan.n_chosen && o < whatlen; i++)
 		o += (size_t)snprintf(what + o, whatlen - o, " %s_%s", plan.chosen[i].name, plan.chosen[i].version);
 	return 0;
@@ -246,6 +249,7 @@ int distro_fetch_packages(struct provision_ctx *ctx, struct distro_state *st, co
 		d[i].size = p->size;
 		snprintf(d[i].digest_algo, sizeof(d[i].digest_algo), "%s", p->digest_algo);
 		snprintf(d[i].digest, sizeof(d[i].digest), "%s", p->digest);
+		d[i].no_digest = p->no_digest;
 		d[i].userpwd = st->backend->auth_for(st, p, auth[i], sizeof(auth[i]));
 		d[i].verify_data = st->backend->verify_data ? st->backend->verify_data(st, p) : NULL;
 		if (path_format(d[i].dir, "%s/pkg%d", work, i) < 0) {
@@ -253,12 +257,19 @@ int distro_fetch_packages(struct provision_ctx *ctx, struct distro_state *st, co
 			free(auth);
 			return -ENAMETOOLONG;
 		}
-		log_info("distro: fetching %s (%llu bytes)", d[i].url, p->size);
+		if (p->size)
+			log_info("distro: fetching %s (%llu bytes)", d[i].url, p->size);
+		else
+			log_info("distro: fetching %s", d[i].url);
 	}
 	ret = pkgfetch_run(&o, d, (size_t)n, why, whylen);
 	for (i = 0; ret == 0 && i < n; i++)
-		log_info("distro: verified %s (%s %s), %llu files kept", d[i].url, d[i].digest_algo, d[i].digest,
-			 d[i].st.files);
+		if (d[i].no_digest)
+			log_info("distro: fetched %s (not verified: no checksum published), %llu files kept", d[i].url,
+				 d[i].st.files);
+		else
+			log_info("distro: verified %s (%s %s), %llu files kept", d[i].url, d[i].digest_algo, d[i].digest,
+				 d[i].st.files);
 	if (ret == 0)
 		ret = merge_tree(ctx, d, n, release, work, build_dir, why, whylen);
 	if (ret == 0 && sources)
@@ -278,6 +289,8 @@ static int distro_provide(struct provision_ctx *ctx, const char *build_dir, char
 		return ret;
 	ret = distro_fetch_packages(ctx, st, &plan, ctx->kernel.release, ctx->work_dir, build_dir,
 				    ctx->sources, why, whylen);
+	if (ret == 0 && st->backend->finish)
+		ret = st->backend->finish(ctx, st, build_dir, why, whylen);
 	if (ret == 0) {
 		ctx->exact = 1;
 		snprintf(ctx->tree_origin, sizeof(ctx->tree_origin), "%s package %s %s from %s", st->def.name,

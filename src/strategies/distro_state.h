@@ -1,7 +1,8 @@
 /* What the distro strategy knows of the distribution's repositories,
  * shared by its files: distro.c (the strategy and the shared download
  * pipeline), distro_apt.c and distro_rpm.c (the back ends that read a
- * package manager's repositories) and distrocandidates.c (what it offers
+ * package manager's repositories), distro_tarball.c (one headers tarball
+ * per build: Container-Optimized OS) and distrocandidates.c (what it offers
  * close-match). Read once and kept on the context, so warm reads the
  * indexes once for every kernel. */
 #ifndef PH_DISTRO_STATE_H
@@ -17,6 +18,7 @@
 struct provision_ctx;
 struct distro_state;
 struct distro_rpm;
+struct distro_tarball;
 
 #define DISTRO_MAX_PACKAGES 16
 
@@ -28,6 +30,7 @@ struct distro_pkg {
 	unsigned long long size;
 	const char *digest_algo; /* "sha256", "sha512" */
 	const char *digest;
+	int no_digest; /* none is published (a tarball without checksum file) */
 	int source_index;
 };
 
@@ -55,11 +58,16 @@ struct distro_backend {
 	void *(*verify_data)(struct distro_state *st, const struct distro_pkg *p);
 	/* Credentials for a package's repository, or NULL. */
 	const char *(*auth_for)(const struct distro_state *st, const struct distro_pkg *p, char *buf, size_t len);
+	/* What the back end checks of the tree built for ctx's kernel before
+	 * it is published (NULL: nothing more): 0, or why not. */
+	int (*finish)(struct provision_ctx *ctx, struct distro_state *st, const char *build_dir, char *why,
+		      size_t whylen);
 	void (*free)(struct distro_state *st);
 };
 
 extern const struct distro_backend distro_backend_apt;
 extern const struct distro_backend distro_backend_rpm;
+extern const struct distro_backend distro_backend_tarball;
 
 struct distro_state {
 	int index_status;        /* reading the indexes: 0, or why not */
@@ -69,6 +77,7 @@ struct distro_state {
 	struct apt_config cfg;   /* apt */
 	struct apt_repo repo;    /* apt: the packages kept and the indexes read */
 	struct distro_rpm *rpm;  /* rpm: its repositories and packages */
+	struct distro_tarball *tarball; /* tarball: the URL and its checksum */
 	int n_sources;           /* repositories configured */
 	int network_failures;    /* sources skipped as unreachable */
 	char last_network_error[1024];

@@ -29,7 +29,7 @@ static void print_def(void *data, const struct distro_def *def, const char *cons
 		pkgs[o++] = ' ';
 		join(def->header_packages, pkgs + o, sizeof(pkgs) - o);
 	}
-	printf("%-24s %-4s %-36s %s\n", def->name, def->package_manager, id_list, pkgs);
+	printf("%-24s %-7s %-36s %s\n", def->name, def->package_manager, id_list, pkgs);
 }
 
 int list_distros(const struct options *opts)
@@ -40,7 +40,7 @@ int list_distros(const struct options *opts)
 		fprintf(stderr, "provision-headers: --list-distros: no data folder\n");
 		return PH_EXIT_USAGE;
 	}
-	printf("%-24s %-4s %-36s %s\n", "DISTRIBUTION", "PM", "OS-RELEASE IDS", "HEADER PACKAGES");
+	printf("%-24s %-7s %-36s %s\n", "DISTRIBUTION", "PM", "OS-RELEASE IDS", "HEADER PACKAGES");
 	if (distrodef_each(data_dir, print_def, NULL, why, sizeof(why)) < 0) {
 		fprintf(stderr, "provision-headers: --list-distros: %s\n", why);
 		return PH_EXIT_USAGE;

@@ -35,7 +35,7 @@ const struct opt_def optable[OPT__COUNT] = {
 	ROW(OPT_UNLOAD_KHEADERS, "unload-kheaders", 0, OPT_T_FLAG, NULL, NULL,
 	    "unload the kheaders module afterwards if this run loaded it"),
 	ROW(OPT_MIRROR, "mirror", 0, OPT_T_LIST, "'URL SUITE [COMPONENT...]'", NULL,
-	    "use this apt repository instead of the host's sources (repeatable)", .sep = ";\n", .max = MAX_MIRRORS),
+	    "use this apt repository instead of the host's sources, or a lone URL: the base of a tarball distribution's headers (COS) (repeatable)", .sep = ";\n", .max = MAX_MIRRORS),
 	ROW(OPT_KEYRING, "keyring", 0, OPT_T_LIST, "FILE", NULL, "trust this keyring for --mirror repositories (repeatable)",
 	    .sep = ":", .max = MAX_KEYRINGS, .check = OPT_CHECK_FILE),
 	ROW(OPT_INSECURE_SKIP_SIGNATURE, "insecure-skip-signature", 0, OPT_T_FLAG, NULL, NULL,

@@ -195,7 +195,10 @@ int optvalue_mirror(const char *name, const char *spec, char *err, size_t errlen
 {
 	struct apt_config cfg = { 0 };
 	char why[1024], buf[512];
-	int ret = apt_add_mirror(&cfg, spec, why, sizeof(why));
+	/* A lone URL is the base of a tarball distribution's template
+	 * (distros/cos.json); apt refuses it when it reads it. */
+	int lone = strstr(spec, "://") && !strpbrk(spec, " \t");
+	int ret = lone ? 0 : apt_add_mirror(&cfg, spec, why, sizeof(why));
 
 	apt_config_free(&cfg);
 	if (ret < 0)

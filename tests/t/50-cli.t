@@ -30,7 +30,7 @@ like "$PH_ERR" "^provision-headers: --strategy: unknown strategy 'closematch' \(
 mkdir -p "$TMP/fedora/etc" && printf 'ID=gentoo\nVERSION_ID=2.17\n' >"$TMP/fedora/etc/os-release"
 run_ph --host-root "$TMP/fedora" --kernel-release "$R" --output "$TMP/o-fedora" --strategy distro -q
 is "$PH_RC" 3 "a distribution without a definition: exit 3"
-like "$PH_ERR" "distro: no definition in /[^ ]*distros matches ID=gentoo \(supported IDs, also matched through ID_LIKE: amzn, debian, .*rocky, .*ubuntu" \
+like "$PH_ERR" "distro: no definition in /[^ ]*distros matches ID=gentoo \(supported IDs, also matched through ID_LIKE: amzn, cos, debian, .*rocky, .*ubuntu" \
 	"...the one line under -q lists the supported IDs"
 ! printf '%s' "$PH_ERR" | grep -q '/\.\./'; ok $? "...and prints a clean path (no /../)"
 run_ph --host-root "$TMP/fedora" --kernel-release "$R" --output "$TMP/o-fedora" --strategy distro --dry-run

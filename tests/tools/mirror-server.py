@@ -7,7 +7,7 @@ Serves ROOT. A first path component naming a fault applies it:
   /ok/...            no fault
   /500once/...       the first request for each .deb gets HTTP 500
   /reset/...         .deb bodies stop after half, the connection is reset
-  /stall/...         .deb bodies stop after half and the server goes quiet
+  /stall/...         .deb (and .tgz) bodies stop after half and the server goes quiet
   /redirect-loop/... .deb requests redirect to themselves, forever
   /auth/...          every request needs Basic auth test:secret
   /drip/...          .deb bodies trickle at one byte a second (at most 120 s)
@@ -56,7 +56,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         path = os.path.realpath(os.path.join(ROOT, rel))
         if not path.startswith(ROOT + "/") or not os.path.isfile(path):
             return self.send_plain(404, b"not found\n")
-        is_deb = path.endswith(".deb") or "/objects/" in "/" + rel
+        # bodies the faults apply to: packages, headers tarballs, cache objects
+        is_deb = path.endswith((".deb", ".tgz")) or "/objects/" in "/" + rel
         if fault == "auth":
             want = "Basic " + base64.b64encode(b"test:secret").decode()
             if self.headers.get("Authorization") != want:

@@ -23,5 +23,11 @@ int main(void)
 	os_release_parse("ID=\nGARBAGE LINE\n=novalue\nVERSION_ID=\"unterminated\n", &r);
 	is_str(r.id, "", "empty value");
 	is_str(r.version_id, "unterminated", "unterminated quote keeps the text");
+
+	/* Container-Optimized OS names its build. */
+	os_release_parse("NAME=\"Container-Optimized OS\"\nID=cos\nVERSION=113\nVERSION_ID=113\nBUILD_ID=17800.66.78\n", &r);
+	is_str(r.id, "cos", "COS: ID");
+	is_str(r.version_id, "113", "COS: VERSION_ID");
+	is_str(r.build_id, "17800.66.78", "COS: BUILD_ID");
 	return tap_done();
 }

@@ -125,7 +125,7 @@ static int parse_def(const char *path, struct distro_def *d, struct def_match *m
 {
 	char *text = NULL;
 	json_object *root;
-	int ret, apt;
+	int ret, apt, tarball;
 
 	memset(d, 0, sizeof(*d));
 	snprintf(d->file, sizeof(d->file), "%s", path);
@@ -148,6 +148,7 @@ static int parse_def(const char *path, struct distro_def *d, struct def_match *m
 		ret = read_string(d, root, "header_package", d->header_package, sizeof(d->header_package), why, whylen);
 	/* What only apt repositories have is required of apt files only. */
 	apt = strcmp(d->package_manager, "apt") == 0;
+	tarball = strcmp(d->package_manager, "tarball") == 0;
 	if (ret == 0)
 		ret = read_list(d, root, "match_ids", m->ids, 1, why, whylen);
 	if (ret == 0)
@@ -157,7 +158,7 @@ static int parse_def(const char *path, struct distro_def *d, struct def_match *m
 	if (ret == 0)
 		ret = read_list(d, root, "follow_depends", d->follow_depends, apt, why, whylen);
 	if (ret == 0)
-		ret = read_list(d, root, "index_patterns", d->index_patterns, 1, why, whylen);
+		ret = read_list(d, root, "index_patterns", d->index_patterns, !tarball, why, whylen);
 	if (ret == 0)
 		ret = read_list(d, root, "components", d->components, apt, why, whylen);
 	if (ret == 0)
@@ -169,14 +170,20 @@ static int parse_def(const char *path, struct distro_def *d, struct def_match *m
 	if (ret == 0)
 		ret = read_list(d, root, "header_packages", d->header_packages, 0, why, whylen);
 	if (ret == 0)
-		ret = read_list(d, root, "repo_dirs", d->repo_dirs, !apt, why, whylen);
+		ret = read_list(d, root, "repo_dirs", d->repo_dirs, !apt && !tarball, why, whylen);
 	if (ret == 0)
 		ret = read_list(d, root, "vars_dirs", d->vars_dirs, 0, why, whylen);
 	if (ret == 0) {
 		read_optional_string(root, "flavour_suffix", d->flavour_suffix, sizeof(d->flavour_suffix));
 		read_optional_string(root, "release_provide", d->release_provide, sizeof(d->release_provide));
 		read_optional_string(root, "releasever", d->releasever, sizeof(d->releasever));
+		snprintf(d->checksum_url_template, sizeof(d->checksum_url_template), "{url}.sha256");
+		read_optional_string(root, "checksum_url_template", d->checksum_url_template,
+				     sizeof(d->checksum_url_template));
 	}
+	if (ret == 0 && tarball)
+		ret = read_string(d, root, "headers_url_template", d->headers_url_template,
+				  sizeof(d->headers_url_template), why, whylen);
 	json_object_put(root);
 	return ret;
 }

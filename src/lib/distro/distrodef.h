@@ -28,6 +28,9 @@ struct distro_def {
 	const char *repo_dirs[DISTRO_MAX_LIST + 1]; /* host folders of *.repo files */
 	const char *vars_dirs[DISTRO_MAX_LIST + 1]; /* host folders of dnf variables */
 	char releasever[64];                        /* $releasever: "{version_id}", "{version_id_major}" */
+	/* tarball (Container-Optimized OS): one headers tarball per build */
+	char headers_url_template[1024];            /* {build_id}, {release}, {version_id}, {arch} */
+	char checksum_url_template[1024];           /* {url} and the above; default "{url}.sha256" */
 	char strings[8192]; /* storage for the lists above */
 	size_t used;
 };

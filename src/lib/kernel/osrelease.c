@@ -43,6 +43,7 @@ static void assign_known_key(struct os_release *r, const char *key, size_t klen,
 		  sizeof(((struct os_release *)0)->version_codename) },
 		{ "PLATFORM_ID", offsetof(struct os_release, platform_id), sizeof(((struct os_release *)0)->platform_id) },
 		{ "PRETTY_NAME", offsetof(struct os_release, pretty_name), sizeof(((struct os_release *)0)->pretty_name) },
+		{ "BUILD_ID", offsetof(struct os_release, build_id), sizeof(((struct os_release *)0)->build_id) },
 	};
 	size_t i;
 

@@ -11,6 +11,7 @@ struct os_release {
 	char version_codename[64];
 	char platform_id[64]; /* "platform:el9", "platform:al2023" (RPM distributions) */
 	char pretty_name[256];
+	char build_id[64]; /* BUILD_ID: "17800.66.78" (Container-Optimized OS names its headers tarball by it) */
 };
 
 /* Parses os-release text: KEY=value, values unquoted or in single or

@@ -102,10 +102,15 @@ static void *download_one(void *data)
 			snprintf(d->why, sizeof(d->why), "%s", fwhy);
 			return NULL;
 		}
-		if (strcmp(body_digest(d), d->digest) != 0 || d->res.bytes != d->size) {
+		if ((d->no_digest ? 0 : strcmp(body_digest(d), d->digest) != 0) || (d->size && d->res.bytes != d->size)) {
 			d->ret = -EKEYREJECTED;
-			snprintf(d->why, sizeof(d->why), "%s: hash mismatch: %s %s, %llu bytes; the index lists %s, %llu bytes",
-				 d->url, d->digest_algo, body_digest(d), d->res.bytes, d->digest, d->size);
+			if (d->size)
+				snprintf(d->why, sizeof(d->why),
+					 "%s: hash mismatch: %s %s, %llu bytes; the index lists %s, %llu bytes", d->url,
+					 d->digest_algo, body_digest(d), d->res.bytes, d->digest, d->size);
+			else
+				snprintf(d->why, sizeof(d->why), "%s: hash mismatch: %s %s; the published checksum is %s",
+					 d->url, d->digest_algo, body_digest(d), d->digest);
 			return NULL;
 		}
 		if (vret < 0) {
