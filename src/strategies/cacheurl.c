@@ -1,5 +1,6 @@
 #include "strategies/cacheurl.h"
 
+#include "lib/kernel/treecheck.h"
 #include "lib/net/fetch.h"
 #include "lib/pkgfetch/bodies.h"
 #include "strategies/distro_state.h"
@@ -20,10 +21,20 @@
  * bytes a tree. */
 #define CACHEURL_MAX_DOC (64u << 20)
 
+/* The index's SHA-256 given as URL#sha256=HEX, or NULL: the one thing
+ * about a remote cache this run can know it did not come from whoever
+ * answers (cli.c has checked its form). */
+static const char *index_pin(const struct provision_ctx *ctx)
+{
+	const char *hash = strchr(ctx->opts->cache_url, '#');
+
+	return hash && strncmp(hash, "#sha256=", 8) == 0 ? hash + 8 : NULL;
+}
+
 static int url_of(const struct provision_ctx *ctx, const char *rel, char *out, size_t outlen)
 {
-	const char *base = ctx->opts->cache_url;
-	size_t n = strlen(base);
+	const char *base = ctx->opts->cache_url, *hash = strchr(base, '#');
+	size_t n = hash ? (size_t)(hash - base) : strlen(base);
 
 	while (n > 0 && base[n - 1] == '/')
 		n--;
@@ -39,6 +50,8 @@ static enum ph_fail fetch_kind(int err)
 		return PH_FAIL_VERIFY;
 	case ENOMEM:
 		return PH_FAIL_INTERNAL;
+	case ENOSPC: case EDQUOT: case EROFS: /* the local store: the output's filesystem, or a --cache-dir */
+		return PH_FAIL_OUTPUT;
 	case EFBIG:
 		return PH_FAIL_BAD_INPUT;
 	case ENOENT: case ECOMM: case EAGAIN: case ETIMEDOUT: case ETIME: case EACCES: case ELOOP: case ENOTSUP:
@@ -80,6 +93,12 @@ static int load_index(struct provision_ctx *ctx, char *why, size_t whylen)
 		if (!why[0])
 			snprintf(why, whylen, "%s: %s", url, strerror(-ret));
 		return ctx_fail(ctx, ret == -EFBIG ? PH_FAIL_BAD_INPUT : PH_FAIL_NETWORK, ret);
+	}
+	if (index_pin(ctx) && strcmp(res.sha256, index_pin(ctx)) != 0) {
+		free(text);
+		snprintf(why, whylen, "%s: hash mismatch: it hashes to %s, the --cache-url pin says %s", url, res.sha256,
+			 index_pin(ctx));
+		return ctx_fail(ctx, PH_FAIL_VERIFY, -EKEYREJECTED);
 	}
 	idx = json_tokener_parse(text);
 	free(text);
@@ -326,6 +345,75 @@ static void note(void *data, int warning, const char *fmt, ...)
 		log_info("cache: %s", msg);
 }
 
+/* Is the tree of this list in the local store already, and whole? */
+static int already_stored(struct provision_ctx *ctx, struct store *s, const char *list_sha)
+{
+	struct store_tree t;
+	char why[512];
+
+	return store_tree_entry(s, ctx->kernel.release, &t) == 0 && strcmp(t.list, list_sha) == 0 &&
+	       strcmp(t.arch, ctx->kernel.arch) == 0 && store_tree_check(s, ctx->kernel.release, why, sizeof(why)) == 0;
+}
+
+static enum ph_fail adopt_fail_kind(int err)
+{
+	switch (-err) {
+	case EBADMSG: case ENAMETOOLONG: case EMLINK: case ELOOP:
+		return PH_FAIL_BAD_INPUT;
+	case ENOSPC: case EDQUOT: case EROFS:
+		return PH_FAIL_OUTPUT;
+	default:
+		return PH_FAIL_INTERNAL;
+	}
+}
+
+/* Builds the fetched tree in the local store. What the index says of the
+ * tree (exact, level) is believed only when the index is pinned: anyone
+ * who can answer for the URL can write it. The tree must then pass the
+ * tree check here, or it is dropped from the store again: a tree that
+ * cannot be served is never kept to fail every later run. */
+static int adopt(struct provision_ctx *ctx, struct store *s, const char *list_sha, json_object *entry, char *why,
+		 size_t whylen)
+{
+	char origin[2048 + 64], build[PATH_MAX], inner[1024];
+	const char *pin = index_pin(ctx);
+	struct store_tree_info info = { .release = ctx->kernel.release, .arch = ctx->kernel.arch, .origin = origin };
+	int ret;
+
+	url_of(ctx, "", build, sizeof(build));
+	snprintf(origin, sizeof(origin), "cache-url %s%s", build, pin ? " (index pinned)" : "");
+	if (pin) {
+		info.exact = json_get_bool(entry, "exact", 0);
+		info.level = json_get_string(entry, "level", info.exact ? "exact" : "close-match");
+		if (strcmp(info.level, "exact") != 0 && strcmp(info.level, "btf-corrected") != 0)
+			info.level = "close-match";
+		info.exact = info.exact && strcmp(info.level, "exact") == 0;
+	} else {
+		info.level = "close-match";
+		if (json_get_bool(entry, "exact", 0) || strcmp(json_get_string(entry, "level", ""), "close-match") != 0)
+			log_info("cache: the index of %s says %s is %s; without a pin (--cache-url URL#sha256=HASH of "
+				 "index.json) that is not believed: it is taken as a close match", build, ctx->kernel.release,
+				 json_get_string(entry, "level", "exact"));
+	}
+	ret = store_adopt_tree(s, list_sha, &info, inner, sizeof(inner));
+	if (ret < 0) {
+		snprintf(why, whylen, "the tree of %s from --cache-url %s cannot be built in %s: %s", ctx->kernel.release,
+			 build, s->dir, inner);
+		return ctx_fail(ctx, adopt_fail_kind(ret), ret);
+	}
+	ret = path_format(build, "%s/trees/%s/build", s->dir, ctx->kernel.release);
+	if (ret == 0)
+		ret = treecheck_verify(build, &ctx->kernel, NULL, inner, sizeof(inner)) < 0 ? -EBADMSG : 0;
+	if (ret < 0) {
+		store_forget_tree(s, ctx->kernel.release);
+		url_of(ctx, "", build, sizeof(build));
+		snprintf(why, whylen, "the tree of %s from --cache-url %s is not a tree for this kernel: %s (dropped from %s)",
+			 ctx->kernel.release, build, inner, s->dir);
+		return ctx_fail(ctx, PH_FAIL_BAD_INPUT, ret);
+	}
+	return 0;
+}
+
 int cacheurl_fetch(struct provision_ctx *ctx, struct store *s, char tmp_dir[PATH_MAX], char *why, size_t whylen)
 {
 	struct pkgfetch_body_ops ops = { .open = op_open, .write = op_write, .commit = op_commit,
@@ -347,6 +435,8 @@ int cacheurl_fetch(struct provision_ctx *ctx, struct store *s, char tmp_dir[PATH
 	ret = open_local_store(ctx, s, tmp_dir, why, whylen);
 	if (ret < 0)
 		return ret;
+	if (already_stored(ctx, s, list_sha))
+		return 0; /* another run fetched it while this one waited for the lock */
 	ret = fetch_list(ctx, s, list_sha, why, whylen);
 	if (ret == 0)
 		ret = missing_objects(ctx, s, list_sha, &b, &n, &total, why, whylen);
@@ -362,16 +452,9 @@ int cacheurl_fetch(struct provision_ctx *ctx, struct store *s, char tmp_dir[PATH
 		ctx_fail(ctx, fetch_kind(ret), ret);
 		goto fail;
 	}
-	ret = store_adopt_tree(s, ctx->kernel.release, list_sha, entry, why, whylen);
-	if (ret < 0) {
-		char inner[1024];
-
-		snprintf(inner, sizeof(inner), "%s", why);
-		snprintf(why, whylen, "the tree of %s from --cache-url %s cannot be built in %s: %s", ctx->kernel.release,
-			 ctx->opts->cache_url, s->dir, inner);
-		ctx_fail(ctx, ret == -EBADMSG ? PH_FAIL_BAD_INPUT : PH_FAIL_INTERNAL, ret);
+	ret = adopt(ctx, s, list_sha, entry, why, whylen);
+	if (ret < 0)
 		goto fail;
-	}
 	return 0;
 fail:
 	store_close(s);

@@ -151,6 +151,23 @@ static const char **string_slot(struct options *o, enum opt_id id)
 /* Parses value by the row's type and stores it. from_cli: a repeatable
  * list adds to what earlier command-line uses gave, and replaces what the
  * environment gave. */
+/* --cache-url: http(s), with at most a pin of the index as its fragment
+ * (#sha256= and 64 lowercase hex digits), and short enough that every
+ * object URL built from it fits. */
+static int cache_url_check(const char *name, const char *value, char *err, size_t errlen)
+{
+	const char *hash = strchr(value, '#');
+
+	if (strncmp(value, "http://", 7) != 0 && strncmp(value, "https://", 8) != 0)
+		return optvalue_fail(err, errlen, "%s: not an http:// or https:// URL", name);
+	if (hash && (strncmp(hash, "#sha256=", 8) != 0 || strlen(hash + 8) != 64 ||
+		     strspn(hash + 8, "0123456789abcdef") != 64))
+		return optvalue_fail(err, errlen, "%s: the part after # must be sha256= and the 64 hex digits of index.json's SHA-256", name);
+	if ((hash ? (size_t)(hash - value) : strlen(value)) > 1500)
+		return optvalue_fail(err, errlen, "%s: longer than 1500 characters", name);
+	return 0;
+}
+
 static int apply(struct options *o, struct parse_state *st, const struct opt_def *d, const char *name,
 		 const char *value, int from_cli, char *err, size_t errlen)
 {
@@ -176,8 +193,8 @@ static int apply(struct options *o, struct parse_state *st, const struct opt_def
 				return -EINVAL;
 			snprintf(o->kernel_release_from, sizeof(o->kernel_release_from), "%s", name);
 		}
-		if (d->id == OPT_CACHE_URL && strncmp(value, "http://", 7) != 0 && strncmp(value, "https://", 8) != 0)
-			return optvalue_fail(err, errlen, "%s: not an http:// or https:// URL", name);
+		if (d->id == OPT_CACHE_URL && cache_url_check(name, value, err, errlen) < 0)
+			return -EINVAL;
 		*string_slot(o, d->id) = value;
 		break;
 	case OPT_T_LIST:

@@ -147,3 +147,25 @@ const char *path_tmpdir(void)
 
 	return t && t[0] == '/' ? t : "/tmp";
 }
+
+int path_link_escapes(const char *link_rel, const char *target)
+{
+	int depth = 0;
+	const char *p, *start;
+	size_t n;
+
+	if (target[0] == '/')
+		return 1;
+	for (p = link_rel; *p; p++)
+		if (*p == '/')
+			depth++;
+	for (p = target; path_next_component(&p, &start, &n);) {
+		if (path_is_dotdot(start, n)) {
+			if (--depth < 0)
+				return 1;
+		} else if (!path_is_dot(start, n)) {
+			depth++;
+		}
+	}
+	return 0;
+}

@@ -21,6 +21,10 @@ int path_normalize(char out[PATH_MAX], const char *in);
 /* Steps *p past the next non-empty component ("a", ".", ".."), giving its
  * start and length; 0 at the end of the path. */
 int path_next_component(const char **p, const char **ret_start, size_t *ret_len);
+/* Does a symlink at link_rel (relative to a tree's top) whose target is
+ * target climb out of the tree, read lexically? (A chain through other
+ * links needs a real resolution on top: hostroot_resolve.) */
+int path_link_escapes(const char *link_rel, const char *target);
 static inline int path_is_dot(const char *s, size_t n) { return n == 1 && s[0] == '.'; }
 static inline int path_is_dotdot(const char *s, size_t n) { return n == 2 && s[0] == '.' && s[1] == '.'; }
 /* True when path equals dir or lies below it (both normalised). */

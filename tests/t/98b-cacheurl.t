@@ -83,6 +83,25 @@ is "$(LC_ALL=C sort "$TMP/req1" | cmp -s - <(LC_ALL=C sort "$TMP/want1"); echo $
 	"...and exactly the index, the list and each of its $(($(wc -l <"$TMP/want1") - 2)) objects"
 like "$PH_ERR" "cache: fetching $(($(wc -l <"$TMP/want1") - 2)) of the $(($(wc -l <"$TMP/want1") - 2)) objects of $RELEASE" "...as it says"
 like "$(cat "$TMP/n1/$RELEASE/manifest.json")" '"linked":true' "...published by hardlink from the run's store"
+jq_() { python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$@"; }
+is "$(jq_ "$TMP/n1/$RELEASE/manifest.json" 'm["exact"], m["level"]')" "(False, 'close-match')" \
+	"...but the index's word that the tree is exact is not believed without a pin"
+like "$PH_ERR" "cache: the index of $URL/c/ says $RELEASE is exact; without a pin \(--cache-url URL#sha256=HASH of index.json\) that is not believed" \
+	"...saying so in one line"
+# Pinned: the index's SHA-256 given with the URL; then its word is the operator's.
+pin=$(sha256sum <"$C/index.json" | cut -d' ' -f1)
+run_ph --host-root "$TMP/empty" --kernel-release "$RELEASE" --output "$TMP/n1p" --cache-url "$URL/c/#sha256=$pin" \
+	--strategy cache --require exact
+is "$PH_RC" 0 "with the index pinned (--cache-url URL#sha256=HASH), --require exact is met"
+is "$(jq_ "$TMP/n1p/$RELEASE/manifest.json" 'm["exact"]')" "True" "...the tree is recorded exact"
+run_ph -q --host-root "$TMP/empty" --kernel-release "$RELEASE" --output "$TMP/n1q" \
+	--cache-url "$URL/c/#sha256=$(printf '1%.0s' $(seq 64))" --strategy cache
+is "$PH_RC" 4 "an index that does not hash to the pin: exit 4"
+like "$PH_ERR" "^provision-headers: error: cache: $URL/c/index.json: hash mismatch: it hashes to $pin, the --cache-url pin says 1{64}" \
+	"...one line naming the URL and both hashes"
+[ ! -e "$TMP/n1q/$RELEASE" ]; ok $? "...and nothing is published"
+run_ph --cache-url "$URL/c#md5=abc" --version
+is "$PH_RC" 2 "a fragment that is not #sha256= and 64 hex digits is refused before any work (exit 2)"
 is "$(cd "$TMP/n1" && find . -path ./.lock -prune -o -path "./$RELEASE" -prune -o -print | LC_ALL=C sort | tr '\n' ' ')" ". " \
 	"...and the run's store is gone with the work directory (only the tree is left)"
 
@@ -146,6 +165,53 @@ run_ph -q --host-root "$TMP/empty" --kernel-release "$RELEASE" --output "$F" --f
 is "$PH_RC" 8 "a file list with a path out of the tree: exit 8"
 like "$PH_ERR" "unsafe path '\.\./escape'" "...and says why"
 is "$(vol_digest "$F")" "$before" "...the output volume is as it was"
+
+# A server's list whose links lead out of the tree: refused, as a
+# package's would be (absolute, climbing, and through another link).
+hostile_list() { # hostile_list NAME LIST-JSON: a copy of the cache whose index points at LIST-JSON
+	cp -al "$C" "$W/$1"
+	printf '%s' "$2" >"$TMP/list-$1"
+	local sha
+	sha=$(sha256sum <"$TMP/list-$1" | cut -d' ' -f1)
+	mkdir -p "$W/$1/objects/${sha:0:2}" && cp "$TMP/list-$1" "$W/$1/objects/${sha:0:2}/$sha"
+	python3 - "$W/$1/index.json" "$RELEASE" "$sha" <<'PY'
+import json, sys
+p, rel, sha = sys.argv[1:]
+idx = json.load(open(p))
+idx["trees"][rel]["list"] = sha
+open(p + ".new", "w").write(json.dumps(idx))
+PY
+	rm -f "$W/$1/index.json"; mv "$W/$1/index.json.new" "$W/$1/index.json"
+}
+for hl in 'abs|{"release":"'"$RELEASE"'","entries":[["d","build"],["l","build/evil.h","/etc/shadow"]]}' \
+	'up|{"release":"'"$RELEASE"'","entries":[["d","build"],["l","build/up","../../etc"]]}' \
+	'chain|{"release":"'"$RELEASE"'","entries":[["d","build"],["l","build/self","."],["l","build/out","self/../../x"]]}'; do
+	name=${hl%%|*}
+	hostile_list "links-$name" "${hl#*|}"
+	run_ph -q --host-root "$TMP/empty" --kernel-release "$RELEASE" --output "$F" --force --cache-url "$URL/links-$name" \
+		--strategy cache
+	is "$PH_RC" 8 "a file list with a symlink leading out ($name): exit 8"
+	like "$PH_ERR" "leads outside the tree" "...saying so"
+	is "$(vol_digest "$F")" "$before" "...the output volume is as it was"
+done
+# A list of another kernel, and a tree that is not a tree for this
+# kernel: refused, and never kept in the local store to fail again.
+hostile_list other '{"release":"9.9.9-other","entries":[["d","build"]]}'
+run_ph -q --host-root "$TMP/empty" --kernel-release "$RELEASE" --output "$F" --force --cache-url "$URL/other" --strategy cache
+is "$PH_RC" 8 "a file list of another kernel: exit 8"
+like "$PH_ERR" "is the list of another kernel \(9\.9\.9-other\)" "...saying so"
+hostile_list empty '{"release":"'"$RELEASE"'","entries":[["d","build"]]}'
+P=$TMP/poison
+run_ph -q --host-root "$TMP/empty" --kernel-release "$RELEASE" --output "$F" --force --cache-url "$URL/empty" \
+	--cache-dir "$P" --strategy cache
+is "$PH_RC" 8 "a file list of an empty build/: exit 8"
+like "$PH_ERR" "is not a tree for this kernel" "...saying so"
+is "$(vol_digest "$F")" "$before" "...the output volume is as it was"
+run_ph cache ls --cache-dir "$P"
+! grep -q "$RELEASE" <<<"$PH_OUT"; ok $? "...and the local store does not keep that tree"
+run_ph --host-root "$TMP/empty" --kernel-release "$RELEASE" --output "$TMP/n9" --cache-url "$URL/c" --cache-dir "$P" \
+	--strategy cache
+is "$PH_RC" 0 "the same local store with a sound server next: it fetches and serves"
 
 # No index at the URL (HTTP 404).
 run_ph -q --host-root "$TMP/empty" --kernel-release "$RELEASE" --output "$F" --force --cache-url "$URL/nothing" --strategy cache

@@ -58,15 +58,15 @@ static int put_list(struct store *s, const char *text, char sha[65])
 
 static int adopt(struct store *s, const char *list)
 {
-	json_object *entry = json_tokener_parse("{\"arch\":\"x86\",\"exact\":true,\"level\":\"exact\"}");
+	struct store_tree_info info = { .release = "6.1.0-2-amd64", .arch = "x86", .origin = "test", .level = "exact",
+					.exact = 1 };
 	char sha[65], why[512];
 	int ret = put_list(s, list, sha);
 
 	if (ret == 0)
-		ret = store_adopt_tree(s, "6.1.0-2-amd64", sha, entry, why, sizeof(why));
+		ret = store_adopt_tree(s, sha, &info, why, sizeof(why));
 	if (ret < 0)
 		printf("#   adopt: %s\n", why);
-	json_object_put(entry);
 	return ret;
 }
 
@@ -123,6 +123,16 @@ static void adopt_tests(const char *top)
 		 HELLO_SHA);
 	ok(adopt(&s, list) == -EBADMSG, "a file under a listed symlink is refused");
 	ok(access("/tmp/store_test-adopt-never", F_OK) != 0, "...and nothing was written through it");
+	snprintf(list, sizeof(list),
+		 "{\"entries\":[[\"d\",\"dir\"],[\"l\",\"ln\",\"dir\"],[\"f\",\"ln/store_test-adopt-never\",\"%s\",6,420]]}",
+		 HELLO_SHA);
+	ok(adopt(&s, list) == -EBADMSG, "a file under a symlink to a listed directory is refused too");
+	ok(adopt(&s, "{\"entries\":[[\"d\",\"build\"],[\"l\",\"build/evil.h\",\"/etc/shadow\"]]}") == -EBADMSG,
+	   "an absolute symlink target is refused");
+	ok(adopt(&s, "{\"entries\":[[\"d\",\"build\"],[\"l\",\"build/up\",\"../../../../etc\"]]}") == -EBADMSG,
+	   "a symlink target climbing out of the tree is refused");
+	ok(adopt(&s, "{\"entries\":[[\"l\",\"self\",\".\"],[\"l\",\"out\",\"self/../escape\"]]}") == -EBADMSG,
+	   "a chain of links that each look inside but lead out together is refused");
 	snprintf(list, sizeof(list), "{\"entries\":[[\"f\",\"a\",\"%s\",6,420],[\"f\",\"a\",\"%s\",6,420]]}",
 		 HELLO_SHA, HELLO_SHA);
 	ok(adopt(&s, list) == -EBADMSG, "a path listed twice is refused");

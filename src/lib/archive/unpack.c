@@ -270,27 +270,6 @@ int unpack_normalize_member(char *path)
 	return 0;
 }
 
-/* Does target, relative to the directory holding link_rel, climb out? */
-static int lexically_escapes(const char *link_rel, const char *target)
-{
-	int depth = 0;
-	const char *p, *start;
-	size_t n;
-
-	for (p = link_rel; *p; p++)
-		if (*p == '/')
-			depth++;
-	for (p = target; path_next_component(&p, &start, &n);) {
-		if (path_is_dotdot(start, n)) {
-			if (--depth < 0)
-				return 1;
-		} else if (!path_is_dot(start, n)) {
-			depth++;
-		}
-	}
-	return 0;
-}
-
 #define MAX_DIR_DEPTH 64
 
 struct unpacker {
@@ -574,7 +553,7 @@ static int extract_entry(struct unpacker *u, struct archive *a, struct archive_e
 	if (type == AE_IFLNK) {
 		const char *target = archive_entry_symlink(e);
 
-		if (!target || !*target || target[0] == '/' || lexically_escapes(rel, target)) {
+		if (!target || !*target || target[0] == '/' || path_link_escapes(rel, target)) {
 			snprintf(u->why, u->whylen, "symlink '%s' points outside the tree ('%s'), refused", member,
 				 target ? target : "");
 			return -EILSEQ;

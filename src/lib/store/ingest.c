@@ -7,6 +7,8 @@
 
 #include "util/confine.h"
 #include "util/fs.h"
+#include "util/hostroot.h"
+#include "util/json.h"
 #include "util/macro.h"
 #include "util/path.h"
 #include "util/walk.h"
@@ -314,6 +316,11 @@ static int row_check(json_object *row, const char **ret_type, const char **ret_p
 		snprintf(why, whylen, "%s: the file list gives a bad symlink target", path);
 		return -EBADMSG;
 	}
+	/* The same rule as for a package's links: relative, and inside. */
+	if (type[0] == 'l' && path_link_escapes(path, arg)) {
+		snprintf(why, whylen, "%s: symlink to '%.200s' leads outside the tree, refused", path, arg);
+		return -EBADMSG;
+	}
 	*ret_type = type;
 	*ret_path = path;
 	*ret_arg = arg;
@@ -376,18 +383,49 @@ static int adopt_row(struct store *s, struct adopt *a, json_object *row, char *w
 	return -errno;
 }
 
-int store_adopt_tree(struct store *s, const char *release, const char *list_sha, json_object *entry, char *why,
+/* Every symlink of an adopted tree resolved for real, through the others:
+ * a chain of links that each looked inside may still lead out. */
+static int adopted_links_stay_inside(const struct store *s, const char *tmp_name, json_object *entries, char *why,
+				     size_t whylen)
+{
+	struct hostroot tree;
+	char top[PATH_MAX];
+	size_t i;
+	int ret = path_join(top, s->dir, tmp_name);
+
+	if (ret == 0)
+		ret = hostroot_init(&tree, top);
+	for (i = 0; ret == 0 && i < json_object_array_length(entries); i++) {
+		json_object *row = json_object_array_get_idx(entries, i);
+		char abs[PATH_MAX], resolved[PATH_MAX];
+		int r;
+
+		if (strcmp(json_object_get_string(json_object_array_get_idx(row, 0)), "l") != 0)
+			continue;
+		r = path_format(abs, "/%s", json_object_get_string(json_object_array_get_idx(row, 1)));
+		if (r == 0)
+			r = hostroot_resolve(&tree, abs, resolved);
+		if (r == -EXDEV || r == -ELOOP) {
+			snprintf(why, whylen, "symlink '%s' leads outside the tree through other links, refused", abs + 1);
+			ret = -EBADMSG;
+		}
+	}
+	return ret;
+}
+
+int store_adopt_tree(struct store *s, const char *list_sha, const struct store_tree_info *info, char *why,
 		     size_t whylen)
 {
+	const char *release = info->release;
 	struct adopt a = { .root_fd = -1, .parent_fd = -1 };
 	char tmp_name[PATH_MAX];
-	json_object *list = NULL, *entries, *trees, *copy = NULL;
+	json_object *list = NULL, *entries, *trees, *entry = NULL, *seen = NULL;
+	unsigned long long files = 0, bytes = 0;
 	size_t i;
 	int ret;
 
 	why[0] = '\0';
-	if (!release[0] || strchr(release, '/') || release[0] == '.' || !store_is_sha(list_sha) ||
-	    !json_object_is_type(entry, json_type_object)) {
+	if (!release || !release[0] || strchr(release, '/') || release[0] == '.' || !store_is_sha(list_sha)) {
 		snprintf(why, whylen, "bad release or index entry");
 		return -EINVAL;
 	}
@@ -396,6 +434,12 @@ int store_adopt_tree(struct store *s, const char *release, const char *list_sha,
 		snprintf(why, whylen, "its file list %s: %s", list_sha,
 			 ret == -EBADMSG ? "does not match its hash or is malformed" : strerror(-ret));
 		return ret;
+	}
+	if (strcmp(json_get_string(list, "release", release), release) != 0) {
+		snprintf(why, whylen, "its file list %s is the list of another kernel (%.100s)", list_sha,
+			 json_get_string(list, "release", ""));
+		ret = -EBADMSG;
+		goto out;
 	}
 	ret = path_format(tmp_name, "tmp/tree.%ld.%lu", (long)getpid(), s->tmp_seq++);
 	if (ret < 0)
@@ -422,17 +466,43 @@ int store_adopt_tree(struct store *s, const char *release, const char *list_sha,
 	a.parent_fd = -1;
 	close(a.root_fd);
 	a.root_fd = -1;
+	ret = adopted_links_stay_inside(s, tmp_name, entries, why, whylen);
+	if (ret < 0)
+		goto fail;
 	ret = install_tree(s, tmp_name, release);
 	if (ret < 0)
 		goto fail;
-	if (json_object_deep_copy(entry, &copy, NULL) < 0) {
+	/* The index entry says only what the caller vouches for and what was
+	 * counted here: nothing of whoever sent the list. */
+	seen = json_object_new_object();
+	entry = json_object_new_object();
+	if (!seen || !entry) {
+		json_object_put(entry);
 		ret = -ENOMEM;
 		goto out;
 	}
-	json_object_object_add(copy, "release", json_object_new_string(release));
-	json_object_object_add(copy, "list", json_object_new_string(list_sha));
+	for (i = 0; i < json_object_array_length(entries); i++) {
+		json_object *row = json_object_array_get_idx(entries, i);
+
+		if (strcmp(json_object_get_string(json_object_array_get_idx(row, 0)), "f") != 0)
+			continue;
+		files++;
+		bytes += (unsigned long long)json_object_get_int64(json_object_array_get_idx(row, 3));
+		json_object_object_add(seen, json_object_get_string(json_object_array_get_idx(row, 2)), NULL);
+	}
+	json_object_object_add(entry, "release", json_object_new_string(release));
+	json_object_object_add(entry, "arch", json_object_new_string(info->arch ? info->arch : ""));
+	json_object_object_add(entry, "origin", json_object_new_string(info->origin ? info->origin : ""));
+	json_object_object_add(entry, "exact", json_object_new_boolean(info->exact));
+	json_object_object_add(entry, "level",
+			       json_object_new_string(info->level ? info->level : info->exact ? "exact" : "close-match"));
+	json_object_object_add(entry, "files", json_object_new_int64((int64_t)files));
+	json_object_object_add(entry, "bytes", json_object_new_int64((int64_t)bytes));
+	json_object_object_add(entry, "objects", json_object_new_int64(json_object_object_length(seen)));
+	json_object_object_add(entry, "time", json_object_new_int64((int64_t)time(NULL)));
+	json_object_object_add(entry, "list", json_object_new_string(list_sha));
 	json_object_object_get_ex(s->index, "trees", &trees);
-	json_object_object_add(trees, release, copy);
+	json_object_object_add(trees, release, entry);
 	ret = store_index_save(s);
 	if (ret < 0)
 		snprintf(why, whylen, "%s/index.json: %s", s->dir, strerror(-ret));
@@ -446,6 +516,23 @@ fail:
 		close(a.root_fd);
 	fs_rm_rf_at(s->fd, tmp_name);
 out:
+	json_object_put(seen);
 	json_object_put(list);
 	return ret;
+}
+
+int store_forget_tree(struct store *s, const char *release)
+{
+	json_object *trees;
+	char rel[PATH_MAX];
+	int ret = path_format(rel, "trees/%s", release);
+
+	if (ret < 0 || !release[0] || strchr(release, '/') || release[0] == '.')
+		return ret < 0 ? ret : -EINVAL;
+	if (json_object_object_get_ex(s->index, "trees", &trees))
+		json_object_object_del(trees, release);
+	ret = store_index_save(s);
+	if (ret == 0)
+		ret = fs_rm_rf_at(s->fd, rel);
+	return ret == -ENOENT ? 0 : ret;
 }

@@ -90,17 +90,23 @@ void store_writer_free(struct store_writer *w);
 /* Is objects/ab/<sha> in the store (a regular file)? */
 int store_has_object(const struct store *s, const char *sha);
 
-/* Builds trees/<release> from the list object list_sha (in the store,
- * checked against its hash) and the objects it names (all in the store:
- * -ENOENT names the first missing in why), then records entry (a copy of
- * the index entry the list came with; its "list" must be list_sha) in the
- * index. The list is not trusted: each path must be relative, without
- * "." or ".." or empty parts, under a directory listed before it
- * (-EBADMSG with why otherwise). Needs store_lock. */
+/* Builds trees/<info->release> from the list object list_sha (in the
+ * store, checked against its hash) and the objects it names (all in the
+ * store: -ENOENT names the first missing in why), then records it in the
+ * index with what info says (arch, origin, level: what the caller vouches
+ * for) and what was counted here (files, bytes, objects, time). The list
+ * is not trusted: each path must be relative, without "." or ".." or empty
+ * parts, under a directory listed before it; each symlink relative and
+ * inside the tree, also through other links (-EBADMSG with why
+ * otherwise). Needs store_lock. */
+/* Drops release from the index (saved) and removes trees/<release>: a
+ * tree adopted but found unusable is not kept to be served again. Needs
+ * store_lock. */
+int store_forget_tree(struct store *s, const char *release);
 /* The checks store_adopt_tree makes of each row of a list, all at once:
  * 0, or -EBADMSG with the first problem in why. */
 int store_list_check(json_object *list, char *why, size_t whylen);
-int store_adopt_tree(struct store *s, const char *release, const char *list_sha, json_object *entry, char *why,
+int store_adopt_tree(struct store *s, const char *list_sha, const struct store_tree_info *info, char *why,
 		     size_t whylen);
 
 /* Opens objects/ab/<sha> read-only, never through a symlink. */
