@@ -18,8 +18,8 @@
 /* Downloads at once: objects are small, most of the time is round trips. */
 #define CACHEURL_WORKERS 8
 /* The index and a file list: a tree's list is ~1 MB, the index ~300
- * bytes a tree. */
-#define CACHEURL_MAX_DOC (64u << 20)
+ * bytes a tree; parsed, a document takes some ten times its size. */
+#define CACHEURL_MAX_DOC (16u << 20)
 
 /* The index's SHA-256 given as URL#sha256=HEX, or NULL: the one thing
  * about a remote cache this run can know it did not come from whoever

@@ -140,6 +140,26 @@ static void adopt_tests(const char *top)
 		   -ENOENT,
 	   "a list naming an object the store lacks: -ENOENT");
 	ok(adopt(&s, "{\"entries\":[[\"p\",\"a\"]]}") == -EBADMSG, "an unknown type is refused");
+	{
+		json_object *big_list = json_object_new_object(), *rows = json_object_new_array();
+		char name[32];
+		size_t k;
+
+		for (k = 0; k <= STORE_MAX_LIST_ROWS; k++) {
+			json_object *row = json_object_new_array();
+
+			snprintf(name, sizeof(name), "d%zu", k);
+			json_object_array_add(row, json_object_new_string("d"));
+			json_object_array_add(row, json_object_new_string(name));
+			json_object_array_add(rows, row);
+		}
+		json_object_object_add(big_list, "entries", rows);
+		ok(store_list_check(big_list, why, sizeof(why)) == -EBADMSG, "a list of more rows than any kernel tree is refused: %s",
+		   why);
+		json_object_array_del_idx(rows, 0, 1);
+		ok(store_list_check(big_list, why, sizeof(why)) == 0, "...one row fewer is checked as usual");
+		json_object_put(big_list);
+	}
 	ok(store_tree_check(&s, "6.1.0-2-amd64", why, sizeof(why)) == 0, "the adopted tree is as it was after them all");
 	path_format(p, "%s/tmp", cache);
 	ok(dir_is_empty(p) == 1, "...and no refused tree is left in tmp/");

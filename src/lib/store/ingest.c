@@ -338,6 +338,13 @@ int store_list_check(json_object *list, char *why, size_t whylen)
 		snprintf(why, whylen, "the file list has no entries");
 		return -EBADMSG;
 	}
+	/* A header tree has some 20,000 entries, a whole source tree under
+	 * 100,000: far more is a list made to exhaust memory or inodes. */
+	if (json_object_array_length(entries) > STORE_MAX_LIST_ROWS) {
+		snprintf(why, whylen, "the file list has %zu entries, more than any kernel tree (%d)",
+			 json_object_array_length(entries), STORE_MAX_LIST_ROWS);
+		return -EBADMSG;
+	}
 	for (i = 0; i < json_object_array_length(entries); i++) {
 		ret = row_check(json_object_array_get_idx(entries, i), &type, &path, &arg, why, whylen);
 		if (ret < 0)

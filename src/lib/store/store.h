@@ -23,6 +23,8 @@
 #include <time.h>
 
 #define STORE_INDEX_VERSION 1
+/* The most rows a file list may have (store_list_check). */
+#define STORE_MAX_LIST_ROWS 200000
 
 struct store {
 	char dir[PATH_MAX];
