@@ -62,7 +62,7 @@ static enum ph_fail fetch_kind(int err)
 	}
 }
 
-static void cacheurl_fetch_opts(const struct provision_ctx *ctx, struct fetch_opts *fo)
+static void cacheurl_fetch_opts(struct provision_ctx *ctx, struct fetch_opts *fo)
 {
 	distro_fetch_opts(ctx, fo); /* timeouts, retries, deadline: as every download of a run */
 	fo->progress = 0;            /* thousands of small bodies: no progress line each */

@@ -35,6 +35,9 @@ struct btf;
 
 struct provision_ctx {
 	const struct options *opts;
+	/* When --deadline ends: set by the first download of the run, so
+	 * every later one (indexes, packages, cache objects) shares it. */
+	double fetch_deadline;
 	struct hostroot hr;
 	struct kernel_info kernel;
 	/* A scratch folder beside the staging dir, removed after each

@@ -75,13 +75,15 @@ static int load_def(struct provision_ctx *ctx, struct distro_state *st, char *wh
 	return 0;
 }
 
-void distro_fetch_opts(const struct provision_ctx *ctx, struct fetch_opts *fo)
+void distro_fetch_opts(struct provision_ctx *ctx, struct fetch_opts *fo)
 {
 	fetch_opts_defaults(fo);
 	fo->connect_timeout_s = ctx->opts->connect_timeout_s;
 	fo->stall_timeout_s = ctx->opts->stall_timeout_s;
 	/* --deadline counts from the first download of the run. */
-	fo->deadline = ctx->opts->deadline_s > 0 ? fetch_now() + (double)ctx->opts->deadline_s : 0;
+	if (ctx->opts->deadline_s > 0 && ctx->fetch_deadline == 0)
+		ctx->fetch_deadline = fetch_now() + (double)ctx->opts->deadline_s;
+	fo->deadline = ctx->fetch_deadline;
 	fo->attempts = ctx->opts->retries;
 	fo->progress = 1;
 }

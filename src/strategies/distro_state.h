@@ -90,7 +90,7 @@ struct distro_state {
 struct distro_state *distro_state_get(struct provision_ctx *ctx);
 
 /* The repository side of the options, for every back end. */
-void distro_fetch_opts(const struct provision_ctx *ctx, struct fetch_opts *fo);
+void distro_fetch_opts(struct provision_ctx *ctx, struct fetch_opts *fo);
 /* The library's notes into the log. */
 void distro_note(void *data, int warning, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

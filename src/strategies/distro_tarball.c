@@ -65,7 +65,7 @@ static int tarball_read_indexes(struct provision_ctx *ctx, struct distro_state *
 
 /* The checksum file beside the tarball: 0 with t->sha256, or 0 with it
  * empty (and one line saying so) when none is published. */
-static int read_checksum(const struct provision_ctx *ctx, struct distro_state *st, const struct url_vars *v,
+static int read_checksum(struct provision_ctx *ctx, struct distro_state *st, const struct url_vars *v,
 			 char *why, size_t whylen)
 {
 	struct distro_tarball *t = st->tarball;
