@@ -252,6 +252,7 @@ int distro_fetch_packages(struct provision_ctx *ctx, struct distro_state *st, co
 		snprintf(d[i].digest_algo, sizeof(d[i].digest_algo), "%s", p->digest_algo);
 		snprintf(d[i].digest, sizeof(d[i].digest), "%s", p->digest);
 		d[i].no_digest = p->no_digest;
+		d[i].unsized = p->unsized;
 		d[i].userpwd = st->backend->auth_for(st, p, auth[i], sizeof(auth[i]));
 		d[i].verify_data = st->backend->verify_data ? st->backend->verify_data(st, p) : NULL;
 		if (path_format(d[i].dir, "%s/pkg%d", work, i) < 0) {
@@ -294,7 +295,12 @@ static int distro_provide(struct provision_ctx *ctx, const char *build_dir, char
 	if (ret == 0 && st->backend->finish)
 		ret = st->backend->finish(ctx, st, build_dir, why, whylen);
 	if (ret == 0) {
-		ctx->exact = 1;
+		/* Nothing vouched for an unverified download: its tree may be
+		 * anything with the right release string. */
+		ctx->exact = !plan.chosen[0].no_digest;
+		if (!ctx->exact)
+			log_info("distro: %s/%s was checked against no checksum: published as a close match, not exact",
+				 plan.chosen[0].base_uri, plan.chosen[0].location);
 		snprintf(ctx->tree_origin, sizeof(ctx->tree_origin), "%s package %s %s from %s", st->def.name,
 			 plan.chosen[0].name, plan.chosen[0].version, plan.chosen[0].base_uri);
 	}

@@ -3,6 +3,7 @@
  * (lib/apt/repo.c), the header package and its Depends as the plan. */
 #include "lib/apt/repo.h"
 #include "lib/archive/deb.h"
+#include "lib/distro/urltemplate.h"
 #include "lib/kernel/arch.h"
 #include "strategies/context.h"
 #include "strategies/distro_state.h"
@@ -25,14 +26,21 @@ static int load_config(struct provision_ctx *ctx, struct distro_state *st, char 
 	char inner[1024];
 	int ret, i;
 
+	int n_apt = 0;
+
+	/* A lone URL is the base of a tarball distribution's template (one
+	 * configuration for a mixed fleet): not an apt source. */
 	for (i = 0; i < ctx->opts->n_mirrors; i++) {
+		if (urltemplate_mirror_is_base(ctx->opts->mirrors[i]))
+			continue;
 		ret = apt_add_mirror(&st->cfg, ctx->opts->mirrors[i], inner, sizeof(inner));
 		if (ret < 0) {
 			snprintf(why, whylen, "%s", inner);
 			return -EINVAL;
 		}
+		n_apt++;
 	}
-	if (ctx->opts->n_mirrors == 0) {
+	if (n_apt == 0) {
 		st->cfg.warn = warn_line;
 		ret = apt_config_read(&ctx->hr, &st->cfg, inner, sizeof(inner));
 		if (ret < 0) {

@@ -31,6 +31,7 @@ struct distro_pkg {
 	const char *digest_algo; /* "sha256", "sha512" */
 	const char *digest;
 	int no_digest; /* none is published (a tarball without checksum file) */
+	int unsized;   /* no index gives its size (a tarball) */
 	int source_index;
 };
 

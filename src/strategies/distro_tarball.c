@@ -34,11 +34,16 @@ struct distro_tarball {
 	json_object *sources; /* the checksum file read */
 };
 
-/* The first word of the first --mirror ("URL [SUITE...]"), or "". */
+/* The first --mirror that is a lone URL (apt sources in the same
+ * configuration are for the fleet's apt hosts), or "". */
 static void mirror_base(const struct provision_ctx *ctx, char *out, size_t len)
 {
-	const char *m = ctx->opts->n_mirrors > 0 ? ctx->opts->mirrors[0] : "";
+	const char *m = "";
+	int i;
 
+	for (i = 0; i < ctx->opts->n_mirrors && !*m; i++)
+		if (urltemplate_mirror_is_base(ctx->opts->mirrors[i]))
+			m = ctx->opts->mirrors[i];
 	while (*m == ' ' || *m == '\t')
 		m++;
 	snprintf(out, len, "%.*s", (int)strcspn(m, " \t"), m);
@@ -165,13 +170,15 @@ static int tarball_plan(struct provision_ctx *ctx, struct distro_state *st, cons
 		return ret;
 	plan->chosen[0] = (struct distro_pkg){ .name = st->def.header_package, .version = os->build_id,
 					       .base_uri = t->base, .location = t->file, .digest_algo = "sha256",
-					       .digest = t->sha256, .no_digest = !t->sha256[0] };
+					       .digest = t->sha256, .no_digest = !t->sha256[0],
+					       .unsized = 1 };
 	plan->n_chosen = 1;
 	return 0;
 }
 
-/* The staged tree's .config, read beneath it. NULL (*err) when absent. */
-static char *read_tree_config(const char *build_dir, int *err)
+/* A file of the staged tree (its .config), read beneath it. NULL (*err)
+ * when absent. */
+static char *read_tree_file(const char *build_dir, const char *rel, int *err)
 {
 	int dfd = open(build_dir, O_PATH | O_DIRECTORY | O_CLOEXEC), fd;
 	char *text = NULL;
@@ -179,7 +186,7 @@ static char *read_tree_config(const char *build_dir, int *err)
 	*err = dfd < 0 ? -errno : 0;
 	if (dfd < 0)
 		return NULL;
-	fd = confine_open(dfd, ".config", O_RDONLY | O_NONBLOCK, 0, CONFINE_BENEATH);
+	fd = confine_open(dfd, rel, O_RDONLY | O_NONBLOCK, 0, CONFINE_BENEATH);
 	close(dfd);
 	*err = fd < 0 ? fd : 0;
 	if (fd < 0)
@@ -189,59 +196,70 @@ static char *read_tree_config(const char *build_dir, int *err)
 	return *err < 0 ? NULL : text;
 }
 
-/* The kernel configuration is the host's: a tarball whose .config
- * disagrees with it is not this kernel's build; one without a .config
- * gets the host's. */
-static int tarball_finish(struct provision_ctx *ctx, struct distro_state *st, const char *build_dir, char *why,
-			  size_t whylen)
+/* Compares the tree's rel with the host's parsed config: 0 when they
+ * agree (or rel is absent and optional), -EKEYREJECTED when they differ,
+ * -EILSEQ when rel is required and absent or cannot be parsed. */
+static int compare_tree_config(struct provision_ctx *ctx, struct distro_state *st, const struct kconfig *host,
+			       const char *build_dir, const char *rel, int required, char *why, size_t whylen)
 {
-	struct kconfig host, tree;
-	char *host_text = NULL, *tree_text, inner[256];
+	struct kconfig tree;
+	char inner[256], *text;
 	const char *first;
 	size_t n;
 	int ret, err;
+
+	text = read_tree_file(build_dir, rel, &err);
+	if (!text) {
+		if (err == -ENOENT && !required)
+			return 0;
+		snprintf(why, whylen, "%s/%s: %s %s: the tarball cannot be tied to this kernel's build without it",
+			 st->tarball->base, st->tarball->file, rel, err == -ENOENT ? "is missing" : strerror(-err));
+		return -EILSEQ;
+	}
+	ret = kconfig_parse(text, &tree, inner, sizeof(inner));
+	free(text);
+	if (ret < 0) {
+		snprintf(why, whylen, "%s/%s: %s: %s", st->tarball->base, st->tarball->file, rel, inner);
+		return -EILSEQ;
+	}
+	n = kconfig_differences(host, &tree, &first);
+	kconfig_free(&tree);
+	if (n > 0) {
+		snprintf(why, whylen, "%s/%s: its %s differs from the host's %s in %zu symbol(s), CONFIG_%s first: not this kernel's build",
+			 st->tarball->base, st->tarball->file, rel, ctx->kernel.config_path, n, first);
+		return -EKEYREJECTED;
+	}
+	return 0;
+}
+
+/* The kernel configuration is the host's: a tarball without a .config,
+ * or whose .config disagrees with it, is not this kernel's build. */
+static int tarball_finish(struct provision_ctx *ctx, struct distro_state *st, const char *build_dir, char *why,
+			  size_t whylen)
+{
+	struct kconfig host;
+	char *host_text = NULL, inner[256];
+	int ret;
 
 	ret = configsrc_read(&ctx->hr, &ctx->kernel, &host_text, NULL);
 	if (ret < 0) {
 		snprintf(why, whylen, "cannot read the kernel config %s: %s", ctx->kernel.config_path, strerror(-ret));
 		return ret;
 	}
-	tree_text = read_tree_config(build_dir, &err);
-	if (!tree_text) {
-		ret = err == -ENOENT ? fs_write_file_beneath(build_dir, ".config", host_text, strlen(host_text)) : err;
-		if (ret == 0)
-			log_info("distro: the tarball has no .config: the host's %s is the tree's", ctx->kernel.config_path);
-		else
-			snprintf(why, whylen, "%s/.config: %s", build_dir, strerror(-ret));
-		free(host_text);
-		return ret;
-	}
 	ret = kconfig_parse(host_text, &host, inner, sizeof(inner));
+	free(host_text);
 	if (ret < 0) {
 		snprintf(why, whylen, "%s: %s", ctx->kernel.config_path, inner);
-		free(host_text);
-		free(tree_text);
 		return -EILSEQ;
 	}
-	ret = kconfig_parse(tree_text, &tree, inner, sizeof(inner));
-	if (ret < 0) {
-		snprintf(why, whylen, "%s/%s: .config: %s", st->tarball->base, st->tarball->file, inner);
-		ret = -EILSEQ;
-	} else {
-		n = kconfig_differences(&host, &tree, &first);
-		if (n > 0) {
-			snprintf(why, whylen, "%s/%s: its .config differs from the host's %s in %zu symbol(s), CONFIG_%s first: not this kernel's build",
-				 st->tarball->base, st->tarball->file, ctx->kernel.config_path, n, first);
-			ret = -EKEYREJECTED;
-		} else {
-			log_info("distro: the tarball's .config agrees with the host's %s (%zu symbols)", ctx->kernel.config_path,
-				 host.n);
-		}
-		kconfig_free(&tree);
-	}
+	/* Only .config: Debian-built trees show that include/config/auto.conf
+	 * may differ from it in build-environment symbols (CC_VERSION_TEXT
+	 * and some 40 others) in a tree that is exactly right. */
+	ret = compare_tree_config(ctx, st, &host, build_dir, ".config", 1, why, whylen);
+	if (ret == 0)
+		log_info("distro: the tarball's .config agrees with the host's %s (%zu symbols)",
+			 ctx->kernel.config_path, host.n);
 	kconfig_free(&host);
-	free(host_text);
-	free(tree_text);
 	return ret;
 }
 

@@ -1,6 +1,7 @@
 #include "tool/optvalue.h"
 
 #include "lib/apt/aptsources.h"
+#include "lib/distro/urltemplate.h"
 #include "lib/kernel/kversion.h"
 #include "util/suggest.h"
 
@@ -197,7 +198,7 @@ int optvalue_mirror(const char *name, const char *spec, char *err, size_t errlen
 	char why[1024], buf[512];
 	/* A lone URL is the base of a tarball distribution's template
 	 * (distros/cos.json); apt refuses it when it reads it. */
-	int lone = strstr(spec, "://") && !strpbrk(spec, " \t");
+	int lone = urltemplate_mirror_is_base(spec);
 	int ret = lone ? 0 : apt_add_mirror(&cfg, spec, why, sizeof(why));
 
 	apt_config_free(&cfg);

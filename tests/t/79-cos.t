@@ -126,6 +126,43 @@ is "$PH_RC" 0 "no checksum published: provisioned"
 one_line "no checksum published at $MIRROR/ok/cos/nosum/kernel-headers.tgz.sha256: $MIRROR/ok/cos/nosum/kernel-headers.tgz is not verified" \
 	"...and one line says the tarball is not verified"
 like "$(cat "$TMP/o-nosum/$COS_REL/build/include/generated/utsrelease.h" 2>/dev/null)" "\"$REL_RE\"" "...the tree is published"
+jq_() { python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$@"; }
+is "$(jq_ "$TMP/o-nosum/$COS_REL/manifest.json" 'm["exact"], m["level"]')" "(False, 'close-match')" \
+	"...as a close match, not exact: nothing vouched for it"
+like "$PH_ERR" "was checked against no checksum: published as a close match, not exact" "...saying so"
+run_ph --host-root "$r" --kernel-release "$COS_REL" --output "$TMP/o-nosum2" --strategy distro --retries 2 \
+	--mirror "$MIRROR/ok/cos" --require exact
+is "$PH_RC" 7 "...so --require exact refuses it (exit 7)"
+
+# A tarball without a .config: nothing ties it to this kernel's build.
+rm -rf "$TMP/hdr-noconfig" && cp -a "$TMP/hdr" "$TMP/hdr-noconfig"
+rm -f "$TMP/hdr-noconfig/usr/src/linux-headers-$COS_REL/.config"
+mkdir -p "$SRV/cos/noconfig"
+tar -C "$TMP/hdr-noconfig" -czf "$SRV/cos/noconfig/kernel-headers.tgz" .
+( cd "$SRV/cos/noconfig" && sha256sum kernel-headers.tgz >kernel-headers.tgz.sha256 )
+cos_root "$TMP/r-noconfig2" noconfig
+provision "$TMP/r-noconfig2" "$TMP/fo-noconfig2" "$MIRROR/ok/cos"
+is "$PH_RC" 8 "a tarball without a .config: exit 8"
+one_line "kernel-headers.tgz: \.config is missing: the tarball cannot be tied to this kernel's build" "...one line saying so"
+nothing_published "$TMP/fo-noconfig2" "no .config"
+
+# One configuration for a mixed fleet: a lone URL (the COS base) beside an
+# apt source. The COS node takes the lone URL; an apt node takes its apt
+# source and leaves the lone URL alone.
+provision "$R" "$TMP/o-mixed" "$MIRROR/ok/cos" --mirror "$MIRROR/ok/debian bookworm main"
+is "$PH_RC" 0 "COS with --mirror BASE and an apt --mirror too: the lone URL is the COS base"
+D=$TMP/deb-root
+mkdir -p "$D/etc/apt/keyrings" "$D/usr/lib"
+printf 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n' >"$D/usr/lib/os-release"
+run_ph --host-root "$D" --kernel-release 6.1.0-999-amd64 --output "$TMP/o-debmixed" --strategy distro --retries 1 \
+	--mirror "$MIRROR/ok/cos" --mirror "$MIRROR/nothing/debian bookworm main"
+like "$PH_ERR" "$MIRROR/nothing/debian" "a Debian node with the same two --mirror: apt reads its own source"
+ok "$([ "$PH_RC" -ne 1 ] && [ "$PH_RC" -ne 2 ] && echo 0 || echo 1)" "...and the lone URL is no error (exit $PH_RC, not 1 or 2)"
+
+# A tarball has no index to give its size: --max-tree-size caps the download.
+provision "$R" "$TMP/fo-big" "$MIRROR/ok/cos" --max-tree-size 100k
+is "$PH_RC" 4 "a tarball larger than --max-tree-size: refused (exit 4)"
+nothing_published "$TMP/fo-big" "too big"
 
 # The kernel config is the host's: a tarball built with another one is
 # not this kernel's, and without a host config the tarball is not fetched.

@@ -136,3 +136,10 @@ int urltemplate_host_is_placeholder(const char *url)
 	return (n == 7 && strncasecmp(host, "example", 7) == 0) ||
 	       (n > 8 && strncasecmp(host + n - 8, ".example", 8) == 0);
 }
+
+int urltemplate_mirror_is_base(const char *spec)
+{
+	while (*spec == ' ' || *spec == '\t')
+		spec++;
+	return strstr(spec, "://") != NULL && !strpbrk(spec, " \t");
+}

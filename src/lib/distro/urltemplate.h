@@ -36,4 +36,8 @@ int urltemplate_host_is_placeholder(const char *url);
  * text starts with anything else. */
 int urltemplate_parse_sha256(const char *text, size_t len, char hex[65]);
 
+/* Is this --mirror value a lone URL (the base of a tarball distribution's
+ * template) rather than an apt source ("URL SUITE [COMPONENT...]")? */
+int urltemplate_mirror_is_base(const char *spec);
+
 #endif

@@ -79,7 +79,8 @@ static void *download_one(void *data)
 		}
 		fs_rm_rf(d->dir);
 		d->ret = mkdir(d->dir, 0755) < 0 ? -errno
-						  : fetch_pipe_start_tee(&fo, d->url, d->size, &fp, &fd, verify ? &tee_fd : NULL);
+						  : fetch_pipe_start_tee(&fo, d->url, d->unsized ? o->max_bytes : d->size, &fp,
+										 &fd, verify ? &tee_fd : NULL);
 		if (d->ret < 0) {
 			snprintf(d->why, sizeof(d->why), "%s: cannot start: %s", d->url, strerror(-d->ret));
 			return NULL;
@@ -102,9 +103,9 @@ static void *download_one(void *data)
 			snprintf(d->why, sizeof(d->why), "%s", fwhy);
 			return NULL;
 		}
-		if ((d->no_digest ? 0 : strcmp(body_digest(d), d->digest) != 0) || (d->size && d->res.bytes != d->size)) {
+		if ((d->no_digest ? 0 : strcmp(body_digest(d), d->digest) != 0) || (!d->unsized && d->res.bytes != d->size)) {
 			d->ret = -EKEYREJECTED;
-			if (d->size)
+			if (!d->unsized)
 				snprintf(d->why, sizeof(d->why),
 					 "%s: hash mismatch: %s %s, %llu bytes; the index lists %s, %llu bytes", d->url,
 					 d->digest_algo, body_digest(d), d->res.bytes, d->digest, d->size);

@@ -42,7 +42,8 @@ struct pkgfetch_opts {
 /* One package: set url, size, the digest the index lists (digest_algo
  * "sha256" or "sha512"), userpwd (or NULL) and dir (created here, emptied
  * first); the rest is filled. A tarball beside its checksum file has no
- * index: size 0 (its size is not known, so not compared) and, when no
+ * index: unsized (its size is not known, so not compared; the download
+ * is capped by max_bytes instead) and, when no
  * checksum is published, no_digest (the body is then not compared; an
  * empty digest without it is refused). */
 struct pkgfetch_item {
@@ -51,6 +52,7 @@ struct pkgfetch_item {
 	char digest_algo[8];
 	char digest[129];
 	int no_digest;
+	int unsized; /* no size is known (a tarball): capped by max_bytes instead */
 	const char *userpwd;
 	void *verify_data; /* NULL: no signature check for this one */
 	char dir[PATH_MAX];
