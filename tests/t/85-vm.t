@@ -21,6 +21,7 @@ if [ ! -s "$hostroot_tar" ] || [ "$HOST_ROOT" -nt "$hostroot_tar" ]; then
 fi
 cat >"$TMP/vm/script" <<SCRIPT
 set -u
+export ASAN_OPTIONS='$ASAN_OPTIONS' UBSAN_OPTIONS='$UBSAN_OPTIONS'
 echo "guest kernel: \$(uname -r)"
 mkdir -p /tmp/hostroot && tar -C /tmp/hostroot -xf "$hostroot_tar"
 t0=\$(date +%s)
