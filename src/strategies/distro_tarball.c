@@ -180,19 +180,9 @@ static int tarball_plan(struct provision_ctx *ctx, struct distro_state *st, cons
  * when absent. */
 static char *read_tree_file(const char *build_dir, const char *rel, int *err)
 {
-	int dfd = open(build_dir, O_PATH | O_DIRECTORY | O_CLOEXEC), fd;
 	char *text = NULL;
 
-	*err = dfd < 0 ? -errno : 0;
-	if (dfd < 0)
-		return NULL;
-	fd = confine_open(dfd, rel, O_RDONLY | O_NONBLOCK, 0, CONFINE_BENEATH);
-	close(dfd);
-	*err = fd < 0 ? fd : 0;
-	if (fd < 0)
-		return NULL;
-	*err = fs_read_fd(fd, 64 << 20, &text, NULL);
-	close(fd);
+	*err = confine_read_beneath(build_dir, rel, 64 << 20, &text);
 	return *err < 0 ? NULL : text;
 }
 

@@ -1,5 +1,6 @@
 #include "util/confine.h"
 
+#include "util/fs.h"
 #include "util/path.h"
 
 #include <errno.h>
@@ -205,4 +206,19 @@ int confine_open(int root_fd, const char *path, int flags, mode_t mode, enum con
 	if (fd == -ENOSYS)
 		return confine_open_walk(root_fd, path, flags, mode, how);
 	return fd;
+}
+
+int confine_read_beneath(const char *dir, const char *rel, size_t max, char **ret_text)
+{
+	int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC), fd, ret;
+
+	if (dfd < 0)
+		return -errno;
+	fd = confine_open(dfd, rel, O_RDONLY | O_NONBLOCK, 0, CONFINE_BENEATH);
+	close(dfd);
+	if (fd < 0)
+		return fd;
+	ret = fs_read_fd(fd, max, ret_text, NULL);
+	close(fd);
+	return ret;
 }

@@ -29,6 +29,12 @@ enum confine_mode {
  * negative errno. */
 int confine_open(int root_fd, const char *path, int flags, mode_t mode, enum confine_mode how);
 
+/* Reads the small file rel beneath the directory dir (a tree someone
+ * else may have planted links in: a link inside it is followed, one that
+ * leads out finds nothing), at most max bytes, NUL-terminated; the caller
+ * frees. 0, or a negative errno (-ENOENT when it is not there). */
+int confine_read_beneath(const char *dir, const char *rel, size_t max, char **ret_text);
+
 /* The user-space walk alone, whatever the kernel offers: what the tests
  * compare with the kernel's resolution. */
 int confine_open_walk(int root_fd, const char *path, int flags, mode_t mode, enum confine_mode how);

@@ -103,20 +103,8 @@ static long define_value(const char *text, const char *name)
 static char *read_beneath_err(const char *dir, const char *rel, size_t max, int *ret_err)
 {
 	char *text = NULL;
-	int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC), fd;
-
-	*ret_err = dfd < 0 ? -errno : 0;
-	if (dfd < 0)
-		return NULL;
-	fd = confine_open(dfd, rel, O_RDONLY | O_NONBLOCK, 0, CONFINE_BENEATH);
-	close(dfd);
-	*ret_err = fd < 0 ? fd : 0;
-	if (fd < 0)
-		return NULL;
-	if (fs_read_fd(fd, max, &text, NULL) < 0)
-		text = NULL;
-	close(fd);
-	return text;
+	*ret_err = confine_read_beneath(dir, rel, max, &text);
+	return *ret_err < 0 ? NULL : text;
 }
 
 static char *read_beneath(const char *dir, const char *rel, size_t max)
