@@ -127,6 +127,7 @@ int distro_apt_closure(const struct distro_state *st, const char *name, struct d
 	for (i = 0; i < plan->n_chosen; i++) {
 		struct distro_pkg *p = &plan->chosen[i];
 
+		*p = (struct distro_pkg){ 0 }; /* flags of other back ends (no_digest, unsized) stay off */
 		p->name = pkgs[i]->name;
 		p->version = pkgs[i]->version;
 		p->base_uri = pkgs[i]->base_uri;

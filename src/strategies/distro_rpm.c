@@ -200,6 +200,7 @@ static int rpm_plan(struct provision_ctx *ctx, struct distro_state *st, const ch
 				 p->location);
 			return -EKEYREJECTED;
 		}
+		*c = (struct distro_pkg){ 0 }; /* flags of other back ends (no_digest, unsized) stay off */
 		c->name = p->name;
 		c->version = p->evr;
 		c->base_uri = p->base_uri;
