@@ -68,10 +68,25 @@ static void cacheurl_fetch_opts(struct provision_ctx *ctx, struct fetch_opts *fo
 	fo->progress = 0;            /* thousands of small bodies: no progress line each */
 }
 
+/* A whole document (the index, a file list) of at most CACHEURL_MAX_DOC
+ * bytes; on failure why names the URL. The caller maps the error. */
+static int fetch_document(struct provision_ctx *ctx, const char *url, char **ret_text, size_t *ret_len,
+			  struct fetch_result *res, char *why, size_t whylen)
+{
+	struct fetch_opts fo;
+	int ret;
+
+	cacheurl_fetch_opts(ctx, &fo);
+	why[0] = '\0';
+	ret = fetch_to_memory(&fo, url, CACHEURL_MAX_DOC, ret_text, ret_len, res, why, whylen);
+	if (ret < 0 && !why[0])
+		snprintf(why, whylen, "%s: %s", url, strerror(-ret));
+	return ret;
+}
+
 /* index.json, fetched and parsed once per context. */
 static int load_index(struct provision_ctx *ctx, char *why, size_t whylen)
 {
-	struct fetch_opts fo;
 	struct fetch_result res;
 	char url[2048], *text = NULL;
 	json_object *idx, *trees;
@@ -86,14 +101,9 @@ static int load_index(struct provision_ctx *ctx, char *why, size_t whylen)
 		return ctx_fail(ctx, PH_FAIL_BAD_INPUT, ret);
 	}
 	fetch_global_init();
-	cacheurl_fetch_opts(ctx, &fo);
-	why[0] = '\0';
-	ret = fetch_to_memory(&fo, url, CACHEURL_MAX_DOC, &text, &len, &res, why, whylen);
-	if (ret < 0) {
-		if (!why[0])
-			snprintf(why, whylen, "%s: %s", url, strerror(-ret));
+	ret = fetch_document(ctx, url, &text, &len, &res, why, whylen);
+	if (ret < 0)
 		return ctx_fail(ctx, ret == -EFBIG ? PH_FAIL_BAD_INPUT : PH_FAIL_NETWORK, ret);
-	}
 	if (index_pin(ctx) && strcmp(res.sha256, index_pin(ctx)) != 0) {
 		free(text);
 		snprintf(why, whylen, "%s: hash mismatch: it hashes to %s, the --cache-url pin says %s", url, res.sha256,
@@ -205,7 +215,6 @@ static int open_local_store(struct provision_ctx *ctx, struct store *s, char tmp
  * parsed whole anyway), its hash checked before it is stored. */
 static int fetch_list(struct provision_ctx *ctx, struct store *s, const char *sha, char *why, size_t whylen)
 {
-	struct fetch_opts fo;
 	struct fetch_result res;
 	char url[2048], rel[80], got[65], *text = NULL;
 	size_t len;
@@ -215,14 +224,9 @@ static int fetch_list(struct provision_ctx *ctx, struct store *s, const char *sh
 		return 0;
 	snprintf(rel, sizeof(rel), "objects/%c%c/%s", sha[0], sha[1], sha);
 	url_of(ctx, rel, url, sizeof(url));
-	cacheurl_fetch_opts(ctx, &fo);
-	why[0] = '\0';
-	ret = fetch_to_memory(&fo, url, CACHEURL_MAX_DOC, &text, &len, &res, why, whylen);
-	if (ret < 0) {
-		if (!why[0])
-			snprintf(why, whylen, "%s: %s", url, strerror(-ret));
+	ret = fetch_document(ctx, url, &text, &len, &res, why, whylen);
+	if (ret < 0)
 		return ctx_fail(ctx, fetch_kind(ret), ret == -ENOENT ? -ECOMM : ret);
-	}
 	if (strcmp(res.sha256, sha) != 0) {
 		free(text);
 		snprintf(why, whylen, "%s: hash mismatch: the file list hashes to %s, the index names %s", url, res.sha256,
@@ -332,17 +336,12 @@ static void op_discard(void *data, void *w)
 
 static void note(void *data, int warning, const char *fmt, ...)
 {
-	char msg[4096];
 	va_list ap;
 
 	(void)data;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	distro_vnote("cache", warning, fmt, ap);
 	va_end(ap);
-	if (warning)
-		log_warn("cache: %s", msg);
-	else
-		log_info("cache: %s", msg);
 }
 
 /* Is the tree of this list in the local store already, and whole? */

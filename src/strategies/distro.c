@@ -24,19 +24,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-void distro_note(void *data, int warning, const char *fmt, ...)
+void distro_vnote(const char *who, int warning, const char *fmt, va_list ap)
 {
 	char msg[4096];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (warning)
+		log_warn("%s: %s", who, msg);
+	else
+		log_info("%s: %s", who, msg);
+}
+
+void distro_note(void *data, int warning, const char *fmt, ...)
+{
 	va_list ap;
 
 	(void)data;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	distro_vnote("distro", warning, fmt, ap);
 	va_end(ap);
-	if (warning)
-		log_warn("distro: %s", msg);
-	else
-		log_info("distro: %s", msg);
 }
 
 static const struct distro_backend *const backends[] = { &distro_backend_apt, &distro_backend_rpm,

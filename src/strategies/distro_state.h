@@ -8,6 +8,7 @@
 #ifndef PH_DISTRO_STATE_H
 #define PH_DISTRO_STATE_H
 
+#include <stdarg.h>
 #include "lib/apt/aptsources.h"
 #include "lib/apt/repo.h"
 #include "lib/distro/distrodef.h"
@@ -94,6 +95,8 @@ struct distro_state *distro_state_get(struct provision_ctx *ctx);
 void distro_fetch_opts(struct provision_ctx *ctx, struct fetch_opts *fo);
 /* The library's notes into the log. */
 void distro_note(void *data, int warning, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same line with another strategy's name in front (cache's --cache-url). */
+void distro_vnote(const char *who, int warning, const char *fmt, va_list ap);
 
 /* The packages for ctx's kernel, from the indexes read once (the state
  * comes back in *ret_st, also on failure, unless memory ran out).
