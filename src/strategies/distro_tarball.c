@@ -60,6 +60,11 @@ static int tarball_read_indexes(struct provision_ctx *ctx, struct distro_state *
 	st->tarball = t;
 	st->index_sources = t->sources;
 	st->n_sources = 1;
+	if (ctx->kernel.have_distro && strcmp(ctx->kernel.distro.too_long, "BUILD_ID") == 0) {
+		snprintf(st->index_why, sizeof(st->index_why), "%s: the host's os-release has a BUILD_ID longer than %zu bytes: refused",
+			 st->def.file, sizeof(ctx->kernel.distro.build_id) - 1);
+		return -ENOENT;
+	}
 	if (!ctx->kernel.have_distro || !ctx->kernel.distro.build_id[0]) {
 		snprintf(st->index_why, sizeof(st->index_why), "%s: no BUILD_ID in the host's os-release to name the headers tarball",
 			 st->def.file);
@@ -109,10 +114,11 @@ static int read_checksum(struct provision_ctx *ctx, struct distro_state *st, con
 		snprintf(st->last_network_error, sizeof(st->last_network_error), "%s", inner);
 		return ret == -EFBIG ? -EKEYREJECTED : ret;
 	}
-	ret = urltemplate_parse_sha256(body, len, t->sha256);
+	ret = urltemplate_parse_sha256(body, len, t->file, t->sha256);
 	free(body);
 	if (ret < 0) {
-		snprintf(why, whylen, "%s: not a SHA-256 checksum file", t->sum_url);
+		snprintf(why, whylen, ret == -ENOENT ? "%s: no single checksum line for %s" : "%s: not a SHA-256 checksum file%s",
+			 t->sum_url, ret == -ENOENT ? t->file : "");
 		return -EKEYREJECTED;
 	}
 	snprintf(t->sum_read, sizeof(t->sum_read), "%s", t->sum_url);

@@ -101,6 +101,22 @@ fault missing 99999.0.0 5 "$MIRROR/ok/cos/99999.0.0/kernel-headers.tgz: .*404"
 like "$PH_ERR" "no checksum published at $MIRROR/ok/cos/99999.0.0/kernel-headers.tgz.sha256" "...after saying no checksum is published"
 fault stall "$BUILD" 5 "$MIRROR/stall/cos/$BUILD/kernel-headers.tgz: .*(too slow|timed out|Timeout)" "$MIRROR/stall/cos" \
 	--stall-timeout 2 --retries 1
+# A checksum list that names only other files: no checksum for the
+# tarball, so it is refused rather than taken unverified.
+mkdir -p "$SRV/cos/othersum"
+ln "$SRV/cos/$BUILD/kernel-headers.tgz" "$SRV/cos/othersum/kernel-headers.tgz"
+printf '%s  toolchain.tar.xz\n%s  kernel-headers.tgz.sig\n' "$TGZ_SHA" "$TGZ_SHA" >"$SRV/cos/othersum/kernel-headers.tgz.sha256"
+fault othersum othersum 4 "$MIRROR/ok/cos/othersum/kernel-headers.tgz.sha256: no single checksum line for kernel-headers.tgz"
+# A list where the tarball's own line is right is taken (sha256sum -b, a folder).
+mkdir -p "$SRV/cos/listsum"
+ln "$SRV/cos/$BUILD/kernel-headers.tgz" "$SRV/cos/listsum/kernel-headers.tgz"
+printf '# checksums\n%s  toolchain.tar.xz\n%s *out/kernel-headers.tgz\n' "$(printf '%064d' 0)" "$TGZ_SHA" \
+	>"$SRV/cos/listsum/kernel-headers.tgz.sha256"
+cos_root "$TMP/r-listsum" listsum
+provision "$TMP/r-listsum" "$TMP/o-listsum" "$MIRROR/ok/cos"
+is "$PH_RC" 0 "a checksum list: the tarball's own line is used"
+like "$PH_ERR" "verified $MIRROR/ok/cos/listsum/kernel-headers.tgz \(sha256 $TGZ_SHA\)" "...and the tarball verified against it"
+
 # A corrupt tarball whose published checksum matches it: the
 # decompressor, not the hash, refuses it.
 mkdir -p "$SRV/cos/corrupt"
@@ -196,6 +212,15 @@ sed -i '/^BUILD_ID=/d' "$r/etc/os-release"
 provision "$r" "$TMP/fo-nobuild" "$MIRROR/ok/cos"
 is "$PH_RC" 3 "no BUILD_ID: the distro strategy is skipped"
 like "$PH_ERR" "cos.json: no BUILD_ID in the host's os-release" "...saying why"
+
+# A BUILD_ID too long for the tool is refused, never cut short (a shorter
+# build id names another build).
+r=$TMP/r-longbuild
+cos_root "$r" "17800.66.78.$(printf '%052d' 7)"
+provision "$r" "$TMP/fo-longbuild" "$MIRROR/ok/cos"
+is "$PH_RC" 3 "a 64-byte BUILD_ID: the distro strategy is skipped"
+like "$PH_ERR" "cos.json: the host's os-release has a BUILD_ID longer than 63 bytes: refused" "...saying why"
+is "$(grep -c "GET /ok/cos/17800.66.78.0" "$TMP/mirror.log")" 0 "...and nothing is asked of the mirror"
 
 # --list-distros names COS.
 run_ph --list-distros

@@ -29,5 +29,16 @@ int main(void)
 	is_str(r.id, "cos", "COS: ID");
 	is_str(r.version_id, "113", "COS: VERSION_ID");
 	is_str(r.build_id, "17800.66.78", "COS: BUILD_ID");
+	is_str(r.too_long, "", "...every value fits");
+
+	/* A value cut short could name another build: it is dropped, and named. */
+	os_release_parse("ID=cos\nBUILD_ID=17800.66.78.0123456789012345678901234567890123456789012345678901234\n"
+			 "VERSION_ID=113\n", &r);
+	is_str(r.build_id, "", "a BUILD_ID of 64 bytes is not cut to 63: left empty");
+	is_str(r.too_long, "BUILD_ID", "...and named as too long");
+	is_str(r.version_id, "113", "...the other keys still read");
+	os_release_parse("ID=cos\nBUILD_ID=\"17800.66.78.012345678901234567890123456789012345678901234567890\"\n", &r);
+	is_str(r.build_id, "17800.66.78.012345678901234567890123456789012345678901234567890", "63 bytes in quotes fit");
+	is_str(r.too_long, "", "...and nothing is named");
 	return tap_done();
 }

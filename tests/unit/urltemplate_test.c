@@ -7,6 +7,9 @@
 #include <errno.h>
 #include <string.h>
 
+#define D "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define E "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
+
 int main(void)
 {
 	struct url_vars v = { .build_id = "17800.66.78", .release = "6.1.100+", .version_id = "113", .arch = "x86_64" };
@@ -52,12 +55,28 @@ int main(void)
 	ok(urltemplate_host_is_placeholder("https://u:p@X.EXAMPLE:8443/a"), "...with credentials, a port, in capitals");
 	ok(!urltemplate_host_is_placeholder("http://127.0.0.1:8080/cos/1/kernel-headers.tgz"), "a mirror is not");
 	ok(!urltemplate_host_is_placeholder("https://example.org/x.example/y"), "...nor a host that only has .example in its path");
-	is_int(urltemplate_parse_sha256(h, 64, hex), 0, "bare digest");
+	is_int(urltemplate_parse_sha256(h, 64, "kernel-headers.tgz", hex), 0, "bare digest");
 	is_str(hex, "0123456789abcdefabcdef0123456789abcdef0123456789abcdef0123456789", "...lowercased");
-	is_int(urltemplate_parse_sha256("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef  kernel-headers.tgz\n",
-					85, hex), 0, "sha256sum's line");
-	is_int(urltemplate_parse_sha256("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdefX", 65, hex), -EINVAL,
-	       "65 hex digits: refused");
-	is_int(urltemplate_parse_sha256("<html>not found</html>", 22, hex), -EINVAL, "an HTML page: refused");
+	is_int(urltemplate_parse_sha256(D "  kernel-headers.tgz\n", 85, "kernel-headers.tgz", hex), 0, "sha256sum's line");
+	is_int(urltemplate_parse_sha256(D "X", 65, "kernel-headers.tgz", hex), -EINVAL, "65 hex digits: refused");
+	is_int(urltemplate_parse_sha256("<html>not found</html>", 22, "kernel-headers.tgz", hex), -EINVAL,
+	       "an HTML page: refused");
+	{
+		static const char list[] = "# published checksums\r\n" E "  kernel-headers.tgz.sig\n" D " *out/kernel-headers.tgz\r\n"
+					   E "  toolchain.tar.xz\n";
+
+		is_int(urltemplate_parse_sha256(list, sizeof(list) - 1, "kernel-headers.tgz", hex), 0,
+		       "a list: the line that names the file (binary mode, a folder, CRLF)");
+		is_str(hex, D, "...its digest, not the others'");
+		is_int(urltemplate_parse_sha256(list, sizeof(list) - 1, "kernel-src.tar.gz", hex), -ENOENT,
+		       "a list naming other files only: no checksum for this one");
+	}
+	is_int(urltemplate_parse_sha256(E "  other.tgz\n", strlen(E "  other.tgz\n"), "kernel-headers.tgz", hex), -ENOENT,
+	       "one line naming another file: refused");
+	is_int(urltemplate_parse_sha256(D "  kernel-headers.tgz\n" E "  kernel-headers.tgz\n", 170, "kernel-headers.tgz", hex),
+	       -ENOENT, "two lines for the file: refused");
+	is_int(urltemplate_parse_sha256(D "\n" E "\n", 130, "kernel-headers.tgz", hex), -ENOENT,
+	       "two bare digests: refused");
+	is_int(urltemplate_parse_sha256("# nothing\n", 10, "kernel-headers.tgz", hex), -EINVAL, "comments only: refused");
 	return tap_done();
 }

@@ -104,20 +104,69 @@ int urltemplate_expand(const char *tmpl, const struct url_vars *v, const char *m
 	return 0;
 }
 
-int urltemplate_parse_sha256(const char *text, size_t len, char hex[65])
+/* One line of a checksum file: its digest into hex, and its file name
+ * (after "  " or " *", any folder dropped) into name[0..*name_len), empty
+ * for a bare digest. -EINVAL when it is not such a line. */
+static int sum_line(const char *line, size_t len, char hex[65], const char **name, size_t *name_len)
 {
+	const char *slash;
 	size_t i;
 
 	if (len < 64)
 		return -EINVAL;
 	for (i = 0; i < 64; i++)
-		if (!isxdigit((unsigned char)text[i]))
+		if (!isxdigit((unsigned char)line[i]))
 			return -EINVAL;
-	if (len > 64 && !isspace((unsigned char)text[64]))
-		return -EINVAL;
 	for (i = 0; i < 64; i++)
-		hex[i] = (char)tolower((unsigned char)text[i]);
+		hex[i] = (char)tolower((unsigned char)line[i]);
 	hex[64] = '\0';
+	*name = line + 64;
+	*name_len = 0;
+	if (len == 64)
+		return 0;
+	if (line[64] != ' ' && line[64] != '\t')
+		return -EINVAL;
+	for (i = 65; i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '*'); i++)
+		;
+	while (len > i && isspace((unsigned char)line[len - 1]))
+		len--;
+	slash = memrchr(line + i, '/', len - i);
+	if (slash)
+		i = (size_t)(slash - line) + 1;
+	*name = line + i;
+	*name_len = len - i;
+	return 0;
+}
+
+int urltemplate_parse_sha256(const char *text, size_t len, const char *file, char hex[65])
+{
+	size_t pos = 0, lines = 0, bare = 0, named = 0;
+	char found[65] = "", digest[65];
+
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos), *name;
+		size_t end = nl ? (size_t)(nl - text) : len, name_len;
+
+		if (end > pos && text[end - 1] == '\r')
+			end--;
+		if (end > pos && text[pos] != '#') {
+			if (sum_line(text + pos, end - pos, digest, &name, &name_len) < 0)
+				return -EINVAL;
+			lines++;
+			if (name_len == 0)
+				bare++, memcpy(found, digest, sizeof(found));
+			else if (name_len == strlen(file) && memcmp(name, file, name_len) == 0)
+				named++, memcpy(found, digest, sizeof(found));
+		}
+		pos = nl ? (size_t)(nl - text) + 1 : len;
+	}
+	if (lines == 0)
+		return -EINVAL;
+	/* A bare digest speaks for the tarball only when it is alone; a list
+	 * must name the tarball exactly once. */
+	if (!(named == 1 && bare == 0) && !(bare == 1 && lines == 1))
+		return -ENOENT;
+	memcpy(hex, found, 65);
 	return 0;
 }
 

@@ -31,10 +31,13 @@ int urltemplate_expand(const char *tmpl, const struct url_vars *v, const char *m
  * (RFC 2606): a data file's placeholder that only --mirror makes real. */
 int urltemplate_host_is_placeholder(const char *url);
 
-/* The SHA-256 of a published checksum file ("<64 hex>" or "<64 hex>
- * <name>", as sha256sum writes it) into hex, lowercase. -EINVAL when the
- * text starts with anything else. */
-int urltemplate_parse_sha256(const char *text, size_t len, char hex[65]);
+/* The SHA-256 of file (a base name) from a published checksum file into
+ * hex, lowercase: a lone "<64 hex>" line, or the one line of sha256sum's
+ * "<64 hex>  <name>" lines (text or binary mode, any folder in name
+ * ignored) whose name is file; '#' lines are comments. -EINVAL when a
+ * line is anything else (an HTML error page), -ENOENT when no line, or
+ * more than one, speaks for file. */
+int urltemplate_parse_sha256(const char *text, size_t len, const char *file, char hex[65]);
 
 /* Is this --mirror value a lone URL (the base of a tarball distribution's
  * template) rather than an apt source ("URL SUITE [COMPONENT...]")? */

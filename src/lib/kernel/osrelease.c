@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Copies an os-release value into out, removing the quoting. */
-static void unquote_value(const char *v, size_t len, char *out, size_t outsz)
+/* Copies an os-release value into out, removing the quoting. A value
+ * that does not fit is not cut short (a shortened BUILD_ID or VERSION_ID
+ * names another release): out is left empty and -ENAMETOOLONG returned. */
+static int unquote_value(const char *v, size_t len, char *out, size_t outsz)
 {
 	size_t o = 0, i = 0;
 	char quote = 0;
@@ -28,6 +30,11 @@ static void unquote_value(const char *v, size_t len, char *out, size_t outsz)
 		out[o++] = v[i];
 	}
 	out[o] = '\0';
+	if (i < len) {
+		out[0] = '\0';
+		return -ENAMETOOLONG;
+	}
+	return 0;
 }
 
 static void assign_known_key(struct os_release *r, const char *key, size_t klen, const char *v, size_t vlen)
@@ -49,7 +56,8 @@ static void assign_known_key(struct os_release *r, const char *key, size_t klen,
 
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (strlen(keys[i].name) == klen && strncmp(keys[i].name, key, klen) == 0) {
-			unquote_value(v, vlen, (char *)r + keys[i].offset, keys[i].size);
+			if (unquote_value(v, vlen, (char *)r + keys[i].offset, keys[i].size) < 0 && !r->too_long[0])
+				memcpy(r->too_long, keys[i].name, strlen(keys[i].name) + 1);
 			return;
 		}
 	}

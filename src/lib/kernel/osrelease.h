@@ -12,11 +12,13 @@ struct os_release {
 	char platform_id[64]; /* "platform:el9", "platform:al2023" (RPM distributions) */
 	char pretty_name[256];
 	char build_id[64]; /* BUILD_ID: "17800.66.78" (Container-Optimized OS names its headers tarball by it) */
+	char too_long[32]; /* the first key above whose value did not fit (left empty), or "" */
 };
 
 /* Parses os-release text: KEY=value, values unquoted or in single or
  * double quotes (backslash escapes inside double quotes), comments and
- * blank lines ignored. Unknown keys are skipped. */
+ * blank lines ignored. Unknown keys are skipped; a known key whose value
+ * does not fit its field is left empty and named in too_long. */
 void os_release_parse(const char *text, struct os_release *ret);
 
 /* Reads <root>/etc/os-release, falling back to <root>/usr/lib/os-release.
