@@ -324,6 +324,10 @@ static int check_values(struct options *o, const struct parse_state *st, char *e
 		const struct opt_def *d = &optable[i];
 		const char *name = st->from[i] ? st->from[i] : st->cli_name[i];
 
+		/* cache ls/verify/prune never read the host: an image's
+		 * PROVISION_HEADERS_HOST_ROOT=/host need not be mounted. */
+		if (d->id == OPT_HOST_ROOT && o->command == CMD_CACHE)
+			continue;
 		if (d->type == OPT_T_LIST) {
 			struct list_slot s = list_slot(o, d->id);
 

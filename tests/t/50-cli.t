@@ -225,4 +225,12 @@ mkdir -p "$TMP/badkh/sys/kernel"
 cp "$TMP/bad.tar.xz" "$TMP/badkh/sys/kernel/kheaders.tar.xz"
 run_ph --host-root "$TMP/badkh" --kernel-release "$R" --output "$TMP/o-badkh" --strategy kheaders
 is "$PH_RC" 8 "a corrupt kheaders archive is still bad input (8)"
+# The images set PROVISION_HEADERS_HOST_ROOT=/host: cache commands never
+# read the host, so they run where it is not mounted; a run still needs it.
+mkdir -p "$TMP/emptycache"
+PROVISION_HEADERS_HOST_ROOT=$TMP/no-such-root run_ph cache ls --cache-dir "$TMP/emptycache"
+is "$PH_RC" 0 "cache ls with an unmounted PROVISION_HEADERS_HOST_ROOT: the host root is not asked"
+PROVISION_HEADERS_HOST_ROOT=$TMP/no-such-root run_ph status
+is "$PH_RC" 2 "...while a run (status) still refuses it (2)"
+like "$PH_ERR" "PROVISION_HEADERS_HOST_ROOT $TMP/no-such-root: No such file or directory" "...naming the variable"
 done_testing

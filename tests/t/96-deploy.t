@@ -14,6 +14,7 @@ root = sys.argv[1]
 readme = open(root + "/README.md").read()
 pod_text = open(root + "/deploy/pod.yaml").read()
 ds_text = open(root + "/deploy/daemonset.yaml").read()
+warmed_text = open(root + "/deploy/daemonset-warmed.yaml").read()
 containerfile = open(root + "/Containerfile").read()
 
 def check(ok, name):
@@ -30,15 +31,25 @@ ns = kinds["Namespace"]["metadata"]["name"]
 check(ds["metadata"].get("namespace") == ns and kinds["ServiceAccount"]["metadata"].get("namespace") == ns,
       "...all in the namespace")
 tpl = ds["spec"]["template"]["spec"]
+wdocs = {d["kind"]: d for d in yaml.safe_load_all(warmed_text)}
+check(set(wdocs) == {"Namespace", "ServiceAccount", "DaemonSet"}, "daemonset-warmed.yaml: a Namespace, a ServiceAccount, the DaemonSet")
+wtpl = wdocs["DaemonSet"]["spec"]["template"]["spec"]
+winit = wtpl["initContainers"][0]
+wenv = {e["name"]: e.get("value") for e in winit["env"]}
+check(wenv.get("PROVISION_HEADERS_OFFLINE") == "1" and wenv.get("PROVISION_HEADERS_CACHE_DIR") == "/var/cache/provision-headers",
+      "daemonset-warmed.yaml: offline, from the baked store")
+check("AS warmed" in containerfile and "ENV PROVISION_HEADERS_CACHE_DIR=/var/cache/provision-headers" in containerfile,
+      "Containerfile: the warmed stage bakes the store where the DaemonSet reads it")
 check(tpl.get("serviceAccountName") == kinds["ServiceAccount"]["metadata"]["name"], "...run as the ServiceAccount")
 check(tpl.get("automountServiceAccountToken") is False, "...with no API token mounted")
 check({"operator": "Exists"} in tpl.get("tolerations", []), "the DaemonSet tolerates every taint")
 images = set()
-for name, spec in (("pod.yaml", pod["spec"]), ("daemonset.yaml", tpl)):
+for name, spec in (("pod.yaml", pod["spec"]), ("daemonset.yaml", tpl), ("daemonset-warmed.yaml", wtpl)):
     check(spec.get("nodeSelector") == {"kubernetes.io/os": "linux"}, name + ": kubernetes.io/os: linux selector")
     vols = {v["name"]: v for v in spec["volumes"]}
     for c in spec["initContainers"]:
-        images.add(c["image"])
+        if name != "daemonset-warmed.yaml":
+            images.add(c["image"])
         sc = c["securityContext"]
         check(sc.get("readOnlyRootFilesystem") is True, name + ": the init container's root is read-only")
         mounts = {m["mountPath"]: m["name"] for m in c["volumeMounts"]}
@@ -53,13 +64,17 @@ for name, spec in (("pod.yaml", pod["spec"]), ("daemonset.yaml", tpl)):
     for c in spec["containers"]:
         if "provision-headers" in c["image"]:
             images.add(c["image"])
-for name, text, spec in (("pod.yaml", pod_text, pod["spec"]), ("daemonset.yaml", ds_text, tpl)):
+for name, text, spec in (("pod.yaml", pod_text, pod["spec"]), ("daemonset.yaml", ds_text, tpl),
+                         ("daemonset-warmed.yaml", warmed_text, wtpl)):
     comments = " ".join(re.findall(r"#(.*)", text))
     caps = [cap for c in spec["initContainers"] + spec["containers"]
             for cap in c.get("securityContext", {}).get("capabilities", {}).get("add", [])]
     unexplained = [cap for cap in caps if cap not in comments]
     check(caps and not unexplained, name + ": every capability added is explained in a comment " + str(unexplained))
 readme_images = set(re.findall(r"registry\.example/provision-headers[\w.:/-]*|localhost/provision-headers[\w.:/-]*|\bprovision-headers(?:-runner)?:latest", readme))
+warmed_image = next(iter(images)).replace("provision-headers-runner:", "provision-headers-warmed:") if len(images) == 1 else None
+check(winit["image"] == warmed_image, "daemonset-warmed.yaml: the warmed image, named as the runner's with its tag")
+readme_images.discard(warmed_image)
 check(len(images) == 1 and readme_images == images, "one image name across README and deploy/: %s / %s" % (images, readme_images))
 check(not re.search(r"[-_](amd64|x86_64|arm64|aarch64)\b", next(iter(images))), "...arch-neutral")
 for label in ("title", "description", "version"):
