@@ -30,6 +30,8 @@ static int lookup(const char *t, const struct url_vars *v, const char **val, siz
 		{ "{version_id}", offsetof(struct url_vars, version_id) },
 		{ "{arch}", offsetof(struct url_vars, arch) },
 		{ "{url}", offsetof(struct url_vars, url) },
+		{ "{version}", offsetof(struct url_vars, version) },
+		{ "{flavour}", offsetof(struct url_vars, flavour) },
 	};
 	size_t i;
 
