@@ -109,6 +109,16 @@ BCC_KERNEL_SOURCE=$TMP/moved/$SUSE_RELEASE/build "$BCC_COMPILE" "$TESTS_DIR/data
 ok $? "...and still does with only the volume, moved, and the packages' files gone"
 rm -rf "$X"; mkdir -p "$X" && ( cd "$X" && rpm2cpio "$SUSE_DEVEL_RPM" | cpio -idm --quiet && rpm2cpio "$SUSE_SOURCE_RPM" | cpio -idm --quiet )
 
+# The versions are matched whole: 150600.N.2 is a prefix of 150600.N.25,
+# and each release gets its own pair (--dry-run names it).
+sub=$(echo "$SUSE_VERSION" | cut -d. -f4)
+run_ph --host-root "$L" --kernel-release "6.1.192-150600.$sub.2-default" --output "$TMP/o-dry" --strategy distro --dry-run
+like "$PH_ERR" "dry-run: distro would provide headers from openSUSE and SLES packages kernel-default-devel_6\.1\.192-150600\.$sub\.2\.1 kernel-devel_6\.1\.192-150600\.$sub\.2\.1" \
+	"a neighbouring release whose version is a prefix of another's gets its own pair"
+run_ph --host-root "$L" --kernel-release "6.1.192-150600.$sub-default" --output "$TMP/o-dry" --strategy distro --dry-run
+like "$PH_ERR" "dry-run: distro: no package kernel-default-devel .*for 6\.1\.192-150600\.$sub-default" \
+	"...and a release that is a prefix of both matches neither"
+
 # SLES 15 SP6: ID sles, ${releasever} as zypper also writes it, and a
 # custom variable from /etc/zypp/vars.d.
 S=$TMP/sles
