@@ -242,6 +242,19 @@ static const char *arch_name(const struct distro_def *def, const char *machine)
 	return machine;
 }
 
+/* {variant}: "-<flavour>" when the data file says the flavour is built
+ * from sources of its own (SUSE's kernel-azure-devel needs
+ * kernel-devel-azure, in /usr/src/linux-<version>-azure), else "". */
+static void variant_of(const struct distro_def *def, const char *flavour, char *out, size_t len)
+{
+	const char *const *f;
+
+	out[0] = '\0';
+	for (f = def->variant_flavours; *f; f++)
+		if (strcmp(*f, flavour) == 0)
+			snprintf(out, len, "-%s", flavour);
+}
+
 /* A split tree (SUSE): the data file's companion package of the same
  * version, and the folders of the build and source trees. */
 static int plan_split(struct provision_ctx *ctx, struct distro_state *st, const char *version, const char *flavour,
@@ -249,44 +262,42 @@ static int plan_split(struct provision_ctx *ctx, struct distro_state *st, const 
 {
 	const struct rpm_pkglist *l = &st->rpm->reader.pkgs;
 	const struct distro_def *def = &st->def;
-	struct url_vars v = { .version = version, .flavour = flavour, .arch = arch_name(def, ctx->kernel.machine) };
-	char inner[256];
+	char inner[256], variant[80], companion[256];
+	struct url_vars v = { .version = version, .flavour = flavour, .variant = variant,
+			      .arch = arch_name(def, ctx->kernel.machine) };
 	size_t i;
 	int ret;
 
-	if (def->companion_package[0]) {
-		for (i = 0; i < l->n; i++) {
-			const struct rpm_pkg *p = &l->pkgs[i];
-			char vr[224];
-
-			snprintf(vr, sizeof(vr), "%s-%s", p->ver, p->rel);
-			if (strcmp(p->name, def->companion_package) == 0 &&
-			    (provides_own_name_at(p, version) || strcmp(vr, version) == 0))
-				break;
-		}
-		if (i == l->n) {
-			snprintf(why, whylen,
-				 "%s %s needs %s = %s (%s), which none of the %s primary indexes of %d repositories has",
-				 plan->chosen[0].name, plan->chosen[0].version, def->companion_package, version, def->file,
-				 ctx->kernel.machine, st->n_sources);
-			return -ENOENT;
-		}
-		ret = plan_package(plan, &l->pkgs[i], why, whylen);
-		if (ret < 0)
-			return ret;
-	}
+	variant_of(def, flavour, variant, sizeof(variant));
 	ret = urltemplate_expand(def->build_dir_template, &v, NULL, plan->build_dir, sizeof(plan->build_dir), inner,
 				 sizeof(inner));
 	if (ret == 0 && def->source_dir_template[0])
 		ret = urltemplate_expand(def->source_dir_template, &v, NULL, plan->source_dir, sizeof(plan->source_dir),
 					 inner, sizeof(inner));
+	if (ret == 0 && def->companion_package[0])
+		ret = urltemplate_expand(def->companion_package, &v, NULL, companion, sizeof(companion), inner,
+					 sizeof(inner));
 	if (ret < 0) {
-		snprintf(why, whylen, "%s: the tree's folders for %s: %s", def->file, ctx->kernel.release,
+		snprintf(why, whylen, "%s: the tree's folders or companion for %s: %s", def->file, ctx->kernel.release,
 			 ret == -ENAMETOOLONG ? "too long" : inner);
 		plan->build_dir[0] = plan->source_dir[0] = '\0';
 		return -ENOENT;
 	}
-	return 0;
+	if (!def->companion_package[0])
+		return 0;
+	for (i = 0; i < l->n; i++) {
+		const struct rpm_pkg *p = &l->pkgs[i];
+		char vr[224];
+
+		snprintf(vr, sizeof(vr), "%s-%s", p->ver, p->rel);
+		if (strcmp(p->name, companion) == 0 && (provides_own_name_at(p, version) || strcmp(vr, version) == 0))
+			return plan_package(plan, p, why, whylen);
+	}
+	snprintf(why, whylen, "%s %s needs %s = %s (%s), which none of the %s primary indexes of %d repositories has",
+		 plan->chosen[0].name, plan->chosen[0].version, companion, version, def->file, ctx->kernel.machine,
+		 st->n_sources);
+	plan->build_dir[0] = plan->source_dir[0] = '\0';
+	return -ENOENT;
 }
 
 static int rpm_plan(struct provision_ctx *ctx, struct distro_state *st, const char *release, struct distro_plan *plan,

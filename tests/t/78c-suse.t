@@ -54,7 +54,7 @@ REPO
 }
 provision() { # provision ROOT OUT [more options]
 	local root=$1 out=$2; shift 2
-	run_ph --host-root "$root" --kernel-release "$SUSE_RELEASE" --output "$out" --strategy distro --retries 2 "$@"
+	run_ph --host-root "$root" --kernel-release "${REL:-$SUSE_RELEASE}" --output "$out" --strategy distro --retries 2 "$@"
 }
 nothing_published() { is "$(ls -A "$1" 2>/dev/null | tr '\n' ' ')" ".lock " "$2: nothing published, no staging left"; }
 X=$TMP/x
@@ -141,6 +141,22 @@ like "$PH_ERR" "reading $MIRROR/ok/SUSE/Updates/SLE-Module-Basesystem/15-SP6/x86
 pass_if "the SLES tree equals the packages' contents" -- \
 	python3 "$TESTS_DIR/tools/compare-tree.py" "$TMP/o-sles/$SUSE_RELEASE/build" x86 "$SRC" "$OBJ"
 
+# The azure flavour (SLES's public cloud kernel) comes from sources of
+# its own: kernel-azure-devel needs kernel-devel-azure, and both folders
+# carry -azure (the data file's variant_flavours).
+REL=$SUSE_AZURE_RELEASE provision "$S" "$TMP/o-azure"
+is "$PH_RC" 0 "SLES, the azure flavour: kernel-azure-devel and kernel-devel-azure"
+[ "$PH_RC" -eq 0 ] || echo "$PH_ERR" | tail -n 8 | sed 's/^/#   /'
+python3 -c 'import json, sys; m = json.load(open(sys.argv[1]))
+assert [s["name"] for s in m["sources"] if s["type"] == "package"] == ["kernel-azure-devel", "kernel-devel-azure"], m["sources"]' \
+	"$TMP/o-azure/$SUSE_AZURE_RELEASE/manifest.json"
+ok $? "...the pair in the manifest"
+XA=$TMP/xa
+mkdir -p "$XA" && ( cd "$XA" && rpm2cpio "$SUSE_AZURE_DEVEL_RPM" | cpio -idm --quiet && rpm2cpio "$SUSE_AZURE_SOURCE_RPM" | cpio -idm --quiet )
+pass_if "the azure tree equals its packages' contents (linux-<ver>-azure-obj/x86_64/azure over linux-<ver>-azure)" -- \
+	python3 "$TESTS_DIR/tools/compare-tree.py" "$TMP/o-azure/$SUSE_AZURE_RELEASE/build" x86 "$XA/usr/src/linux-$SUSE_VERSION-azure" \
+	"$XA/usr/src/linux-$SUSE_VERSION-azure-obj/x86_64/azure"
+
 # Faults: copies of the repository, damaged one way each.
 fault_repo() { # fault_repo NAME: prints the copy's folder
 	local d=$SRV/distribution/leap/15.6/repo/f-$1
@@ -165,7 +181,7 @@ like "$(cat "$TMP/o-nocompanion/$SUSE_RELEASE/manifest.json" 2>/dev/null)" '"str
 
 # The companion's checksum wrong (the index still lists the old one).
 d=$(fault_repo badsum)
-f=$(cd "$d" && ls noarch/kernel-devel-*.25.1.noarch.rpm)
+f=$(cd "$d" && ls noarch/kernel-devel-[0-9]*.25.1.noarch.rpm)
 rm -f "$d/$f" && cp "$SUSE_REPO/$f" "$d/$f"
 printf 'X' | dd of="$d/$f" bs=1 seek=300000 conv=notrunc status=none
 r=$TMP/r-badsum

@@ -76,6 +76,7 @@ int main(void)
 			       "\"companion_package\":\"kernel-devel\","
 			       "\"build_dir_template\":\"usr/src/linux-{version}-obj/{arch}/{flavour}\","
 			       "\"source_dir_template\":\"usr/src/linux-{version}\",\"arch_names\":[\"aarch64=arm64\"],"
+			       "\"variant_flavours\":[\"azure\",\"rt\"],"
 			       "\"index_patterns\":[\"kernel-devel\",\"kernel-*-devel\"],\"repo_dirs\":[\"/etc/zypp/repos.d\"]}");
 	is_str(chosen("ID=\"opensuse-leap\"\nID_LIKE=\"suse opensuse\"\nVERSION_ID=\"15.6\"\n"), "SUSE", "openSUSE Leap by its ID");
 	is_str(chosen("ID=\"sled\"\nID_LIKE=\"suse\"\nVERSION_ID=\"15.6\"\n"), "SUSE", "SLED through ID_LIKE suse");
@@ -106,6 +107,8 @@ int main(void)
 		is_str(def.build_dir_template, "usr/src/linux-{version}-obj/{arch}/{flavour}", "build_dir_template");
 		is_str(def.source_dir_template, "usr/src/linux-{version}", "source_dir_template");
 		ok(def.arch_names[0] && strcmp(def.arch_names[0], "aarch64=arm64") == 0 && !def.arch_names[1], "arch_names");
+		ok(def.variant_flavours[1] && strcmp(def.variant_flavours[1], "rt") == 0 && !def.variant_flavours[2],
+		   "variant_flavours");
 		os_release_parse("ID=rocky\n", &os);
 		ok(distrodef_load(data, &os, &def, why, sizeof(why)) == 0 && !def.companion_package[0] &&
 			   !def.build_dir_template[0] && !def.flavour_separator[0],

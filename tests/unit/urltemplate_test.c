@@ -58,6 +58,16 @@ int main(void)
 		is_int(urltemplate_expand("usr/src/linux-{version}-obj/{arch}/{flavour}", &d, NULL, dir, sizeof(dir), why,
 					  sizeof(why)), 0, "a package's folder template");
 		is_str(dir, "usr/src/linux-6.4.0-150600.23.25-obj/x86_64/default", "...{version}, {arch}, {flavour}");
+		d.variant = "";
+		is_int(urltemplate_expand("usr/src/linux-{version}{variant}", &d, NULL, dir, sizeof(dir), why, sizeof(why)), 0,
+		       "{variant} may be empty");
+		is_str(dir, "usr/src/linux-6.4.0-150600.23.25", "...and then adds nothing");
+		d.variant = "-azure";
+		is_int(urltemplate_expand("kernel-devel{variant}", &d, NULL, dir, sizeof(dir), why, sizeof(why)), 0, "{variant}");
+		is_str(dir, "kernel-devel-azure", "...SUSE's azure sources");
+		d.variant = "/x";
+		is_int(urltemplate_expand("a{variant}", &d, NULL, dir, sizeof(dir), why, sizeof(why)), -EINVAL,
+		       "...but never an unsafe one");
 		d.version = "6.4.0/../../etc";
 		is_int(urltemplate_expand("usr/src/linux-{version}", &d, NULL, dir, sizeof(dir), why, sizeof(why)), -EINVAL,
 		       "a release that would climb out: refused");

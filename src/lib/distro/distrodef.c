@@ -175,6 +175,8 @@ static int parse_def(const char *path, struct distro_def *d, struct def_match *m
 		ret = read_list(d, root, "vars_dirs", d->vars_dirs, 0, why, whylen);
 	if (ret == 0)
 		ret = read_list(d, root, "arch_names", d->arch_names, 0, why, whylen);
+	if (ret == 0)
+		ret = read_list(d, root, "variant_flavours", d->variant_flavours, 0, why, whylen);
 	if (ret == 0) {
 		read_optional_string(root, "flavour_separator", d->flavour_separator, sizeof(d->flavour_separator));
 		read_optional_string(root, "companion_package", d->companion_package, sizeof(d->companion_package));

@@ -36,6 +36,8 @@ struct distro_def {
 						     * {arch}; "": found by release as on a host */
 	char source_dir_template[256];              /* rpm: the source tree beside it ("": not split) */
 	const char *arch_names[DISTRO_MAX_LIST + 1]; /* "machine=name": {arch} in the dir templates (aarch64=arm64) */
+	const char *variant_flavours[DISTRO_MAX_LIST + 1]; /* flavours with sources of their own: {variant} is
+							     * "-<flavour>" for them (SUSE's azure, rt) */
 	/* tarball (Container-Optimized OS): one headers tarball per build */
 	char headers_url_template[1024];            /* {build_id}, {release}, {version_id}, {arch} */
 	char checksum_url_template[1024];           /* {url} and the above; default "{url}.sha256" */

@@ -16,6 +16,8 @@ struct url_vars {
 	const char *url;        /* {url}: the headers URL (checksum templates) */
 	const char *version;    /* {version}: the release without its flavour (dir templates) */
 	const char *flavour;    /* {flavour}: the release's flavour ("default") */
+	const char *variant;    /* {variant}: "-<flavour>" for a flavour built from its own sources (SUSE's
+				 * azure, rt), else "" (the one value that may be empty) */
 };
 
 /* Expands the placeholders of tmpl into out. With a mirror (not NULL or
