@@ -143,6 +143,7 @@ int distro_make_plan(struct provision_ctx *ctx, struct distro_state **ret_st, st
 		snprintf(why, whylen, "%s", st->index_why);
 		return st->index_status;
 	}
+	plan->build_dir[0] = plan->source_dir[0] = '\0';
 	ret = st->backend->plan(ctx, st, ctx->kernel.release, plan, pwhy, sizeof(pwhy));
 	if (ret != -ENOENT || !st->network_failures) {
 		snprintf(why, whylen, "%s", pwhy);
@@ -169,20 +170,42 @@ static int distro_probe(struct provision_ctx *ctx, char *what, size_t whatlen)
 	return 0;
 }
 
-/* Keeps usr/src/<tree>/<what BCC needs> of the kernel arch in data: a
- * .deb's usr/src/linux-headers-<release>, an RPM's
- * usr/src/kernels/<release>. */
+/* Which members of the packages are written: the arch's part of what BCC
+ * needs, below the plan's folders when it names them, else below any
+ * usr/src/<tree> (a .deb's usr/src/linux-headers-<release>, an RPM's
+ * usr/src/kernels/<release>). */
+struct member_filter {
+	const char *arch;
+	const char *trees[2]; /* the plan's build and source folders, or NULL */
+};
+
+static int wanted_below(const char *rest, const char *arch)
+{
+	return !rest || !*rest || treecopy_wanted(rest, 0, arch) || treecopy_wanted(rest, 1, arch);
+}
+
 static int select_header_member(void *data, const char *member, char out_rel[PATH_MAX])
 {
-	const char *arch = data;
+	const struct member_filter *f = data;
 	const char *tree = member + 8, *rest;
+	int i;
 
+	if (f->trees[0]) {
+		for (i = 0; i < 2; i++) {
+			size_t n = f->trees[i] ? strlen(f->trees[i]) : 0;
+
+			if (n && strncmp(member, f->trees[i], n) == 0 && (member[n] == '/' || member[n] == '\0') &&
+			    wanted_below(member[n] ? member + n + 1 : NULL, f->arch))
+				return path_copy(out_rel, member) == 0;
+		}
+		return 0;
+	}
 	if (strncmp(member, "usr/src/", 8) != 0)
 		return 0;
 	if (strncmp(tree, "kernels/", 8) == 0)
 		tree += 8;
 	rest = strchr(tree, '/');
-	if (rest && !treecopy_wanted(rest + 1, 0, arch) && !treecopy_wanted(rest + 1, 1, arch))
+	if (rest && !wanted_below(rest + 1, f->arch))
 		return 0;
 	return path_copy(out_rel, member) == 0;
 }
@@ -210,19 +233,29 @@ static void record_packages(const struct distro_state *st, json_object *sources,
 	}
 }
 
-/* The unpacked packages under work/root, as one tree for release. */
-static int merge_tree(struct provision_ctx *ctx, const struct pkgfetch_item *d, int n, const char *release,
-		      const char *work, const char *build_dir, char *why, size_t whylen)
+/* The unpacked packages under work/root, as one tree for release: where
+ * the plan says, else where the host strategy would look on a host. */
+static int merge_tree(struct provision_ctx *ctx, const struct distro_plan *plan, const struct pkgfetch_item *d,
+		      const char *release, const char *work, const char *build_dir, char *why, size_t whylen)
 {
-	char root[PATH_MAX], found_at[PATH_MAX];
+	char root[PATH_MAX], found_at[PATH_MAX], bpath[PATH_MAX], spath[PATH_MAX];
 	struct hostroot pkgroot;
 	int ret = path_join(root, work, "root");
 
 	if (ret == 0)
-		ret = pkgfetch_gather(d, (size_t)n, root, why, whylen);
+		ret = pkgfetch_gather(d, (size_t)plan->n_chosen, root, why, whylen);
 	if (ret == 0)
 		ret = hostroot_init(&pkgroot, root);
-	if (ret == 0) {
+	if (ret == 0 && plan->build_dir[0]) {
+		ret = path_format(bpath, "/%s", plan->build_dir);
+		if (ret == 0)
+			ret = path_format(spath, "/%s", plan->source_dir);
+		if (ret == 0)
+			ret = host_tree_copy_at(&pkgroot, bpath, plan->source_dir[0] ? spath : NULL, ctx->kernel.arch,
+						build_dir, TREECOPY_MOVE, ctx, why, whylen);
+		if (ret == -ENOENT)
+			ret = -EILSEQ; /* the packages did not hold the tree their data file promises */
+	} else if (ret == 0) {
 		ret = host_tree_copy(&pkgroot, release, ctx->kernel.arch, build_dir, TREECOPY_MOVE, ctx, NULL, found_at, why,
 				     whylen);
 		if (ret == -ENOENT)
@@ -235,8 +268,9 @@ int distro_fetch_packages(struct provision_ctx *ctx, struct distro_state *st, co
 			  const char *release, const char *work, const char *build_dir, json_object *sources, char *why,
 			  size_t whylen)
 {
+	struct member_filter filter = { .arch = ctx->kernel.arch };
 	struct pkgfetch_opts o = { .max_bytes = ctx->opts->max_tree_bytes, .extract = st->backend->extract,
-				   .select = select_header_member, .select_data = ctx->kernel.arch,
+				   .select = select_header_member, .select_data = &filter,
 				   .note = distro_note, .verify = st->backend->verify };
 	int i, ret, n = plan->n_chosen;
 	struct pkgfetch_item *d = calloc((size_t)n, sizeof(*d));
@@ -246,6 +280,10 @@ int distro_fetch_packages(struct provision_ctx *ctx, struct distro_state *st, co
 		free(d);
 		free(auth);
 		return -ENOMEM;
+	}
+	if (plan->build_dir[0]) {
+		filter.trees[0] = plan->build_dir;
+		filter.trees[1] = plan->source_dir[0] ? plan->source_dir : NULL;
 	}
 	distro_fetch_opts(ctx, &o.fetch);
 	if (st->backend == &distro_backend_apt)
@@ -280,7 +318,7 @@ int distro_fetch_packages(struct provision_ctx *ctx, struct distro_state *st, co
 			log_info("distro: verified %s (%s %s), %llu files kept", d[i].url, d[i].digest_algo, d[i].digest,
 				 d[i].st.files);
 	if (ret == 0)
-		ret = merge_tree(ctx, d, n, release, work, build_dir, why, whylen);
+		ret = merge_tree(ctx, plan, d, release, work, build_dir, why, whylen);
 	if (ret == 0 && sources)
 		record_packages(st, sources, plan, d);
 	free(d);

@@ -124,6 +124,7 @@ int distro_apt_closure(const struct distro_state *st, const char *name, struct d
 	int n = apt_pkglist_depends_closure(&st->repo.pkgs, name, st->def.follow_depends, pkgs, DISTRO_MAX_PACKAGES), i;
 
 	plan->n_chosen = n > 0 ? n : 0;
+	plan->build_dir[0] = plan->source_dir[0] = '\0';
 	for (i = 0; i < plan->n_chosen; i++) {
 		struct distro_pkg *p = &plan->chosen[i];
 

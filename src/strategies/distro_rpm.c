@@ -2,6 +2,7 @@
  * repo files (lib/rpm/repoconf.c), each repository's signed repomd.xml
  * and streamed primary index (lib/rpm/rpmrepo.c), and the package that
  * provides the headers of the running kernel's release as the plan. */
+#include "lib/distro/urltemplate.h"
 #include "lib/kernel/kversion.h"
 #include "lib/rpm/payload.h"
 #include "lib/rpm/repoconf.h"
@@ -148,15 +149,31 @@ static int name_wanted(const struct distro_def *def, const char *name, const cha
 	return 0;
 }
 
+/* Whether p provides its own name at version (SUSE's
+ * "kernel-default-devel = 6.4.0-150600.23.25", its package being
+ * 6.4.0-150600.23.25.1). */
+static int provides_own_name_at(const struct rpm_pkg *p, const char *version)
+{
+	size_t n = strlen(version);
+	const char *w;
+
+	for (w = p->own_evrs; (w = strstr(w, version)) != NULL; w += n)
+		if ((w == p->own_evrs || w[-1] == ' ') && (w[n] == ' ' || w[n] == '\0'))
+			return 1;
+	return 0;
+}
+
 /* Whether p holds the headers of release: it says so through its
- * provides (kernel-devel-uname-r = release), else its version-release.arch
- * is the release. */
-static int holds_release(const struct rpm_pkg *p, const char *release, const char *flavour)
+ * provides (kernel-devel-uname-r = release, else its own name at the
+ * release's version), else its version-release.arch is the release. */
+static int holds_release(const struct rpm_pkg *p, const char *release, const char *version, const char *flavour)
 {
 	char evra[400];
 
 	if (p->uname_r[0])
 		return strcmp(p->uname_r, release) == 0;
+	if (provides_own_name_at(p, version))
+		return 1;
 	snprintf(evra, sizeof(evra), "%s-%s.%s%s%s", p->ver, p->rel, p->arch, flavour[0] ? "+" : "", flavour);
 	return strcmp(evra, release) == 0;
 }
@@ -178,39 +195,134 @@ static void *rpm_verify_data(struct distro_state *st, const struct distro_pkg *p
 	return &st->rpm->checks[p->source_index];
 }
 
+/* The release as the data file splits it: "{version}+{flavour}" (RHEL,
+ * the flavour optional) or, with "-" as flavour_separator, the flavour
+ * after the last '-' (SUSE: 6.4.0-150600.23.25 and default). */
+static void split_release(const struct distro_def *def, const char *release, char *version, size_t vlen,
+			  const char **flavour)
+{
+	const char *at = strrchr(release, def->flavour_separator[0] ? def->flavour_separator[0] : '+');
+
+	*flavour = at ? at + 1 : "";
+	snprintf(version, vlen, "%.*s", at ? (int)(at - release) : (int)strlen(release), release);
+}
+
+static int plan_package(struct distro_plan *plan, const struct rpm_pkg *p, char *why, size_t whylen)
+{
+	struct distro_pkg *c = &plan->chosen[plan->n_chosen];
+
+	if (!p->digest[0]) {
+		snprintf(why, whylen, "%s/%s: primary.xml gives no sha256 or sha512 checksum for it", p->base_uri,
+			 p->location);
+		return -EKEYREJECTED;
+	}
+	*c = (struct distro_pkg){ 0 }; /* flags of other back ends (no_digest, unsized) stay off */
+	c->name = p->name;
+	c->version = p->evr;
+	c->base_uri = p->base_uri;
+	c->location = p->location;
+	c->size = p->size;
+	c->digest_algo = p->digest_algo;
+	c->digest = p->digest;
+	c->source_index = p->repo_index;
+	plan->n_chosen++;
+	return 0;
+}
+
+/* {arch} of the dir templates: the machine, or its name in arch_names
+ * ("aarch64=arm64": SUSE's obj tree is .../arm64/64kb). */
+static const char *arch_name(const struct distro_def *def, const char *machine)
+{
+	const char *const *a;
+	size_t n = strlen(machine);
+
+	for (a = def->arch_names; *a; a++)
+		if (strncmp(*a, machine, n) == 0 && (*a)[n] == '=')
+			return *a + n + 1;
+	return machine;
+}
+
+/* {variant}: "-<flavour>" when the data file says the flavour is built
+ * from sources of its own (SUSE's kernel-azure-devel needs
+ * kernel-devel-azure, in /usr/src/linux-<version>-azure), else "". */
+static void variant_of(const struct distro_def *def, const char *flavour, char *out, size_t len)
+{
+	const char *const *f;
+
+	out[0] = '\0';
+	for (f = def->variant_flavours; *f; f++)
+		if (strcmp(*f, flavour) == 0)
+			snprintf(out, len, "-%s", flavour);
+}
+
+/* A split tree (SUSE): the data file's companion package of the same
+ * version, and the folders of the build and source trees. */
+static int plan_split(struct provision_ctx *ctx, struct distro_state *st, const char *version, const char *flavour,
+		      struct distro_plan *plan, char *why, size_t whylen)
+{
+	const struct rpm_pkglist *l = &st->rpm->reader.pkgs;
+	const struct distro_def *def = &st->def;
+	char inner[256], variant[80], companion[256];
+	struct url_vars v = { .version = version, .flavour = flavour, .variant = variant,
+			      .arch = arch_name(def, ctx->kernel.machine) };
+	size_t i;
+	int ret;
+
+	variant_of(def, flavour, variant, sizeof(variant));
+	ret = urltemplate_expand(def->build_dir_template, &v, NULL, plan->build_dir, sizeof(plan->build_dir), inner,
+				 sizeof(inner));
+	if (ret == 0 && def->source_dir_template[0])
+		ret = urltemplate_expand(def->source_dir_template, &v, NULL, plan->source_dir, sizeof(plan->source_dir),
+					 inner, sizeof(inner));
+	if (ret == 0 && def->companion_package[0])
+		ret = urltemplate_expand(def->companion_package, &v, NULL, companion, sizeof(companion), inner,
+					 sizeof(inner));
+	if (ret < 0) {
+		snprintf(why, whylen, "%s: the tree's folders or companion for %s: %s", def->file, ctx->kernel.release,
+			 ret == -ENAMETOOLONG ? "too long" : inner);
+		plan->build_dir[0] = plan->source_dir[0] = '\0';
+		return -ENOENT;
+	}
+	if (!def->companion_package[0])
+		return 0;
+	for (i = 0; i < l->n; i++) {
+		const struct rpm_pkg *p = &l->pkgs[i];
+		char vr[224];
+
+		snprintf(vr, sizeof(vr), "%s-%s", p->ver, p->rel);
+		if (strcmp(p->name, companion) == 0 && (provides_own_name_at(p, version) || strcmp(vr, version) == 0))
+			return plan_package(plan, p, why, whylen);
+	}
+	snprintf(why, whylen, "%s %s needs %s = %s (%s), which none of the %s primary indexes of %d repositories has",
+		 plan->chosen[0].name, plan->chosen[0].version, companion, version, def->file, ctx->kernel.machine,
+		 st->n_sources);
+	plan->build_dir[0] = plan->source_dir[0] = '\0';
+	return -ENOENT;
+}
+
 static int rpm_plan(struct provision_ctx *ctx, struct distro_state *st, const char *release, struct distro_plan *plan,
 		    char *why, size_t whylen)
 {
 	const struct rpm_pkglist *l = &st->rpm->reader.pkgs;
-	const char *plus = strchr(release, '+');
-	const char *flavour = plus ? plus + 1 : "";
-	char first[256] = "";
+	const char *flavour;
+	char first[256] = "", version[256];
 	size_t i;
+	int ret;
 
-	(void)ctx;
 	plan->n_chosen = 0;
+	split_release(&st->def, release, version, sizeof(version), &flavour);
 	for (i = 0; i < l->n; i++) {
 		const struct rpm_pkg *p = &l->pkgs[i];
-		struct distro_pkg *c = &plan->chosen[0];
 
-		if (!name_wanted(&st->def, p->name, release, flavour) || !holds_release(p, release, flavour))
+		if (strcmp(p->arch, "noarch") == 0 || !name_wanted(&st->def, p->name, release, flavour) ||
+		    !holds_release(p, release, version, flavour))
 			continue;
-		if (!p->digest[0]) {
-			snprintf(why, whylen, "%s/%s: primary.xml gives no sha256 or sha512 checksum for it", p->base_uri,
-				 p->location);
-			return -EKEYREJECTED;
-		}
-		*c = (struct distro_pkg){ 0 }; /* flags of other back ends (no_digest, unsized) stay off */
-		c->name = p->name;
-		c->version = p->evr;
-		c->base_uri = p->base_uri;
-		c->location = p->location;
-		c->size = p->size;
-		c->digest_algo = p->digest_algo;
-		c->digest = p->digest;
-		c->source_index = p->repo_index;
-		plan->n_chosen = 1;
-		return 0;
+		ret = plan_package(plan, p, why, whylen);
+		if (ret == 0 && st->def.build_dir_template[0])
+			ret = plan_split(ctx, st, version, flavour, plan, why, whylen);
+		if (ret < 0)
+			plan->n_chosen = 0;
+		return ret;
 	}
 	expand_name(st->def.header_package, release, flavour, first, sizeof(first));
 	snprintf(why, whylen, "no package %s (or another of %s) for %s in the %s primary indexes of %d repositories",

@@ -40,6 +40,11 @@ struct distro_pkg {
 struct distro_plan {
 	struct distro_pkg chosen[DISTRO_MAX_PACKAGES];
 	int n_chosen;
+	/* Where the tree lies in the unpacked packages, relative to their root
+	 * (SUSE: usr/src/linux-<version>-obj/x86_64/default beside
+	 * usr/src/linux-<version>); "" (build_dir): found by the release, as
+	 * the host strategy finds it on a host. Only these are extracted. */
+	char build_dir[512], source_dir[512];
 };
 
 /* A package manager's repositories (the "package_manager" of the data

@@ -162,20 +162,17 @@ static json_object *source_object(const char *role, const char *host_path)
 	return o;
 }
 
-int host_tree_copy(const struct hostroot *hr, const char *release, const char *arch, const char *build_dir,
-		   enum treecopy_mode mode, struct provision_ctx *ctx, json_object *sources, char found_at[PATH_MAX],
-		   char *why, size_t whylen)
+/* Copies the tree t found under hr into build_dir. */
+static int copy_found(const struct hostroot *hr, const struct host_tree *t, const char *arch, const char *build_dir,
+		      enum treecopy_mode mode, struct provision_ctx *ctx, json_object *sources, char *why, size_t whylen)
 {
-	struct host_tree t;
 	struct treecopy_source src;
 	struct treecopy_stats stats;
 	char failed[PATH_MAX];
-	int ret = find_host_tree(hr, release, &t, why, whylen);
+	int ret;
 
-	if (ret < 0)
-		return ctx_fail(ctx, PH_FAIL_NO_HEADERS, ret);
-	src.build = t.build;
-	src.source = t.source[0] ? t.source : NULL;
+	src.build = t->build;
+	src.source = t->source[0] ? t->source : NULL;
 	src.mode = mode;
 	src.max_bytes = ctx->opts->max_tree_bytes;
 	ret = treecopy_copy(hr, &src, arch, build_dir, &stats, failed);
@@ -189,7 +186,7 @@ int host_tree_copy(const struct hostroot *hr, const char *release, const char *a
 		}
 		if (ret == -EFBIG) {
 			snprintf(why, whylen, "the header tree at %s%s is larger than --max-tree-size (%llu bytes)",
-				 hostroot_prefix(hr), t.build, src.max_bytes);
+				 hostroot_prefix(hr), t->build, src.max_bytes);
 			return ctx_fail(ctx, PH_FAIL_BAD_INPUT, ret);
 		}
 		if (failed[0]) {
@@ -200,18 +197,48 @@ int host_tree_copy(const struct hostroot *hr, const char *release, const char *a
 		return ctx_fail(ctx, PH_FAIL_OUTPUT, ret);
 	}
 	if (sources) {
-		json_object_array_add(sources, source_object("build", t.build));
-		if (t.source[0])
-			json_object_array_add(sources, source_object("source", t.source));
+		json_object_array_add(sources, source_object("build", t->build));
+		if (t->source[0])
+			json_object_array_add(sources, source_object("source", t->source));
 	}
 	if (stats.private_skipped || stats.links_refused)
 		log_info("host: left out %llu file(s) not readable by everyone and %llu link(s) leading out of the header places",
 			 stats.private_skipped, stats.links_refused);
-	path_copy(found_at, t.found_at);
 	ctx->tree_files = stats.files;
 	ctx->tree_bytes = stats.bytes;
 	ctx->tree_counted = 1;
 	return 0;
+}
+
+int host_tree_copy(const struct hostroot *hr, const char *release, const char *arch, const char *build_dir,
+		   enum treecopy_mode mode, struct provision_ctx *ctx, json_object *sources, char found_at[PATH_MAX],
+		   char *why, size_t whylen)
+{
+	struct host_tree t;
+	int ret = find_host_tree(hr, release, &t, why, whylen);
+
+	if (ret < 0)
+		return ctx_fail(ctx, PH_FAIL_NO_HEADERS, ret);
+	ret = copy_found(hr, &t, arch, build_dir, mode, ctx, sources, why, whylen);
+	if (ret == 0)
+		path_copy(found_at, t.found_at);
+	return ret;
+}
+
+int host_tree_copy_at(const struct hostroot *hr, const char *build_path, const char *source_path, const char *arch,
+		      const char *build_dir, enum treecopy_mode mode, struct provision_ctx *ctx, char *why, size_t whylen)
+{
+	struct host_tree t;
+	int ret;
+
+	why[0] = '\0';
+	ret = try_candidate(hr, build_path, source_path, &t, why, whylen);
+	if (ret < 0) {
+		if (!why[0])
+			snprintf(why, whylen, "%s%s: no such folder", hostroot_prefix(hr), build_path);
+		return ctx_fail(ctx, PH_FAIL_NO_HEADERS, ret);
+	}
+	return copy_found(hr, &t, arch, build_dir, mode, ctx, NULL, why, whylen);
 }
 
 static int host_provide(struct provision_ctx *ctx, const char *build_dir, char *why, size_t whylen)

@@ -35,6 +35,10 @@ struct hostroot;
 int host_tree_copy(const struct hostroot *hr, const char *release, const char *arch, const char *build_dir,
 		   enum treecopy_mode mode, struct provision_ctx *ctx, json_object *sources, char found_at[PATH_MAX],
 		   char *why, size_t whylen);
+/* The same for a tree whose folders are known (a package's data file
+ * names them): build_path and source_path (NULL: not split) under hr. */
+int host_tree_copy_at(const struct hostroot *hr, const char *build_path, const char *source_path, const char *arch,
+		      const char *build_dir, enum treecopy_mode mode, struct provision_ctx *ctx, char *why, size_t whylen);
 
 /* NULL when name is not a strategy of this build. */
 const struct strategy *strategy_by_name(const char *name);

@@ -28,7 +28,11 @@ static void print_def(void *data, const struct distro_def *def, const char *cons
 	if (def->header_packages[0] && o < sizeof(pkgs)) {
 		pkgs[o++] = ' ';
 		join(def->header_packages, pkgs + o, sizeof(pkgs) - o);
+		o = strlen(pkgs);
 	}
+	/* The other half of a split tree (SUSE's kernel-devel). */
+	if (def->companion_package[0] && o < sizeof(pkgs))
+		snprintf(pkgs + o, sizeof(pkgs) - o, " + %s", def->companion_package);
 	printf("%-24s %-7s %-36s %s\n", def->name, def->package_manager, id_list, pkgs);
 }
 

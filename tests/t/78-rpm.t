@@ -202,6 +202,6 @@ like "$PH_OUT" "RHEL and its rebuilds +rpm +rhel centos rocky almalinux ol" "...
 like "$PH_OUT" "Amazon Linux 2023 +rpm +amzn .*kernel\{major\}\.\{minor\}-devel" "...and Amazon Linux 2023 with kernel6.x-devel naming"
 # (COS's tarball is named kernel-headers too: only the rpm rows count.)
 ! printf '%s\n' "$PH_OUT" | grep -E '^.{24} rpm ' | grep -qw 'kernel-headers'; ok $? "...and never the UAPI-only kernel-headers"
-printf '%s\n' "$PH_OUT" | grep -cE '^.{24} rpm ' | grep -qx 3; ok $? "...(the three rpm rows read)"
+printf '%s\n' "$PH_OUT" | grep -cE '^.{24} rpm ' | grep -qx 4; ok $? "...(the four rpm rows read: RHEL, Fedora, Amazon Linux 2023, openSUSE and SLES)"
 gpgconf --homedir "$TMP/gnupg" --kill gpg-agent 2>/dev/null
 done_testing

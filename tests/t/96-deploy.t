@@ -84,7 +84,7 @@ names = re.findall(r"^\| `([a-z-]+)` \|", rows.group(1) if rows else "", re.M)
 check(names == ["cache", "host", "kheaders", "distro", "close-match"], "the strategies table is one table of five rows " + str(names))
 check(re.search(r"default chain is `cache,host,kheaders,distro,close-match`, and it\s+includes close-match", readme) is not None,
       "README says plainly that the default chain includes close-match")
-check(re.search(r"\| host \| what it gets \|\n\|---\|---\|\n\| Debian, Ubuntu.*\n\| RHEL and its rebuilds.*\n\| Container-Optimized OS.*\n\| any other", readme) is not None,
+check(re.search(r"\| host \| what it gets \|\n\|---\|---\|\n\| Debian, Ubuntu.*\n\| RHEL and its rebuilds.*\n\| Container-Optimized OS.*\n\| openSUSE Leap and Tumbleweed, SLES.*\n\| any other", readme) is not None,
       "README has a table of what each distribution gets")
 check('"schema_version":1' in readme and "kernel.version_code" in readme and "tree.version_code" in readme,
       "README annotates a manifest.json with schema_version and both version codes")

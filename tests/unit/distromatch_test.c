@@ -71,6 +71,15 @@ int main(void)
 	is_str(chosen("ID=amzn\nID_LIKE=\"centos rhel fedora\"\nVERSION_ID=2\n"), "RHEL",
 	       "Amazon Linux 2 is not 2023: version_ids leave it to ID_LIKE");
 	is_str(chosen("ID=gentoo\n"), "(none)", "no file: none");
+	write_def("suse.json", "{\"name\":\"SUSE\",\"package_manager\":\"rpm\",\"match_ids\":[\"opensuse-leap\",\"sles\",\"suse\"],"
+			       "\"header_package\":\"kernel-{flavour}-devel\",\"flavour_separator\":\"-\","
+			       "\"companion_package\":\"kernel-devel\","
+			       "\"build_dir_template\":\"usr/src/linux-{version}-obj/{arch}/{flavour}\","
+			       "\"source_dir_template\":\"usr/src/linux-{version}\",\"arch_names\":[\"aarch64=arm64\"],"
+			       "\"variant_flavours\":[\"azure\",\"rt\"],"
+			       "\"index_patterns\":[\"kernel-devel\",\"kernel-*-devel\"],\"repo_dirs\":[\"/etc/zypp/repos.d\"]}");
+	is_str(chosen("ID=\"opensuse-leap\"\nID_LIKE=\"suse opensuse\"\nVERSION_ID=\"15.6\"\n"), "SUSE", "openSUSE Leap by its ID");
+	is_str(chosen("ID=\"sled\"\nID_LIKE=\"suse\"\nVERSION_ID=\"15.6\"\n"), "SUSE", "SLED through ID_LIKE suse");
 	{
 		struct os_release os;
 		struct distro_def def;
@@ -90,6 +99,30 @@ int main(void)
 		os_release_parse("ID=debian\n", &os);
 		is_int(distrodef_load(data, &os, &def, why, sizeof(why)), -EINVAL, "an rpm file without repo_dirs is malformed");
 		ok(strstr(why, "repo_dirs") != NULL, "...saying what is missing");
+		unlink(strcat(strcpy(path, data), "/distros/bad.json"));
+		os_release_parse("ID=sles\n", &os);
+		ok(distrodef_load(data, &os, &def, why, sizeof(why)) == 0, "the SUSE file loads");
+		is_str(def.flavour_separator, "-", "flavour_separator");
+		is_str(def.companion_package, "kernel-devel", "companion_package");
+		is_str(def.build_dir_template, "usr/src/linux-{version}-obj/{arch}/{flavour}", "build_dir_template");
+		is_str(def.source_dir_template, "usr/src/linux-{version}", "source_dir_template");
+		ok(def.arch_names[0] && strcmp(def.arch_names[0], "aarch64=arm64") == 0 && !def.arch_names[1], "arch_names");
+		ok(def.variant_flavours[1] && strcmp(def.variant_flavours[1], "rt") == 0 && !def.variant_flavours[2],
+		   "variant_flavours");
+		os_release_parse("ID=rocky\n", &os);
+		ok(distrodef_load(data, &os, &def, why, sizeof(why)) == 0 && !def.companion_package[0] &&
+			   !def.build_dir_template[0] && !def.flavour_separator[0],
+		   "a file without them: no companion, no folders (the tree found by release), '+' by default");
+		write_def("bad.json", "{\"name\":\"Bad\",\"package_manager\":\"rpm\",\"match_ids\":[\"bad\"],"
+				      "\"header_package\":\"k\",\"index_patterns\":[\"k\"],\"repo_dirs\":[\"/r\"],"
+				      "\"flavour_separator\":\"--\"}");
+		os_release_parse("ID=debian\n", &os);
+		is_int(distrodef_load(data, &os, &def, why, sizeof(why)), -EINVAL, "a flavour_separator of two characters is malformed");
+		write_def("bad.json", "{\"name\":\"Bad\",\"package_manager\":\"rpm\",\"match_ids\":[\"bad\"],"
+				      "\"header_package\":\"k\",\"index_patterns\":[\"k\"],\"repo_dirs\":[\"/r\"],"
+				      "\"companion_package\":\"kernel-devel\"}");
+		is_int(distrodef_load(data, &os, &def, why, sizeof(why)), -EINVAL, "a companion_package without build_dir_template");
+		ok(strstr(why, "build_dir_template") != NULL, "...saying what is missing: %s", why);
 	}
 	snprintf(path, sizeof(path), "rm -rf '%s'", data);
 	ok(system(path) == 0, "scratch folder removed");

@@ -51,6 +51,15 @@ static void test_repofile(void)
 	ok(!repos[1].gpgcheck && !repos[1].repo_gpgcheck, "gpgcheck and repo_gpgcheck default to off, as in dnf");
 
 	n = 0;
+	ok(rpm_repofile_parse("[repo-oss]\nname=Main Repository\nenabled=1\nautorefresh=1\n"
+			      "baseurl=http://127.0.0.1/distribution/leap/$releasever/repo/oss/\npath=/\ntype=rpm-md\n"
+			      "keeppackages=0\npkg_gpgcheck=1\npriority=99\ngpgcheck=1\nrepo_gpgcheck=1\n",
+			      "/etc/zypp/repos.d/repo-oss.repo", &v, repos, 4, &n, why, sizeof(why)) == 0,
+	   "a zypper repo file parses: its own keys (autorefresh, path, type, keeppackages, pkg_gpgcheck, priority) ignored");
+	ok(n == 1 && strcmp(repos[0].baseurls[0], "http://127.0.0.1/distribution/leap/9/repo/oss") == 0 && repos[0].gpgcheck &&
+		   repos[0].repo_gpgcheck && repos[0].enabled,
+	   "...its baseurl, gpgcheck, repo_gpgcheck and enabled read");
+	n = 0;
 	is_int(rpm_repofile_parse("[a]\nenabled=maybe\n", "x.repo", &v, repos, 4, &n, why, sizeof(why)), -EINVAL,
 	       "a bad boolean is an error");
 	is_str(why, "x.repo:2: bad value for enabled", "...naming file and line");

@@ -51,6 +51,32 @@ int main(void)
 		is_str(sum, "http://l/a/h.tgz.sha256", "...the headers URL");
 	}
 
+	{
+		struct url_vars d = { .version = "6.4.0-150600.23.25", .flavour = "default", .arch = "x86_64" };
+		char dir[256];
+
+		is_int(urltemplate_expand("usr/src/linux-{version}-obj/{arch}/{flavour}", &d, NULL, dir, sizeof(dir), why,
+					  sizeof(why)), 0, "a package's folder template");
+		is_str(dir, "usr/src/linux-6.4.0-150600.23.25-obj/x86_64/default", "...{version}, {arch}, {flavour}");
+		d.variant = "";
+		is_int(urltemplate_expand("usr/src/linux-{version}{variant}", &d, NULL, dir, sizeof(dir), why, sizeof(why)), 0,
+		       "{variant} may be empty");
+		is_str(dir, "usr/src/linux-6.4.0-150600.23.25", "...and then adds nothing");
+		d.variant = "-azure";
+		is_int(urltemplate_expand("kernel-devel{variant}", &d, NULL, dir, sizeof(dir), why, sizeof(why)), 0, "{variant}");
+		is_str(dir, "kernel-devel-azure", "...SUSE's azure sources");
+		d.variant = "/x";
+		is_int(urltemplate_expand("a{variant}", &d, NULL, dir, sizeof(dir), why, sizeof(why)), -EINVAL,
+		       "...but never an unsafe one");
+		d.version = "6.4.0/../../etc";
+		is_int(urltemplate_expand("usr/src/linux-{version}", &d, NULL, dir, sizeof(dir), why, sizeof(why)), -EINVAL,
+		       "a release that would climb out: refused");
+		d.version = "6.4.0";
+		d.flavour = "";
+		is_int(urltemplate_expand("x/{flavour}", &d, NULL, dir, sizeof(dir), why, sizeof(why)), -EINVAL,
+		       "no flavour: refused");
+	}
+
 	ok(urltemplate_host_is_placeholder("https://cos-mirror.example/cos-tools/1/kernel-headers.tgz"), "a .example host is a placeholder");
 	ok(urltemplate_host_is_placeholder("https://u:p@X.EXAMPLE:8443/a"), "...with credentials, a port, in capitals");
 	ok(!urltemplate_host_is_placeholder("http://127.0.0.1:8080/cos/1/kernel-headers.tgz"), "a mirror is not");

@@ -173,13 +173,30 @@ static int parse_def(const char *path, struct distro_def *d, struct def_match *m
 		ret = read_list(d, root, "repo_dirs", d->repo_dirs, !apt && !tarball, why, whylen);
 	if (ret == 0)
 		ret = read_list(d, root, "vars_dirs", d->vars_dirs, 0, why, whylen);
+	if (ret == 0)
+		ret = read_list(d, root, "arch_names", d->arch_names, 0, why, whylen);
+	if (ret == 0)
+		ret = read_list(d, root, "variant_flavours", d->variant_flavours, 0, why, whylen);
 	if (ret == 0) {
+		read_optional_string(root, "flavour_separator", d->flavour_separator, sizeof(d->flavour_separator));
+		read_optional_string(root, "companion_package", d->companion_package, sizeof(d->companion_package));
+		read_optional_string(root, "build_dir_template", d->build_dir_template, sizeof(d->build_dir_template));
+		read_optional_string(root, "source_dir_template", d->source_dir_template, sizeof(d->source_dir_template));
 		read_optional_string(root, "flavour_suffix", d->flavour_suffix, sizeof(d->flavour_suffix));
 		read_optional_string(root, "release_provide", d->release_provide, sizeof(d->release_provide));
 		read_optional_string(root, "releasever", d->releasever, sizeof(d->releasever));
 		snprintf(d->checksum_url_template, sizeof(d->checksum_url_template), "{url}.sha256");
 		read_optional_string(root, "checksum_url_template", d->checksum_url_template,
 				     sizeof(d->checksum_url_template));
+	}
+	if (ret == 0 && d->flavour_separator[0] && strlen(d->flavour_separator) != 1) {
+		snprintf(why, whylen, "%s: \"flavour_separator\" must be one character", d->file);
+		ret = -EINVAL;
+	}
+	if (ret == 0 && (d->companion_package[0] || d->source_dir_template[0]) && !d->build_dir_template[0]) {
+		snprintf(why, whylen, "%s: \"companion_package\" and \"source_dir_template\" need \"build_dir_template\"",
+			 d->file);
+		ret = -EINVAL;
 	}
 	if (ret == 0 && tarball)
 		ret = read_string(d, root, "headers_url_template", d->headers_url_template,

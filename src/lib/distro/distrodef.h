@@ -28,6 +28,16 @@ struct distro_def {
 	const char *repo_dirs[DISTRO_MAX_LIST + 1]; /* host folders of *.repo files */
 	const char *vars_dirs[DISTRO_MAX_LIST + 1]; /* host folders of dnf variables */
 	char releasever[64];                        /* $releasever: "{version_id}", "{version_id_major}" */
+	char flavour_separator[4];                  /* what comes before a release's flavour: "+" (default: RHEL's
+						     * "...x86_64+rt"), "-" (SUSE: the last one, "...-default") */
+	char companion_package[128];                /* rpm: another package of the same {version} holding the rest
+						     * of the tree (SUSE's kernel-devel beside kernel-default-devel) */
+	char build_dir_template[256];               /* rpm: the build tree inside the packages: {version}, {flavour},
+						     * {arch}; "": found by release as on a host */
+	char source_dir_template[256];              /* rpm: the source tree beside it ("": not split) */
+	const char *arch_names[DISTRO_MAX_LIST + 1]; /* "machine=name": {arch} in the dir templates (aarch64=arm64) */
+	const char *variant_flavours[DISTRO_MAX_LIST + 1]; /* flavours with sources of their own: {variant} is
+							     * "-<flavour>" for them (SUSE's azure, rt) */
 	/* tarball (Container-Optimized OS): one headers tarball per build */
 	char headers_url_template[1024];            /* {build_id}, {release}, {version_id}, {arch} */
 	char checksum_url_template[1024];           /* {url} and the above; default "{url}.sha256" */

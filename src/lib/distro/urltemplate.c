@@ -30,6 +30,9 @@ static int lookup(const char *t, const struct url_vars *v, const char **val, siz
 		{ "{version_id}", offsetof(struct url_vars, version_id) },
 		{ "{arch}", offsetof(struct url_vars, arch) },
 		{ "{url}", offsetof(struct url_vars, url) },
+		{ "{version}", offsetof(struct url_vars, version) },
+		{ "{flavour}", offsetof(struct url_vars, flavour) },
+		{ "{variant}", offsetof(struct url_vars, variant) },
 	};
 	size_t i;
 
@@ -40,6 +43,9 @@ static int lookup(const char *t, const struct url_vars *v, const char **val, siz
 			continue;
 		*val = *(const char *const *)((const char *)v + names[i].offset);
 		*skip = n;
+		/* {variant} is "" for most flavours. */
+		if (i == 7 && *val && !**val)
+			return 0;
 		/* {url} is the expanded headers URL, not a path segment. */
 		if (i == 4 ? !*val || !**val : !safe_value(*val)) {
 			snprintf(why, whylen, "%s: %s", names[i].name,

@@ -1,6 +1,7 @@
 /* Download URLs from the templates of a data file (distros/cos.json's
  * headers_url_template): no host name lives in code, and --mirror
- * replaces the template's base. */
+ * replaces the template's base. The folders of a package's tree
+ * (distros/suse.json's build_dir_template) expand the same way. */
 #ifndef PH_URLTEMPLATE_H
 #define PH_URLTEMPLATE_H
 
@@ -13,6 +14,10 @@ struct url_vars {
 	const char *version_id; /* {version_id}: os-release VERSION_ID */
 	const char *arch;       /* {arch}: the kernel's machine (x86_64) */
 	const char *url;        /* {url}: the headers URL (checksum templates) */
+	const char *version;    /* {version}: the release without its flavour (dir templates) */
+	const char *flavour;    /* {flavour}: the release's flavour ("default") */
+	const char *variant;    /* {variant}: "-<flavour>" for a flavour built from its own sources (SUSE's
+				 * azure, rt), else "" (the one value that may be empty) */
 };
 
 /* Expands the placeholders of tmpl into out. With a mirror (not NULL or

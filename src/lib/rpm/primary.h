@@ -19,6 +19,8 @@ struct rpm_pkg {
 	char base_uri[1024];       /* set by the reader: base_uri/location */
 	char uname_r[256];         /* set by the reader: the kernel release it provides headers for */
 	char evr[224];             /* set by the reader: "[epoch:]ver-rel" */
+	char own_evrs[400];        /* set by the reader: the "ver-rel" its provides give its own name, ' '-separated
+				    * (SUSE's kernel-default-devel = 6.4.0-150600.23.25 beside its 150600.23.25.1) */
 	int repo_index;
 };
 

@@ -162,7 +162,8 @@ static int keep_pkg(void *data, const struct rpm_pkg *pkg, const struct rpm_prov
 	struct rpm_pkg *bigger, *p;
 	size_t i;
 
-	if (strcmp(pkg->arch, k->r->basearch) != 0)
+	/* noarch: SUSE's kernel-devel, the source half of its split tree. */
+	if (strcmp(pkg->arch, k->r->basearch) != 0 && strcmp(pkg->arch, "noarch") != 0)
 		return 0;
 	for (pat = k->r->name_patterns; pat && *pat; pat++)
 		if (fnmatch(*pat, pkg->name, 0) == 0)
@@ -180,9 +181,16 @@ static int keep_pkg(void *data, const struct rpm_pkg *pkg, const struct rpm_prov
 	p->uname_r[0] = '\0';
 	snprintf(p->evr, sizeof(p->evr), "%s%s%s-%s", strcmp(pkg->epoch, "0") && pkg->epoch[0] ? pkg->epoch : "",
 		 strcmp(pkg->epoch, "0") && pkg->epoch[0] ? ":" : "", pkg->ver, pkg->rel);
-	for (i = 0; i < n && k->r->release_provide; i++)
-		if (fnmatch(k->r->release_provide, prov[i].name, 0) == 0)
+	p->own_evrs[0] = '\0';
+	for (i = 0; i < n; i++) {
+		size_t o = strlen(p->own_evrs);
+
+		if (k->r->release_provide && fnmatch(k->r->release_provide, prov[i].name, 0) == 0)
 			snprintf(p->uname_r, sizeof(p->uname_r), "%s", prov[i].evr);
+		if (strcmp(prov[i].name, pkg->name) == 0 && prov[i].evr[0] && !strchr(prov[i].evr, ' ') &&
+		    o + strlen(prov[i].evr) + 2 < sizeof(p->own_evrs))
+			snprintf(p->own_evrs + o, sizeof(p->own_evrs) - o, "%s%s", o ? " " : "", prov[i].evr);
+	}
 	return 0;
 }
 

@@ -25,7 +25,7 @@ struct rpm_reader {
 	/* Set by the caller (rpm_reader_init sets defaults). */
 	struct fetch_opts fetch;
 	const struct hostroot *hr;        /* gpgkey file:// URLs are host paths */
-	const char *basearch;             /* packages of another arch are not kept */
+	const char *basearch;             /* packages of another arch (noarch aside) are not kept */
 	const char *const *name_patterns; /* the packages kept (fnmatch) */
 	const char *release_provide;      /* fnmatch, "kernel*-devel-uname-r": its version is the kernel release */
 	const char *const *keyrings;      /* --keyring files, trusted besides the repository's gpgkey */
