@@ -128,16 +128,20 @@ int warmsel_read_file(const char *path, const char *machine, struct warm_list *l
 {
 	_cleanup_free_ char *text = NULL;
 	int stdin_ = strcmp(path, "-") == 0;
+	size_t len = 0;
 	int ret;
 
 	if (stdin_)
-		ret = fs_read_all(read_stdin, NULL, KERNELS_FROM_MAX, &text, NULL);
+		ret = fs_read_all(read_stdin, NULL, KERNELS_FROM_MAX, &text, &len);
 	else
-		ret = fs_read_small_file(path, KERNELS_FROM_MAX, &text, NULL);
+		ret = fs_read_small_file(path, KERNELS_FROM_MAX, &text, &len);
+	/* A NUL would end the text early: the releases after it unread. */
+	if (ret == 0 && memchr(text, '\0', len))
+		ret = -EILSEQ;
 	if (ret < 0) {
 		snprintf(why, whylen, "--kernels-from %s: %s", stdin_ ? "- (standard input)" : path,
-			 ret == -EFBIG ? "larger than 4 MiB" : strerror(-ret));
-		return ret;
+			 ret == -EFBIG ? "larger than 4 MiB" : ret == -EILSEQ ? "a NUL byte: not a text file" : strerror(-ret));
+		return ret == -EILSEQ ? -EINVAL : ret;
 	}
 	return warmsel_parse(text, stdin_ ? "(standard input)" : path, machine, l, why, whylen);
 }
