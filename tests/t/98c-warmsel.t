@@ -56,6 +56,10 @@ printf '6.1.0-%s\n' "$(printf 'x%.0s' $(seq 1 70))" >"$TMP/long"
 run_ph warm --kernels-from "$TMP/long" --distro debian:12 "${REPO_ARGS[@]}"
 is "$PH_RC:$(printf '%s\n' "$PH_ERR" | wc -l)" "2:1" "a release longer than 64 characters: exit 2, one line"
 like "$PH_ERR" "$TMP/long:1: '6\.1\.0-x+\.\.\.' is not a kernel release \(longer than 64 characters\)" "...naming FILE:LINE"
+printf '%s-amd64\n\0%s-amd64\n' "$A1" "$A2" >"$TMP/nul"
+run_ph warm --kernels-from "$TMP/nul" --distro debian:12 "${REPO_ARGS[@]}"
+like "$PH_RC:$PH_ERR" "^2:provision-headers: error: --kernels-from $TMP/nul: a NUL byte: not a text file\$" \
+	"a list with a NUL byte: exit 2, not read as ending there"
 run_ph warm --kernels-from "$TMP/missing" --distro debian:12 "${REPO_ARGS[@]}"
 is "$PH_RC" 2 "--kernels-from a file that is not there: exit 2"
 
