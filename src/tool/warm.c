@@ -89,24 +89,12 @@ static int kernel_for(struct warm_run *w, struct provision_ctx *ctx, const char 
 	return 0;
 }
 
+/* Reading the indexes failed: as the distro strategy's failure would
+ * exit, but a configuration the back end refuses (-EINVAL: --mirror for
+ * an RPM distribution) is the command line's. */
 static int index_failure_code(int err)
 {
-	switch (err) {
-	case -ECOMM:
-	case -ETIMEDOUT:
-	case -ECONNREFUSED:
-	case -EHOSTUNREACH:
-		return PH_EXIT_NETWORK;
-	case -EBADMSG:
-	case -EKEYREJECTED:
-	case -EKEYEXPIRED:
-		return PH_EXIT_VERIFY;
-	case -EINVAL:
-	case -EILSEQ:
-		return PH_EXIT_BAD_INPUT;
-	default:
-		return PH_EXIT_NO_HEADERS;
-	}
+	return err == -EINVAL ? PH_EXIT_USAGE : provision_exit_code_for(err);
 }
 
 /* --latest for machine: its indexes (read here, kept for its kernels). */
