@@ -134,6 +134,25 @@ is "$PH_RC:$PH_OUT" "0:$A2-arm64 arm64" "a named release goes to the --arch its 
 run_ph warm "$A2-arm64" --arch x86_64,aarch64 --distro debian:12 --dry-run "${REPO_ARGS[@]}"
 is "$PH_RC:$PH_OUT" "0:$A2-arm64 arm64" "...the kernel's names (x86_64, aarch64) work as Debian's do"
 
+run_ph cache verify --cache-dir "$C"
+is "$PH_RC" 0 "cache verify: the mixed-arch store is sound"
+python3 - "$C/index.json" "$A1-arm64" "$A1-amd64" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))["trees"]
+assert t[sys.argv[2]]["arch"] == "arm64" and t[sys.argv[3]]["arch"] == "x86", t
+PY
+ok $? "index.json records each tree's arch"
+
+# The host's own apt sources (a Debian root whose sources.list names the
+# mirror, signed-by its key), with no --mirror and no --distro.
+D=$TMP/debian-root
+mkdir -p "$D/etc/apt/keyrings"
+printf 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n' >"$D/etc/os-release"
+cp "$FLEET_KEY" "$D/etc/apt/keyrings/fleet.gpg"
+echo "deb [signed-by=/etc/apt/keyrings/fleet.gpg] $MIRROR/ok/debian bookworm main" >"$D/etc/apt/sources.list"
+run_ph warm --latest 1 --arch arm64 --host-root "$D" --dry-run
+is "$PH_RC:$PH_OUT" "0:$A1-arm64 arm64" "--latest from the host's apt sources (no --mirror), for arm64 only"
+
 # No run-time lookup on this x86_64 machine serves the arm64 tree: not
 # from the store, not from the older layout, not as the published tree.
 kill "$MIRROR_PID"; wait "$MIRROR_PID" 2>/dev/null
