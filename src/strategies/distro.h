@@ -17,8 +17,15 @@ void distro_state_free(struct distro_state *st);
 struct distro_candidate {
 	char release[256];       /* "6.12.117+deb13-amd64" */
 	unsigned code, sublevel; /* from the package's upstream version */
+	char version[128];       /* the package's: "6.1.192-2" */
 	char origin[PATH_MAX];
 };
+
+/* The linux-headers-<release> packages of a flavour (NULL: the
+ * distribution's default, its data file's flavour_suffix) in the apt
+ * indexes st has read: at most max. */
+int distro_list_headers(const struct distro_state *st, const char *flavour, struct distro_candidate *out, size_t max,
+			size_t *ret_n);
 
 /* Lists linux-headers-<release> packages of the default flavour. */
 int distro_closematch_candidates(struct provision_ctx *ctx, struct distro_candidate *out, size_t max, size_t *ret_n,

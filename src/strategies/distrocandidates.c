@@ -46,10 +46,14 @@ static int upstream_version(const char *v, unsigned *code, unsigned *sub)
 	return 0;
 }
 
-/* The flavour suffix of the default headers ("-amd64"), {debarch}
- * expanded. */
-static void flavour_suffix(const struct distro_state *st, char *suffix, size_t len)
+/* The flavour suffix of the headers: the data file's ("-amd64", {debarch}
+ * expanded) without a flavour; with one, "-<flavour>" and the arch part
+ * when the default names the arch ("cloud" -> "-cloud-amd64"; "amd64"
+ * itself, or "cloud-amd64", as given). */
+static void flavour_suffix(const struct distro_state *st, const char *flavour, char *suffix, size_t len)
 {
+	char arch_part[80];
+	size_t fl, al;
 	char *at;
 
 	distrodef_expand(st->def.flavour_suffix, "", "", suffix, len);
@@ -60,12 +64,21 @@ static void flavour_suffix(const struct distro_state *st, char *suffix, size_t l
 		snprintf(rest, sizeof(rest), "%s", at + 9);
 		snprintf(at, len - (size_t)(at - suffix), "%s%s", st->repo.arch, rest);
 	}
+	if (!flavour)
+		return;
+	snprintf(arch_part, sizeof(arch_part), "-%s", st->repo.arch ? st->repo.arch : "");
+	fl = strlen(flavour);
+	al = strlen(arch_part);
+	if (!at || strcmp(flavour, arch_part + 1) == 0 || (fl > al && strcmp(flavour + fl - al, arch_part) == 0))
+		snprintf(suffix, len, "-%s", flavour);
+	else
+		snprintf(suffix, len, "-%s%s", flavour, arch_part);
 }
 
-/* linux-headers-<release> of the default flavour, with a release of three
+/* linux-headers-<release> of the flavour, with a release of three
  * numbers: not another flavour ending the same way (-cloud-amd64,
  * -rt-amd64), nor a metapackage such as linux-headers-6.12-amd64. */
-static int is_default_headers(const char *name, const char *suffix)
+static int is_flavour_headers(const char *name, const char *suffix)
 {
 	size_t len = strlen(name), sl = strlen(suffix);
 	struct kversion kv;
@@ -76,13 +89,34 @@ static int is_default_headers(const char *name, const char *suffix)
 	return kversion_parse(name + 14, &kv) == 0 && kv.has_sublevel;
 }
 
+int distro_list_headers(const struct distro_state *st, const char *flavour, struct distro_candidate *out, size_t max,
+			size_t *ret_n)
+{
+	char suffix[128];
+	size_t i, n = 0;
+
+	flavour_suffix(st, flavour, suffix, sizeof(suffix));
+	for (i = 0; i < st->repo.pkgs.n && n < max; i++) {
+		const struct apt_pkg *p = &st->repo.pkgs.pkgs[i];
+
+		if (!is_flavour_headers(p->name, suffix) || upstream_version(p->version, &out[n].code, &out[n].sublevel) < 0)
+			continue;
+		snprintf(out[n].release, sizeof(out[n].release), "%s", p->name + 14);
+		snprintf(out[n].version, sizeof(out[n].version), "%s", p->version);
+		snprintf(out[n].origin, sizeof(out[n].origin), "%s package %s %s from %s", st->def.name, p->name,
+			 p->version, p->base_uri);
+		n++;
+	}
+	*ret_n = n;
+	return 0;
+}
+
 int distro_closematch_candidates(struct provision_ctx *ctx, struct distro_candidate *out, size_t max, size_t *ret_n,
 				 char *why, size_t whylen)
 {
 	struct distro_state *st = NULL;
 	struct distro_plan plan;
-	char suffix[64], pwhy[2048] = "";
-	size_t i, n = 0;
+	char pwhy[2048] = "";
 	int ret;
 
 	*ret_n = 0;
@@ -106,19 +140,7 @@ int distro_closematch_candidates(struct provision_ctx *ctx, struct distro_candid
 		st->related_read = 1;
 		read_related_suites(ctx, st);
 	}
-	flavour_suffix(st, suffix, sizeof(suffix));
-	for (i = 0; i < st->repo.pkgs.n && n < max; i++) {
-		const struct apt_pkg *p = &st->repo.pkgs.pkgs[i];
-
-		if (!is_default_headers(p->name, suffix) || upstream_version(p->version, &out[n].code, &out[n].sublevel) < 0)
-			continue;
-		snprintf(out[n].release, sizeof(out[n].release), "%s", p->name + 14);
-		snprintf(out[n].origin, sizeof(out[n].origin), "%s package %s %s from %s", st->def.name, p->name,
-			 p->version, p->base_uri);
-		n++;
-	}
-	*ret_n = n;
-	return 0;
+	return distro_list_headers(st, NULL, out, max, ret_n);
 }
 
 int distro_fetch_candidate(struct provision_ctx *ctx, const char *release, const char *work, const char *build_dir,

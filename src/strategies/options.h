@@ -12,6 +12,7 @@
 #define MAX_KEYRINGS 8
 #define MAX_BANKS 8
 #define MAX_KEEP 256
+#define MAX_ARCHES 8
 
 enum command {
 	CMD_PROVISION,
@@ -79,6 +80,15 @@ struct options {
 	long older_than_days;
 	int older_than_set;
 	int output_given; /* --output or PROVISION_HEADERS_OUTPUT was set */
+	/* warm's selection (tool/warmsel.c) */
+	const char *kernels_from; /* FILE, or "-" for stdin */
+	const char *distro;       /* "debian:12": the data file and os-release to act for */
+	const char *latest;       /* "N" or "all", or NULL */
+	const char *series;       /* "6.1", or NULL */
+	const char *flavour;      /* "cloud", or NULL: the distribution's default */
+	const char *arches[MAX_ARCHES]; /* machines (x86_64, aarch64), normalised */
+	int n_arches;
+	char arch_buf[256];
 };
 
 

@@ -4,6 +4,7 @@
  * costs an exit 2 and one line that names the option or variable. */
 #include "tool/cli.h"
 
+#include "lib/kernel/arch.h"
 #include "strategies/strategy.h"
 #include "tool/optable.h"
 #include "tool/optvalue.h"
@@ -53,6 +54,8 @@ static struct list_slot list_slot(struct options *o, enum opt_id id)
 		return (struct list_slot){ o->banks, &o->n_banks, MAX_BANKS, o->bank_buf, sizeof(o->bank_buf) };
 	case OPT_KEEP:
 		return (struct list_slot){ o->keep, &o->n_keep, MAX_KEEP, o->keep_buf, sizeof(o->keep_buf) };
+	case OPT_ARCH:
+		return (struct list_slot){ o->arches, &o->n_arches, MAX_ARCHES, o->arch_buf, sizeof(o->arch_buf) };
 	default:
 		return (struct list_slot){ 0 };
 	}
@@ -80,12 +83,37 @@ static int check_strategy(struct options *o, const char *name, const char *tok, 
 	return 0;
 }
 
+/* --arch: Debian's and the kernel's (RPM's) names both, kept as the
+ * machine (amd64 -> x86_64), each once. */
+static int arch_item(const struct options *o, const char *name, const char **item, char *err, size_t errlen)
+{
+	static const char *const known[] = { "amd64", "arm64", "x86_64", "aarch64", "i386", "armhf", "ppc64el",
+					     "ppc64le", "s390x", "riscv64", "loong64" };
+	const char *machine = arch_machine_for_name(*item);
+	char hint[96], buf[128];
+	int i;
+
+	if (!machine) {
+		optvalue_did_you_mean(*item, known, ARRAY_SIZE(known), "", hint, sizeof(hint));
+		return optvalue_fail(err, errlen, "%s: unknown architecture '%s'%s (amd64, arm64, x86_64, aarch64, ...)", name,
+				     optvalue_shown(*item, buf, sizeof(buf)), hint);
+	}
+	for (i = 0; i < o->n_arches; i++)
+		if (strcmp(o->arches[i], machine) == 0)
+			return optvalue_fail(err, errlen, "%s: architecture '%s' is listed twice (as %s)", name, *item,
+					     machine);
+	*item = machine;
+	return 0;
+}
+
 static int list_add(struct options *o, const struct opt_def *d, const char *name, const char *item, char *err,
 		    size_t errlen)
 {
 	struct list_slot s = list_slot(o, d->id);
 
 	if (d->id == OPT_STRATEGY && check_strategy(o, name, item, err, errlen) < 0)
+		return -EINVAL;
+	if (d->id == OPT_ARCH && arch_item(o, name, &item, err, errlen) < 0)
 		return -EINVAL;
 	if (d->id == OPT_KEEP && optvalue_release(name, item, err, errlen) < 0)
 		return -EINVAL;
@@ -144,6 +172,11 @@ static const char **string_slot(struct options *o, enum opt_id id)
 	case OPT_BTF: return &o->btf_file;
 	case OPT_KEEP_FROM: return &o->keep_from;
 	case OPT_CACHE_URL: return &o->cache_url;
+	case OPT_KERNELS_FROM: return &o->kernels_from;
+	case OPT_DISTRO: return &o->distro;
+	case OPT_LATEST: return &o->latest;
+	case OPT_SERIES: return &o->series;
+	case OPT_FLAVOUR: return &o->flavour;
 	default: return NULL;
 	}
 }
@@ -427,6 +460,41 @@ static int parse_cache(struct options *o, int argc, char **argv, int first, char
 	return 0;
 }
 
+/* warm's selection options: warm's only, and each in its form. */
+static int check_warm_selection(const struct options *o, const struct parse_state *st, char *err, size_t errlen)
+{
+	static const enum opt_id ids[] = { OPT_KERNELS_FROM, OPT_DISTRO, OPT_LATEST, OPT_SERIES, OPT_FLAVOUR, OPT_ARCH };
+	const char *colon;
+	char buf[128];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ids); i++)
+		if (st->from[ids[i]] && o->command != CMD_WARM)
+			return optvalue_fail(err, errlen, "%s is an option of warm only", st->from[ids[i]]);
+	if ((o->series || o->flavour) && !o->latest)
+		return optvalue_fail(err, errlen, "%s chooses among what --latest lists: give --latest N too",
+				     o->series ? st->from[OPT_SERIES] : st->from[OPT_FLAVOUR]);
+	colon = o->distro ? strchr(o->distro, ':') : NULL;
+	if (o->distro && (!colon || colon == o->distro || !colon[1] || strlen(o->distro) > 60 ||
+			  strspn(o->distro, "abcdefghijklmnopqrstuvwxyz0123456789._-:") != strlen(o->distro) ||
+			  strchr(colon + 1, ':')))
+		return optvalue_fail(err, errlen, "%s: expected ID:VERSION as os-release says them (debian:12), got '%s'",
+				     st->from[OPT_DISTRO], optvalue_shown(o->distro, buf, sizeof(buf)));
+	if (o->series) {
+		const char *dot = strchr(o->series, '.');
+
+		if (!dot || dot == o->series || !dot[1] || strspn(o->series, "0123456789.") != strlen(o->series) ||
+		    strchr(dot + 1, '.') || strlen(o->series) > 12)
+			return optvalue_fail(err, errlen, "%s: expected a series as MAJOR.MINOR (6.1), got '%s'",
+					     st->from[OPT_SERIES], optvalue_shown(o->series, buf, sizeof(buf)));
+	}
+	if (o->flavour && (strlen(o->flavour) > 40 ||
+			   strspn(o->flavour, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(o->flavour)))
+		return optvalue_fail(err, errlen, "%s: expected a flavour name such as cloud or rt, got '%s'",
+				     st->from[OPT_FLAVOUR], optvalue_shown(o->flavour, buf, sizeof(buf)));
+	return 0;
+}
+
 /* status, warm RELEASE..., cache ACTION, help [COMMAND]. */
 static int parse_command(struct options *o, int argc, char **argv, int first, char *err, size_t errlen)
 {
@@ -463,8 +531,9 @@ static int parse_command(struct options *o, int argc, char **argv, int first, ch
 			return -EINVAL;
 		o->warm_releases[o->n_warm++] = argv[i];
 	}
-	if (o->n_warm == 0)
-		return optvalue_fail(err, errlen, "warm: name the kernel releases to warm the cache for");
+	if (o->n_warm == 0 && !o->kernels_from && !o->latest)
+		return optvalue_fail(err, errlen, "warm: name the kernel releases to warm the cache for "
+				     "(or --kernels-from FILE, or --latest N)");
 	/* A cache holds exact trees: no approximations unless asked. */
 	if (!o->strategy_given)
 		list_split(o, &optable[OPT_STRATEGY], "warm", "cache,host,distro", err, errlen);
@@ -537,5 +606,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 		return -EINVAL;
 	if (o->command == CMD_HELP)
 		return 0;
+	if (check_warm_selection(o, &st, err, errlen) < 0)
+		return -EINVAL;
 	return check_values(o, &st, err, errlen);
 }

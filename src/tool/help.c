@@ -77,14 +77,33 @@ static void print_environment(void)
 
 static void print_warm_help(void)
 {
-	printf("Usage: provision-headers warm [OPTIONS] RELEASE...\n"
+	printf("Usage: provision-headers warm [OPTIONS] [RELEASE...] [--kernels-from FILE]\n"
+	       "                              [--distro ID:VERSION --latest N|all [--series X.Y] [--flavour F]]\n"
+	       "                              [--arch amd64,arm64]\n"
 	       "Provisions exact headers for each kernel RELEASE (as uname -r prints it) into --output, to be\n"
 	       "used later as a warmed cache (--cache-dir) or mounted as the output, e.g. in an image build.\n"
 	       "With --cache-dir DIR, each tree is also stored in DIR's content-addressed store (identical\n"
 	       "files once, hardlinked; see cache --help); a tree already there is not fetched again.\n"
 	       "The default strategies are cache,host,distro: a cache holds exact trees, no close matches\n"
 	       "unless --strategy asks. The exit code is the worst of the releases; with --json, one status\n"
-	       "object per release. Options as for provision-headers (provision-headers --help).\n");
+	       "object per release. Options as for provision-headers (provision-headers --help).\n"
+	       "\n"
+	       "Which kernels (each once, whichever way it is named):\n"
+	       "  RELEASE...           named on the command line\n"
+	       "  --kernels-from FILE  one a line ('#' comments, blank lines ignored), or blank separated as\n"
+	       "                       kubectl get nodes -o jsonpath='{..kernelVersion}' prints them; - is stdin.\n"
+	       "                       A line that is no release: exit 2, naming FILE:LINE\n"
+	       "  --latest N|all       the N newest (or every) kernel of each series whose header packages\n"
+	       "                       the repositories hold: the host's apt sources, or --mirror 'URL SUITE COMP'\n"
+	       "  --series X.Y         --latest within this series only\n"
+	       "  --flavour F          --latest of flavour F (cloud) instead of the default (Debian: amd64)\n"
+	       "  --distro ID:VERSION  the distribution the kernels are for (debian:12): its data file in\n"
+	       "                       distros/, whatever this machine's os-release says\n"
+	       "  --arch LIST          for these architectures (amd64,arm64; x86_64,aarch64 alike; default:\n"
+	       "                       this machine's): packages from binary-<arch>, trees keeping arch/<arch>;\n"
+	       "                       a named release goes to the --arch its name ends with (...-arm64)\n"
+	       "With --kernels-from, --latest or --arch, the chosen kernels are printed first, one\n"
+	       "\"RELEASE ARCH\" a line on stdout (with --json, in the log instead).\n");
 }
 
 static void print_status_help(void)

@@ -11,6 +11,7 @@
 #include "tool/provision.h"
 #include "tool/status.h"
 #include "tool/termlog.h"
+#include "tool/warm.h"
 #include "util/version.h"
 
 #include "util/fs.h"
@@ -42,79 +43,6 @@ static void print_json_status(json_object *status, int code)
 		json_object_object_add(status, "error", json_object_new_string(log_last_error()));
 	redact_json(status);
 	printf("%s\n", json_object_to_json_string_ext(status, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-}
-
-/* warm: one provisioning per release into the same output, as a cache
- * for image builds; the worst exit code wins. With --cache-dir, each
- * published tree is stored in the first cache dir's store, and a tree
- * the store holds is served from it (the cache strategy) instead of
- * being fetched again. Without --output, the trees are published into
- * <cache>/.warm and removed from there once stored. */
-static int warm(struct options *opts)
-{
-	struct distro_state *distro = NULL; /* the indexes, read once for every kernel */
-	char private_out[PATH_MAX], why[512];
-	int i, worst = PH_EXIT_OK, private = 0;
-
-	if (opts->n_cache_dirs > 0 && !opts->output_given) {
-		if (path_join(private_out, opts->cache_dirs[0], ".warm") < 0 || fs_mkdir_p(private_out, 0755) < 0) {
-			log_error("warm: cannot create %s/.warm", opts->cache_dirs[0]);
-			return PH_EXIT_OUTPUT;
-		}
-		opts->output = private_out;
-		private = 1;
-	}
-
-	for (i = 0; i < opts->n_warm; i++) {
-		struct provision_ctx ctx;
-		json_object *status = json_object_new_object();
-		int code;
-
-		memset(&ctx, 0, sizeof(ctx));
-		ctx.opts = opts;
-		ctx.distro = distro;
-		ctx.sources = json_object_new_array();
-		/* One object per release: each must say which one it is. */
-		json_object_object_add(status, "release", json_object_new_string(opts->warm_releases[i]));
-		json_object_object_add(status, "output", json_object_new_string(opts->output));
-		why[0] = '\0';
-		if (hostroot_init(&ctx.hr, opts->host_root) < 0 ||
-		    kernel_info_read(&ctx.hr, opts->warm_releases[i], "warm", &ctx.kernel, why, sizeof(why)) < 0) {
-			log_error("%s", why[0] ? why : "warm: cannot read the host root");
-			code = PH_EXIT_USAGE;
-		} else {
-			log_info("warm: %s", ctx.kernel.release);
-			if (private && cachecmd_stored(opts, ctx.kernel.release)) {
-				log_info("warm: %s is in the store of %s already, nothing to do", ctx.kernel.release,
-					 opts->cache_dirs[0]);
-				json_set_string(status, "result", "stored");
-				code = PH_EXIT_OK;
-			} else {
-				code = provision_run(&ctx, status);
-			}
-			if (code == PH_EXIT_OK && opts->n_cache_dirs > 0 && !opts->dry_run &&
-			    strcmp(json_get_string(status, "result", ""), "stored") != 0) {
-				code = cachecmd_ingest(opts, ctx.kernel.release);
-				if (code == PH_EXIT_OK && private) {
-					char rd[PATH_MAX];
-
-					if (path_join(rd, private_out, ctx.kernel.release) == 0)
-						fs_rm_rf(rd);
-				}
-			}
-		}
-		if (opts->json)
-			print_json_status(status, code);
-		if (code != PH_EXIT_OK && (worst == PH_EXIT_OK || code > worst))
-			worst = code;
-		json_object_put(status);
-		json_object_put(ctx.sources);
-		json_object_put(ctx.close_match);
-		json_object_put(ctx.cache_index);
-		distro = ctx.distro;
-	}
-	distro_state_free(distro);
-	return worst;
 }
 
 int main(int argc, char **argv)
@@ -151,7 +79,7 @@ int main(int argc, char **argv)
 	}
 
 	if (opts.command == CMD_WARM)
-		return warm(&opts);
+		return warm_run(&opts);
 	if (opts.command == CMD_CACHE)
 		return cachecmd_run(&opts);
 	memset(&ctx, 0, sizeof(ctx));

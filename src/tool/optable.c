@@ -10,6 +10,7 @@
 
 static const char *const require_values[] = { "none", "no-mismatch", "validated", "btf-corrected", "exact", NULL };
 static const char *const distance_values[] = { "same-major", "same-minor", "any", NULL };
+static const char *const latest_values[] = { "all", NULL };
 static const char *const verbosity_values[] = { "quiet", "normal", "verbose", NULL };
 
 /* Designated fields: a row names only what it has. */
@@ -68,6 +69,19 @@ const struct opt_def optable[OPT__COUNT] = {
 	    .check = OPT_CHECK_DIR),
 	ROW(OPT_MAX_TREE_SIZE, "max-tree-size", 0, OPT_T_SIZE, "SIZE", "2G",
 	    "refuse archives that unpack to more (K, M, G, T)"),
+	ROW(OPT_KERNELS_FROM, "kernels-from", 0, OPT_T_PATH, "FILE", NULL,
+	    "warm: the releases listed in FILE too (one a line or as kubectl prints them; - for stdin)"),
+	ROW(OPT_DISTRO, "distro", 0, OPT_T_STRING, "ID:VERSION", NULL,
+	    "warm: the distribution the kernels are for (debian:12), whatever the host runs"),
+	ROW(OPT_LATEST, "latest", 0, OPT_T_ENUM, "N", NULL,
+	    "warm: the N newest kernels of each series the repositories hold (all: every one)", .values = latest_values,
+	    .min = 1, .max = 1000),
+	ROW(OPT_SERIES, "series", 0, OPT_T_STRING, "X.Y", NULL, "warm --latest: only the kernels of this series (6.1)"),
+	ROW(OPT_FLAVOUR, "flavour", 0, OPT_T_STRING, "NAME", NULL,
+	    "warm --latest: this flavour (cloud) instead of the distribution's default"),
+	ROW(OPT_ARCH, "arch", 0, OPT_T_LIST, "LIST", NULL,
+	    "warm: for these architectures (amd64,arm64 or x86_64,aarch64; default: this machine's)", .sep = ",",
+	    .max = MAX_ARCHES, .flags = OPTF_CLI_SPLIT),
 	ROW(OPT_KEEP, "keep", 0, OPT_T_LIST, "R1,R2", NULL, "cache prune: remove every tree but these releases",
 	    .sep = ",", .max = MAX_KEEP, .flags = OPTF_CLI_SPLIT),
 	ROW(OPT_KEEP_FROM, "keep-from", 0, OPT_T_PATH, "FILE", NULL,

@@ -135,7 +135,7 @@ like "$PH_ERR" "PROVISION_HEADERS_STRATGY: no such variable \(did you mean PROVI
 # Subcommands.
 run_ph warm --help
 is "$PH_RC" 0 "warm --help exits 0"
-like "$PH_OUT" "^Usage: provision-headers warm \[OPTIONS\] RELEASE" "...and shows warm's usage"
+like "$PH_OUT" "^Usage: provision-headers warm \[OPTIONS\] \[RELEASE\.\.\.\] \[--kernels-from FILE\]" "...and shows warm's usage"
 run_ph status --help
 is "$PH_RC" 0 "status --help exits 0"
 like "$PH_OUT" "^Usage: provision-headers status" "...and shows status's usage"
@@ -147,7 +147,7 @@ like "$PH_OUT" "^Usage: provision-headers warm" "help warm shows warm's usage"
 run_ph warm "$R" "$R" --host-root "$root" --output "$TMP/warm-json" --json
 is "$PH_RC" 0 "warm --json"
 is "$(printf '%s\n' "$PH_OUT" | python3 -c 'import json,sys; print(" ".join(json.loads(l)["release"] + ":" + str(json.loads(l)["exit_code"]) for l in sys.stdin))')" \
-	"$R:0 $R:0" "...one object per release, each naming its release"
+	"$R:0" "...one object per release, each naming its release (a release named twice is warmed once)"
 run_ph warm notakernel --output "$TMP/never"
 is "$PH_RC" 2 "warm notakernel: exit 2"
 like "$PH_ERR" "warm: 'notakernel' is not a kernel release" "...named"

@@ -1,4 +1,5 @@
-/* The one arch table: uname machine -> kernel arch/ and Debian arch. */
+/* The one arch table: uname machine -> kernel arch/ and Debian arch, and
+ * either name -> the machine. */
 #include "lib/kernel/arch.h"
 #include "tap.h"
 
@@ -20,5 +21,12 @@ int main(void)
 	is_str(arch_kernel_for_machine("s390x"), "s390", "s390x builds arch/s390");
 	is_str(arch_kernel_for_machine("riscv64"), "riscv", "riscv64 builds arch/riscv");
 	ok(arch_kernel_for_machine("vax") == NULL, "an unknown machine has no kernel arch");
+	is_str(arch_machine_for_name("amd64"), "x86_64", "--arch amd64 is the machine x86_64");
+	is_str(arch_machine_for_name("x86_64"), "x86_64", "--arch x86_64 is itself");
+	is_str(arch_machine_for_name("arm64"), "aarch64", "--arch arm64 is the machine aarch64");
+	is_str(arch_machine_for_name("aarch64"), "aarch64", "--arch aarch64 is itself");
+	is_str(arch_machine_for_name("ppc64el"), "ppc64le", "--arch ppc64el is ppc64le");
+	ok(arch_machine_for_name("arm") == NULL, "a family is no architecture to build for");
+	ok(arch_machine_for_name("x86_6") == NULL, "nor is a prefix of one");
 	return tap_done();
 }

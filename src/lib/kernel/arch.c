@@ -60,3 +60,16 @@ const char *arch_deb_for_machine(const char *machine)
 	 * the family, not the ABI. */
 	return r && r->deb && strcmp(r->machine, machine) == 0 ? r->deb : machine;
 }
+
+const char *arch_machine_for_name(const char *name)
+{
+	size_t i;
+
+	/* Exact names of rows with a Debian name only: "arm" is a family, not
+	 * an architecture packages are built for. The first row a Debian name
+	 * appears in is its canonical machine (arm64 -> aarch64). */
+	for (i = 0; i < ARRAY_SIZE(arch_table); i++)
+		if (arch_table[i].deb && (strcmp(name, arch_table[i].machine) == 0 || strcmp(name, arch_table[i].deb) == 0))
+			return arch_table[i].machine;
+	return NULL;
+}

@@ -1,0 +1,54 @@
+/* warm's selection: the releases of a --kernels-from text, and the
+ * architecture a named release is for. */
+#include "tool/warmsel.h"
+
+#include "strategies/options.h"
+#include "tap.h"
+
+#include <errno.h>
+#include <string.h>
+
+int main(void)
+{
+	struct warm_list l = { 0 };
+	struct options o;
+	char why[256] = "";
+
+	is_int(warmsel_parse("# fleet\n6.1.0-56-amd64\n\n  6.1.0-55-amd64\t# canary\r\n6.1.0-56-amd64\n"
+			     "6.1.0-54-amd64 6.1.0-56-amd64 6.1.0-54-amd64",
+			     "k", "x86_64", &l, why, sizeof(why)),
+	       0, "comments, blank lines, CRLF and kubectl's one-line form parse");
+	is_int((int)l.n, 3, "...each release once");
+	is_str(l.n == 3 ? l.k[2].release : "", "6.1.0-54-amd64", "...in the order first named");
+	is_str(l.n == 3 ? l.k[0].machine : "", "x86_64", "...for the machine given");
+	is_int(warmsel_add(&l, "6.1.0-56-amd64", "aarch64"), 1, "the same release for another machine is another kernel");
+	warmsel_free(&l);
+
+	is_int(warmsel_parse("6.1.0-56-amd64\n\n6.1.0-55-amd64$(reboot)\n", "f", "x86_64", &l, why, sizeof(why)), -EINVAL,
+	       "a line with a character no release has is refused");
+	is_str(why, "f:3: '6.1.0-55-amd64$(reboot)' is not a kernel release (only letters, digits and . _ + ~ - may be in a release)",
+	       "...naming FILE:LINE and the release");
+	warmsel_free(&l);
+	is_int(warmsel_parse("6.1.0-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n", "f", "x86_64", &l,
+			     why, sizeof(why)),
+	       -EINVAL, "a release longer than 64 characters is refused");
+	ok(strstr(why, "f:1: ") == why && strstr(why, "longer than 64 characters"), "...naming FILE:LINE (%s)", why);
+	warmsel_free(&l);
+	is_int(warmsel_parse("notaversion\n", "f", "x86_64", &l, why, sizeof(why)), -EINVAL, "a word with no version is refused");
+	warmsel_free(&l);
+	is_int(warmsel_parse("# nothing\n\n", "f", "x86_64", &l, why, sizeof(why)), 0, "a list of comments only parses");
+	is_int((int)l.n, 0, "...to no kernel");
+	warmsel_free(&l);
+
+	memset(&o, 0, sizeof(o));
+	o.arches[0] = "x86_64";
+	o.arches[1] = "aarch64";
+	o.n_arches = 2;
+	is_str(warmsel_machine_of(&o, "6.1.0-56-arm64"), "aarch64", "-arm64 is for aarch64");
+	is_str(warmsel_machine_of(&o, "6.1.0-56-cloud-amd64"), "x86_64", "-cloud-amd64 is for x86_64");
+	is_str(warmsel_machine_of(&o, "5.14.0-427.el9.aarch64"), "aarch64", ".aarch64 (RPM) is for aarch64");
+	ok(warmsel_machine_of(&o, "6.1.0-56") == NULL, "a release naming no arch, with two arches: none");
+	o.n_arches = 1;
+	is_str(warmsel_machine_of(&o, "6.1.0-56"), "x86_64", "...with one arch: that one");
+	return tap_done();
+}
