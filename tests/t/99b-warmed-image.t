@@ -19,8 +19,8 @@ OTHER=$(ls "$REPO/debian/pool/main/l/" 2>/dev/null | sed -n 's/^linux-headers-\(
 [ -n "$OTHER" ] || OTHER=$RELEASE
 
 "$TESTS_DIR/container/build-image" warmed localhost/provision-headers-warmed:test bookworm \
-	--build-arg WARM_KERNELS="$RELEASE $OTHER" --build-arg WARM_ARGS="--mirror '$MIRROR/ok/debian bookworm main' --retries 2" \
-	--build-arg WARM_KEYRING="$(cat "$KEY_ASC")" >"$TMP/build-warmed.log" 2>&1
+	--build-arg WARM_KERNELS="$RELEASE $OTHER" --build-arg WARM_MIRROR="$MIRROR/ok/debian bookworm main" \
+	--build-arg WARM_ARGS="--retries 2" --build-arg WARM_KEYRING="$(cat "$KEY_ASC")" >"$TMP/build-warmed.log" 2>&1
 ok $? "the warmed stage builds, warming $RELEASE and $OTHER from the mirror" || tail -n 12 "$TMP/build-warmed.log" | sed 's/^/#   /'
 like "$(cat "$TMP/build-warmed.log")" "cache verify: /var/cache/provision-headers: every object matches its hash and every tree its index" "...and the baked store passes cache verify"
 ls_out=$(podman run --rm --network none --read-only localhost/provision-headers-warmed:test cache ls 2>&1)
@@ -33,6 +33,16 @@ ok $? "the image keeps only the store: no warm staging, no keyring file"
 rc=$?
 ok $(( rc == 0 )) "the warmed stage without WARM_KERNELS fails the build"
 like "$(cat "$TMP/build-none.log")" "give the kernels with --build-arg WARM_KERNELS" "...saying how to give them"
+# The kernel list comes from what nodes report (kubectl): it is data, never
+# shell code, and a name that is no release fails the build.
+"$TESTS_DIR/container/build-image" warmed localhost/provision-headers-warmed:evil bookworm \
+	--build-arg WARM_KERNELS="$RELEASE \$(echo INJECTED-SUBST>&2) ;echo INJECTED-SEMI>&2 *" \
+	--build-arg WARM_MIRROR="$MIRROR/ok/debian bookworm main" --build-arg WARM_KEYRING="$(cat "$KEY_ASC")" \
+	>"$TMP/build-evil.log" 2>&1
+rc=$?
+ok $(( rc == 0 )) "a kernel list with shell code in it fails the build"
+is "$(grep -cx 'INJECTED-SUBST\|INJECTED-SEMI' "$TMP/build-evil.log")" 0 "...and none of it ran"
+like "$(cat "$TMP/build-evil.log")" "/tmp/warm-kernels:2" "...the warm names the list's line that is no release"
 kill "$MIRROR_PID" 2>/dev/null # the node has no way to the mirror from here on
 
 # deploy/daemonset-warmed.yaml's pod template on a node with no headers.
