@@ -143,6 +143,21 @@ static int set_key(struct rpm_repo *r, const struct rpm_vars *vars, const char *
 		return rpm_vars_expand(vars, val, r->mirrorlist, sizeof(r->mirrorlist));
 	if (strcmp(key, "metalink") == 0)
 		return rpm_vars_expand(vars, val, r->metalink, sizeof(r->metalink));
+	if (strcmp(key, "proxy") == 0) {
+		r->has_proxy = 1;
+		if (strcmp(val, "_none_") == 0)
+			val = "";
+		return rpm_vars_expand(vars, val, r->proxy, sizeof(r->proxy));
+	}
+	if (strcmp(key, "proxy_username") == 0)
+		return rpm_vars_expand(vars, val, r->proxy_username, sizeof(r->proxy_username));
+	if (strcmp(key, "proxy_password") == 0)
+		return snprintf(r->proxy_password, sizeof(r->proxy_password), "%s", val) >= (int)sizeof(r->proxy_password) ?
+			       -ENAMETOOLONG : 0;
+	if (strcmp(key, "sslcacert") == 0)
+		return rpm_vars_expand(vars, val, r->sslcacert, sizeof(r->sslcacert));
+	if (strcmp(key, "sslverify") == 0)
+		return parse_bool(val, &r->sslverify);
 	if (strcmp(key, "enabled") == 0)
 		return parse_bool(val, &r->enabled);
 	if (strcmp(key, "gpgcheck") == 0)
@@ -202,6 +217,7 @@ int rpm_repofile_parse(const char *text, const char *origin, const struct rpm_va
 			cur = &out[(*n)++];
 			memset(cur, 0, sizeof(*cur));
 			cur->enabled = 1;
+			cur->sslverify = 1;
 			snprintf(cur->id, sizeof(cur->id), "%s", s + 1);
 			snprintf(cur->origin, sizeof(cur->origin), "%s:%u", origin, lineno);
 			continue;
