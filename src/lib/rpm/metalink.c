@@ -100,8 +100,7 @@ static void add_url(struct metalink_parse *p, const char *v)
 	static const char tail[] = "/repodata/repomd.xml";
 	size_t len = strlen(v), tl = sizeof(tail) - 1;
 
-	if (p->text.truncated || p->n_urls == MAX_URLS || len <= tl || strcmp(v + len - tl, tail) != 0 ||
-	    (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0) || strpbrk(v, " \t\r\n"))
+	if (p->text.truncated || p->n_urls == MAX_URLS || len <= tl || strcmp(v + len - tl, tail) != 0)
 		return;
 	if (len - tl >= sizeof(p->urls[0].base))
 		return;
@@ -149,8 +148,9 @@ static void order_urls(struct metalink_parse *p)
 			p->urls[j].preference = p->urls[j - 1].preference;
 			p->urls[j - 1].preference = pr;
 		}
+	/* Not http(s)://host... (rsync, ftp, junk): left out. */
 	for (i = 0; i < p->n_urls; i++)
-		if (rpm_mirrors_add(&p->out.mirrors, p->urls[i].base, strlen(p->urls[i].base)) < 0)
+		if (rpm_mirrors_add(&p->out.mirrors, p->urls[i].base, strlen(p->urls[i].base)) == -E2BIG)
 			break;
 }
 

@@ -7,8 +7,17 @@
 
 int rpm_mirrors_add(struct rpm_mirrors *m, const char *url, size_t len)
 {
-	while (len > 0 && url[len - 1] == '/')
+	size_t scheme = len > 7 && strncmp(url, "http://", 7) == 0 ? 7 : len > 8 && strncmp(url, "https://", 8) == 0 ? 8 : 0;
+	size_t i;
+
+	while (len > scheme && url[len - 1] == '/')
 		len--;
+	/* http(s)://host...: printable, no space (a URL's spaces are %20). */
+	if (!scheme || len == scheme || url[scheme] == '/')
+		return -EINVAL;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)url[i] <= ' ' || url[i] == 0x7f)
+			return -EINVAL;
 	if (len >= sizeof(m->base[0]))
 		return -ENAMETOOLONG;
 	if (m->n == RPM_MIRRORS_MAX)
@@ -53,15 +62,12 @@ int rpm_mirrorlist_parse(const char *text, size_t len, struct rpm_mirrors *out, 
 			skipped++;
 			continue;
 		}
-		if (memchr(line, ' ', n) || memchr(line, '\t', n)) {
-			snprintf(why, whylen, "not a mirrorlist: line %zu is not one URL", lineno);
-			ret = -EILSEQ;
-			break;
-		}
 		ret = rpm_mirrors_add(m, line, n);
+		if (ret == -EINVAL)
+			snprintf(why, whylen, "not a mirrorlist: line %zu is not one URL", lineno);
 		if (ret == -ENAMETOOLONG)
 			snprintf(why, whylen, "not a mirrorlist: line %zu is longer than a URL can be", lineno);
-		if (ret == -ENAMETOOLONG)
+		if (ret == -ENAMETOOLONG || ret == -EINVAL)
 			ret = -EILSEQ;
 		else if (ret == -E2BIG)
 			ret = 0, pos = len; /* the first ones are enough to try */

@@ -14,7 +14,8 @@ struct rpm_mirrors {
 	char base[RPM_MIRRORS_MAX][1024];
 };
 
-/* Appends a base URL (trailing '/' dropped) to m: -E2BIG when full (the
+/* Appends a base URL (trailing '/' dropped) to m: -EINVAL when it is not
+ * http(s)://host... in printable characters, -E2BIG when m is full (the
  * first ones are enough to try), -ENAMETOOLONG. */
 int rpm_mirrors_add(struct rpm_mirrors *m, const char *url, size_t len);
 
