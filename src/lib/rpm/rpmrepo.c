@@ -388,13 +388,12 @@ int rpm_reader_read(struct rpm_reader *r, const struct rpm_repo *repo, const str
 	ret = candidates(r, repo, fo, m, &ml, why, whylen);
 	for (k = 0; ret == 0 && k < m->n; k++) {
 		ret = read_base(r, repo, fo, m->base[k], ml, i, why, whylen);
-		if (ret == 0 || ret == -ENOMEM || ret == -ETIME)
+		if (ret == 0 || ret == -ENOMEM || ret == -ETIME || k + 1 == m->n)
 			break;
 		/* Each mirror that fails says so in one line; the last one's
 		 * error is the caller's to report. */
-		if (k + 1 < m->n)
-			r->note(r->note_data, 1, "[%s] mirror %d of %d refused, trying the next: %s", repo->id, k + 1, m->n,
-				why);
+		r->note(r->note_data, 1, "[%s] mirror %d of %d refused, trying the next: %s", repo->id, k + 1, m->n, why);
+		ret = 0;
 	}
 	free(ml);
 	free(m);
