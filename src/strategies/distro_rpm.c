@@ -115,12 +115,15 @@ static int rpm_read_indexes(struct provision_ctx *ctx, struct distro_state *st)
 			continue;
 		st->n_sources++;
 		why[0] = '\0';
-		ret = rpm_repo_net_init(&d->nets[i], &d->reader.fetch, &ctx->hr, r, why, sizeof(why));
-		if (ret == 0 && !r->sslverify)
+		/* A CA file the host cannot give is the repo file's fault, as a
+		 * line that does not parse is. */
+		ret = rpm_repo_net_init(&d->nets[i], &d->reader.fetch, &ctx->hr, r, st->index_why, sizeof(st->index_why));
+		if (ret < 0)
+			return ret == -ENOMEM ? ret : -EILSEQ;
+		if (!r->sslverify)
 			log_warn("distro: sslverify=0 in %s: NOT checking the TLS certificates of [%s]'s servers", r->origin,
 				 r->id);
-		if (ret == 0)
-			ret = rpm_reader_read(&d->reader, r, &d->nets[i].fetch, (int)i, why, sizeof(why));
+		ret = rpm_reader_read(&d->reader, r, &d->nets[i].fetch, (int)i, why, sizeof(why));
 		if (ret < 0 && rpm_reader_error_is_fatal(ret)) {
 			snprintf(st->index_why, sizeof(st->index_why), "%s", why);
 			return ret;
@@ -368,10 +371,15 @@ static int rpm_plan(struct provision_ctx *ctx, struct distro_state *st, const ch
 	return -ENOENT;
 }
 
+/* The repo file's username and password, for its packages too. */
 static const char *rpm_auth(const struct distro_state *st, const struct distro_pkg *p, char *buf, size_t len)
 {
-	(void)st, (void)p, (void)buf, (void)len;
-	return NULL;
+	const char *up = st->rpm->cfg.repos[p->source_index].userpwd;
+
+	if (!up[0])
+		return NULL;
+	snprintf(buf, len, "%s", up);
+	return buf;
 }
 
 /* Packages come the way their repository's index came. */

@@ -152,6 +152,23 @@ is "$PH_RC" 0 "proxy=_none_: the environment's proxy is not used"
 [ "$PH_RC" -eq 0 ] || echo "$PH_ERR" | tail -n 4 | sed 's/^/#   /'
 PH_WRAP=()
 
+# username= and password=: the server asks for them (HTTP basic), for
+# the indexes and the package alike.
+R=$TMP/r-auth
+rocky_root "$R" <<REPO
+baseurl=$MIRROR/auth/9/x86_64/
+username=test
+password=secret
+REPO
+provision "$R" "$TMP/o-auth"
+is "$PH_RC" 0 "username=/password=: provisioned from a repository that asks for them"
+[ "$PH_RC" -eq 0 ] || echo "$PH_ERR" | tail -n 4 | sed 's/^/#   /'
+like "$(package_url "$TMP/o-auth")" "^$MIRROR/auth/9/x86_64/Packages/k/kernel-devel-" "...the package too"
+sed -i 's/^password=.*/password=wrong/' "$R/etc/yum.repos.d/rocky.repo"
+provision "$R" "$TMP/o-auth-bad"
+is "$PH_RC" 5 "a wrong password: exit 5"
+like "$PH_ERR" "skipping repository baseos .*: $MIRROR/auth/9/x86_64/repodata/repomd.xml: HTTP 401" "...the line names the URL"
+
 # sslcacert: an HTTPS server whose certificate a throwaway CA signed.
 C=$TMP/ca
 mkdir -p "$C"
@@ -197,8 +214,9 @@ R=$TMP/r-sslesc
 ssl_root "$R" "sslcacert=/etc/pki/tls/certs/test-ca.pem"
 ln -s "$C/ca.pem" "$R/etc/pki/tls/certs/test-ca.pem"
 provision "$R" "$TMP/o-sslesc"
-isnt_zero=$([ "$PH_RC" -ne 0 ] && echo 1); is "$isnt_zero" 1 "sslcacert a link leading out of the host root: refused (exit $PH_RC)"
-like "$PH_ERR" "sslcacert $R/etc/pki/tls/certs/test-ca.pem cannot be read under the host root" "...naming the file"
+is "$PH_RC" 8 "sslcacert a link leading out of the host root: refused as a bad repo file (exit 8)"
+like "$PH_ERR" "distro: $R/etc/yum.repos.d/rocky.repo:1: sslcacert $R/etc/pki/tls/certs/test-ca.pem cannot be read under the host root: No such file" \
+	"...one line naming the repo file and the CA file"
 nothing_published "$TMP/o-sslesc" sslcacert-escape
 
 # --mirror URL on an RPM host without repo files: an rpm-md base, its

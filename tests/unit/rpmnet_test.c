@@ -169,6 +169,11 @@ static void test_repo_net_keys(void)
 	is_int(repos[1].sslverify, 1, "sslverify is on by default");
 	ok(!repos[2].has_proxy, "no proxy key: the environment's");
 	n = 0;
+	is_int(rpm_repofile_parse("[a]\npassword=s:e$cret\nusername=$releasever-user\n[b]\nusername=a:b\n", "x.repo", &v,
+				  repos, 3, &n, why, sizeof(why)),
+	       -EINVAL, "username with a ':' is an error (HTTP basic cannot carry it)");
+	is_str(repos[0].userpwd, "9-user:s:e$cret", "username (expanded) and password (as written), in either order");
+	n = 0;
 	is_int(rpm_repofile_parse("[a]\nsslverify=maybe\n", "x.repo", &v, repos, 3, &n, why, sizeof(why)), -EINVAL,
 	       "a bad sslverify is an error");
 }

@@ -34,6 +34,7 @@ struct rpm_repo {
 	int has_proxy;     /* proxy= given: then proxy "" (or _none_) is no proxy at all */
 	char proxy[1024];
 	char proxy_username[256], proxy_password[256];
+	char userpwd[512];        /* "username:password" of the server (HTTP basic), or "" */
 	char sslcacert[PATH_MAX]; /* a host path: read under the host root */
 	int sslverify;     /* default 1 */
 	char origin[PATH_MAX + 64]; /* "file:line" of the section */

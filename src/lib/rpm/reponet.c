@@ -69,6 +69,8 @@ int rpm_repo_net_init(struct rpm_repo_net *n, const struct fetch_opts *base, con
 		n->fetch.ca_blob_len = ca_len;
 	}
 	n->fetch.tls_no_verify = !repo->sslverify;
+	if (repo->userpwd[0])
+		n->fetch.userpwd = repo->userpwd;
 	return 0;
 }
 

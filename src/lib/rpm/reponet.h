@@ -1,5 +1,6 @@
 /* How one repository is reached: the run's download options with the
- * repo file's proxy (proxy_username, proxy_password), its sslcacert (a
+ * repo file's credentials (username, password), its proxy
+ * (proxy_username, proxy_password), its sslcacert (a
  * host file, read here under the host root, confined: libcurl gets the
  * certificates, never the path) and sslverify. */
 #ifndef PH_RPM_REPONET_H
