@@ -92,6 +92,13 @@ assert any(s["type"] == "metalink" and s["url"] == sys.argv[2] for s in m["sourc
 PY
 ok $? "...the manifest lists the metalink"
 
+# yum's mirrorlist= may serve a metalink: read as one, hashes and all.
+sed -i 's/^metalink=/mirrorlist=/' "$R/etc/yum.repos.d/rocky.repo"
+provision "$R" "$TMP/o-meta-ml"
+is "$PH_RC" 0 "a mirrorlist= URL serving a metalink: provisioned"
+like "$PH_ERR" "mirror 1 of 3 refused, trying the next: $MIRROR/ok/other/repodata/repomd.xml: sha256 [0-9a-f]{64} matches none" \
+	"...read as a metalink, its hash checked"
+
 # A metalink whose hash no mirror's repomd.xml has: every mirror refused.
 metalink "$(printf '%064d' 0)" "$GOOD=100" >"$SRV/lists/metalink-bad.xml"
 R=$TMP/r-metabad
