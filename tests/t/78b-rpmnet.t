@@ -157,6 +157,7 @@ sed -i 's/^baseurl=.*/&\nproxy=_none_/' "$R/etc/yum.repos.d/rocky.repo"
 provision "$R" "$TMP/o-noproxy"
 is "$PH_RC" 0 "proxy=_none_: the environment's proxy is not used"
 [ "$PH_RC" -eq 0 ] || echo "$PH_ERR" | tail -n 4 | sed 's/^/#   /'
+# shellcheck disable=SC2034 # run_ph's
 PH_WRAP=()
 
 # username= and password=: the server asks for them (HTTP basic), for
@@ -231,10 +232,12 @@ nothing_published "$TMP/o-sslesc" sslcacert-escape
 R=$TMP/r-mirror
 rocky_root "$R" </dev/null
 rm -r "$R/etc/yum.repos.d" "$R/etc/pki"
-provision "$R" "$TMP/o-mirror" --mirror "$MIRROR/ok/\$releasever/\$basearch" --keyring "$RPM_KEY" \
+provision "$R" "$TMP/o-mirror" --mirror "$DEAD" --mirror "$MIRROR/ok/\$releasever/\$basearch" --keyring "$RPM_KEY" \
 	--mirror "http://127.0.0.1:1/debian bookworm main"
 is "$PH_RC" 0 "--mirror URL --keyring K: provisioned on a host with no repo files"
 [ "$PH_RC" -eq 0 ] || echo "$PH_ERR" | tail -n 8 | sed 's/^/#   /'
+like "$PH_ERR" "skipping repository mirror-1 \(--mirror $DEAD\): $DEAD/repodata/repomd.xml: " \
+	"...each lone --mirror is a repository: the dead one skipped in one line"
 like "$PH_ERR" "$GOOD/repodata/repomd.xml: good signature by $RPM_KEY_FPR" "...repomd.xml checked against --keyring"
 like "$PH_ERR" "gpgcheck=1 in --mirror $MIRROR/ok/\\\$releasever/\\\$basearch: checking the signature of Packages/k/kernel-devel-" \
 	"...and the package's own signature too"
