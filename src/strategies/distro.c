@@ -298,6 +298,7 @@ int distro_fetch_packages(struct provision_ctx *ctx, struct distro_state *st, co
 		d[i].no_digest = p->no_digest;
 		d[i].unsized = p->unsized;
 		d[i].userpwd = st->backend->auth_for(st, p, auth[i], sizeof(auth[i]));
+		d[i].fetch = st->backend->fetch_for ? st->backend->fetch_for(st, p) : NULL;
 		d[i].verify_data = st->backend->verify_data ? st->backend->verify_data(st, p) : NULL;
 		if (path_format(d[i].dir, "%s/pkg%d", work, i) < 0) {
 			free(d);

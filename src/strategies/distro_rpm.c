@@ -6,6 +6,7 @@
 #include "lib/kernel/kversion.h"
 #include "lib/rpm/payload.h"
 #include "lib/rpm/repoconf.h"
+#include "lib/rpm/reponet.h"
 #include "lib/rpm/rpmrepo.h"
 #include "lib/rpm/rpmsig.h"
 #include "strategies/context.h"
@@ -22,6 +23,7 @@ struct distro_rpm {
 	struct rpm_config cfg;
 	struct rpm_reader reader;
 	struct rpm_sigcheck checks[RPM_MAX_REPOS]; /* gpgcheck of each repository */
+	struct rpm_repo_net nets[RPM_MAX_REPOS];   /* how each is reached: proxy, certificates */
 };
 
 /* $releasever from the data file's template: "{version_id}" (Fedora:
@@ -36,10 +38,40 @@ static void releasever(const struct provision_ctx *ctx, const struct distro_def 
 		out[strcspn(out, ".")] = '\0';
 }
 
+/* --mirror: each lone URL is a repository base used instead of the
+ * host's repo files, trusted through --keyring alone (as apt's --mirror
+ * is through its keyrings); an apt source ('URL SUITE ...') is for the
+ * apt hosts of a mixed fleet. How many were added, or -errno with why. */
+static int add_mirrors(struct provision_ctx *ctx, struct distro_state *st, struct rpm_config *cfg)
+{
+	int i, n = 0, ret;
+
+	for (i = 0; i < ctx->opts->n_mirrors; i++)
+		if (!urltemplate_mirror_is_base(ctx->opts->mirrors[i]))
+			log_info("distro: --mirror '%s' is an apt source: not used on this RPM host", ctx->opts->mirrors[i]);
+		else
+			n++;
+	if (n && !ctx->opts->n_keyrings && !ctx->opts->insecure_skip_signature) {
+		snprintf(st->index_why, sizeof(st->index_why),
+			 "--mirror URL on an RPM host needs the repository's signing key: give it with --keyring FILE "
+			 "(or --insecure-skip-signature)");
+		return -ENOKEY;
+	}
+	for (i = 0; i < ctx->opts->n_mirrors; i++) {
+		if (!urltemplate_mirror_is_base(ctx->opts->mirrors[i]))
+			continue;
+		ret = rpm_config_add_mirror(cfg, ctx->opts->mirrors[i], st->index_why, sizeof(st->index_why));
+		if (ret < 0)
+			return -EILSEQ;
+	}
+	return n;
+}
+
 static int rpm_read_indexes(struct provision_ctx *ctx, struct distro_state *st)
 {
 	struct distro_rpm *d = calloc(1, sizeof(*d));
 	char relver[64], why[2048];
+	int n_mirrors = 0;
 	size_t i;
 	int ret;
 
@@ -49,16 +81,17 @@ static int rpm_read_indexes(struct provision_ctx *ctx, struct distro_state *st)
 	}
 	st->rpm = d;
 	st->index_sources = d->reader.index_sources;
-	if (ctx->opts->n_mirrors > 0) {
-		snprintf(st->index_why, sizeof(st->index_why), "%s: --mirror is not supported for RPM repositories yet",
-			 st->def.file);
-		return -ENOENT;
-	}
+	for (i = 0; i < (size_t)ctx->opts->n_mirrors; i++)
+		n_mirrors += urltemplate_mirror_is_base(ctx->opts->mirrors[i]);
 	releasever(ctx, &st->def, relver, sizeof(relver));
-	ret = rpm_config_read(&ctx->hr, st->def.repo_dirs, st->def.vars_dirs, relver, ctx->kernel.machine, &d->cfg,
-			      st->index_why, sizeof(st->index_why));
+	/* With --mirror, the host's repo files are not read: its variables are. */
+	ret = rpm_config_read(&ctx->hr, n_mirrors ? NULL : st->def.repo_dirs, st->def.vars_dirs, relver,
+			      ctx->kernel.machine, &d->cfg, st->index_why, sizeof(st->index_why));
 	if (ret < 0)
 		return ret == -ENOMEM ? ret : -EILSEQ;
+	ret = add_mirrors(ctx, st, &d->cfg);
+	if (ret < 0)
+		return ret;
 	/* librpm reads its configuration once, before download threads;
 	 * without it only gpgcheck=1 packages fail. */
 	if (rpmsig_global_init(why, sizeof(why)) < 0)
@@ -82,7 +115,15 @@ static int rpm_read_indexes(struct provision_ctx *ctx, struct distro_state *st)
 			continue;
 		st->n_sources++;
 		why[0] = '\0';
-		ret = rpm_reader_read(&d->reader, r, (int)i, why, sizeof(why));
+		/* A CA file the host cannot give is the repo file's fault, as a
+		 * line that does not parse is. */
+		ret = rpm_repo_net_init(&d->nets[i], &d->reader.fetch, &ctx->hr, r, st->index_why, sizeof(st->index_why));
+		if (ret < 0)
+			return ret == -ENOMEM ? ret : -EILSEQ;
+		if (!r->sslverify)
+			log_warn("distro: sslverify=0 in %s: NOT checking the TLS certificates of [%s]'s servers", r->origin,
+				 r->id);
+		ret = rpm_reader_read(&d->reader, r, &d->nets[i].fetch, (int)i, why, sizeof(why));
 		if (ret < 0 && rpm_reader_error_is_fatal(ret)) {
 			snprintf(st->index_why, sizeof(st->index_why), "%s", why);
 			return ret;
@@ -330,16 +371,31 @@ static int rpm_plan(struct provision_ctx *ctx, struct distro_state *st, const ch
 	return -ENOENT;
 }
 
+/* The repo file's username and password, for its packages too. */
 static const char *rpm_auth(const struct distro_state *st, const struct distro_pkg *p, char *buf, size_t len)
 {
-	(void)st, (void)p, (void)buf, (void)len;
-	return NULL;
+	const char *up = st->rpm->cfg.repos[p->source_index].userpwd;
+
+	if (!up[0])
+		return NULL;
+	snprintf(buf, len, "%s", up);
+	return buf;
+}
+
+/* Packages come the way their repository's index came. */
+static const struct fetch_opts *rpm_fetch_for(const struct distro_state *st, const struct distro_pkg *p)
+{
+	return &st->rpm->nets[p->source_index].fetch;
 }
 
 static void rpm_free(struct distro_state *st)
 {
+	size_t i;
+
 	if (!st->rpm)
 		return;
+	for (i = 0; i < RPM_MAX_REPOS; i++)
+		rpm_repo_net_free(&st->rpm->nets[i]);
 	rpm_reader_free(&st->rpm->reader);
 	rpm_config_free(&st->rpm->cfg);
 	free(st->rpm);
@@ -355,5 +411,6 @@ const struct distro_backend distro_backend_rpm = {
 	.verify = rpmsig_verify_fd,
 	.verify_data = rpm_verify_data,
 	.auth_for = rpm_auth,
+	.fetch_for = rpm_fetch_for,
 	.free = rpm_free,
 };

@@ -65,6 +65,9 @@ struct distro_backend {
 	void *(*verify_data)(struct distro_state *st, const struct distro_pkg *p);
 	/* Credentials for a package's repository, or NULL. */
 	const char *(*auth_for)(const struct distro_state *st, const struct distro_pkg *p, char *buf, size_t len);
+	/* The download options of a package's repository (its proxy, its
+	 * certificates), or NULL (may be NULL): the run's. */
+	const struct fetch_opts *(*fetch_for)(const struct distro_state *st, const struct distro_pkg *p);
 	/* What the back end checks of the tree built for ctx's kernel before
 	 * it is published (NULL: nothing more): 0, or why not. */
 	int (*finish)(struct provision_ctx *ctx, struct distro_state *st, const char *build_dir, char *why,

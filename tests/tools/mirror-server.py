@@ -12,7 +12,12 @@ Serves ROOT. A first path component naming a fault applies it:
   /auth/...          every request needs Basic auth test:secret
   /drip/...          .deb bodies trickle at one byte a second (at most 120 s)
   /slow/...          .deb bodies come at 4 KiB a second (at most 120 s)
-Anything else is served as is. What counts as a body for the faults: a
+Anything else is served as is. A request in absolute form (GET
+http://host:port/path, what a client sends a proxy) is served from its
+path, as a proxy in front of this mirror would; the log keeps the
+absolute form, so the tests count what went through a proxy, and the
+credentials of a Proxy-Authorization header are logged ('mirror:
+proxy-authorization user:password'). What counts as a body for the faults: a
 .deb, or an object of a warmed cache (a path with /objects/ in it). Writes
 the port it listens on to PORTFILE, logs each request to stderr
 ('mirror: "GET /path HTTP/1.1" 200 -'), which the tests count."""
@@ -47,6 +52,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(text)
 
     def do_GET(self):
+        if self.path.startswith("http://"):
+            auth = self.headers.get("Proxy-Authorization", "")
+            if auth.startswith("Basic "):
+                sys.stderr.write("mirror: proxy-authorization %s\n" % base64.b64decode(auth[6:]).decode(errors="replace"))
+            self.path = "/" + (self.path.split("/", 3) + [""])[3]
         parts = self.path.split("/", 2)
         fault = parts[1] if len(parts) > 2 else ""
         rel = parts[2] if fault in FAULTS else self.path.lstrip("/")

@@ -202,6 +202,22 @@ static int fetch_stream_sized(const struct fetch_opts *o, const char *url, fetch
 		SETOPT(c, CURLOPT_PROXY, o->https_proxy);
 	else if (strncmp(url, "http:", 5) == 0 && o->http_proxy)
 		SETOPT(c, CURLOPT_PROXY, o->http_proxy);
+	if (o->proxy_username && o->proxy_password) {
+		SETOPT(c, CURLOPT_PROXYUSERNAME, o->proxy_username);
+		SETOPT(c, CURLOPT_PROXYPASSWORD, o->proxy_password);
+	}
+	if (o->ca_blob) {
+		struct curl_blob blob = { .data = (void *)o->ca_blob, .len = o->ca_blob_len, .flags = CURL_BLOB_COPY };
+
+		/* Instead of the system's certificates, as dnf's sslcacert. */
+		SETOPT(c, CURLOPT_CAINFO, NULL);
+		SETOPT(c, CURLOPT_CAPATH, NULL);
+		SETOPT(c, CURLOPT_CAINFO_BLOB, &blob);
+	}
+	if (o->tls_no_verify) {
+		SETOPT(c, CURLOPT_SSL_VERIFYPEER, 0L);
+		SETOPT(c, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
 	if (o->userpwd) {
 		SETOPT(c, CURLOPT_USERPWD, o->userpwd);
 		SETOPT(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);

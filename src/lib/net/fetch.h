@@ -10,9 +10,17 @@ struct fetch_opts {
 	long connect_timeout_s; /* default 15 */
 	long stall_timeout_s;   /* no byte for this long: give up (default 30) */
 	int attempts;           /* tries per URL for transient failures (default 4) */
-	const char *http_proxy;  /* NULL: libcurl's environment handling */
+	const char *http_proxy;  /* NULL: libcurl's environment handling; "": no proxy at all */
 	const char *https_proxy;
 	const char *userpwd;    /* "user:password" from auth.conf, or NULL */
+	const char *proxy_username; /* for the proxy (a repo file's proxy_username), or NULL */
+	const char *proxy_password;
+	/* PEM certificates trusted instead of the system's (a repo file's
+	 * sslcacert, read by the caller under the host root: libcurl never
+	 * opens a host path itself), or NULL. */
+	const void *ca_blob;
+	size_t ca_blob_len;
+	int tls_no_verify;      /* sslverify=0: the server's certificate is not checked */
 	int progress;           /* show progress on a terminal */
 	long min_speed;         /* bytes/s below which, for stall_timeout_s, a transfer has stalled (default 1024) */
 	double deadline;        /* CLOCK_MONOTONIC seconds after which no transfer runs (0: none) */

@@ -58,7 +58,7 @@ static void *download_one(void *data)
 {
 	struct pkgfetch_item *d = data;
 	const struct pkgfetch_opts *o = d->opts;
-	struct fetch_opts fo = o->fetch;
+	struct fetch_opts fo = d->fetch ? *d->fetch : o->fetch;
 	int attempt;
 
 	fo.userpwd = d->userpwd;

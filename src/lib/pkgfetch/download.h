@@ -54,6 +54,7 @@ struct pkgfetch_item {
 	int no_digest;
 	int unsized; /* no size is known (a tarball): capped by max_bytes instead */
 	const char *userpwd;
+	const struct fetch_opts *fetch; /* its repository's (proxy, certificates), or NULL: the options' */
 	void *verify_data; /* NULL: no signature check for this one */
 	char dir[PATH_MAX];
 	int ret;

@@ -116,6 +116,36 @@ int rpm_config_read(const struct hostroot *hr, const char *const *repo_dirs, con
 	return ret;
 }
 
+int rpm_config_add_mirror(struct rpm_config *cfg, const char *url, char *why, size_t whylen)
+{
+	struct rpm_repo *r;
+	size_t len;
+
+	if (cfg->n >= RPM_MAX_REPOS) {
+		snprintf(why, whylen, "--mirror %s: more than %d repositories", url, RPM_MAX_REPOS);
+		return -E2BIG;
+	}
+	r = &cfg->repos[cfg->n];
+	memset(r, 0, sizeof(*r));
+	snprintf(r->id, sizeof(r->id), "mirror-%zu", cfg->n + 1);
+	snprintf(r->origin, sizeof(r->origin), "--mirror %s", url);
+	if (rpm_vars_expand(&cfg->vars, url, r->baseurls[0], sizeof(r->baseurls[0])) < 0) {
+		snprintf(why, whylen, "--mirror %s: too long once its variables are expanded", url);
+		return -ENAMETOOLONG;
+	}
+	len = strlen(r->baseurls[0]);
+	while (len > 1 && r->baseurls[0][len - 1] == '/')
+		r->baseurls[0][--len] = '\0';
+	snprintf(r->name, sizeof(r->name), "%s", r->baseurls[0]);
+	r->n_baseurls = 1;
+	r->enabled = 1;
+	r->sslverify = 1;
+	r->gpgcheck = 1;
+	r->repo_gpgcheck = 1;
+	cfg->n++;
+	return 0;
+}
+
 void rpm_config_free(struct rpm_config *cfg)
 {
 	free(cfg->repos);

@@ -131,6 +131,26 @@ static int add_urls(const struct rpm_vars *vars, const char *list, char urls[][1
 	return 0;
 }
 
+/* username= and password=, in either order, kept as curl wants them
+ * ("user:password"); the password is taken as written. */
+static int set_credential(struct rpm_repo *r, const struct rpm_vars *vars, const char *key, const char *val)
+{
+	char user[256] = "", pass[256] = "", *colon = strchr(r->userpwd, ':');
+
+	if (colon) {
+		snprintf(user, sizeof(user), "%.*s", (int)(colon - r->userpwd), r->userpwd);
+		snprintf(pass, sizeof(pass), "%s", colon + 1);
+	}
+	if (key[0] == 'u' && rpm_vars_expand(vars, val, user, sizeof(user)) < 0)
+		return -ENAMETOOLONG;
+	if (key[0] == 'p' && snprintf(pass, sizeof(pass), "%s", val) >= (int)sizeof(pass))
+		return -ENAMETOOLONG;
+	if (strchr(user, ':'))
+		return -EINVAL; /* HTTP basic cannot carry it */
+	snprintf(r->userpwd, sizeof(r->userpwd), "%s:%s", user, pass);
+	return 0;
+}
+
 static int set_key(struct rpm_repo *r, const struct rpm_vars *vars, const char *key, const char *val)
 {
 	if (strcmp(key, "name") == 0)
@@ -143,6 +163,23 @@ static int set_key(struct rpm_repo *r, const struct rpm_vars *vars, const char *
 		return rpm_vars_expand(vars, val, r->mirrorlist, sizeof(r->mirrorlist));
 	if (strcmp(key, "metalink") == 0)
 		return rpm_vars_expand(vars, val, r->metalink, sizeof(r->metalink));
+	if (strcmp(key, "proxy") == 0) {
+		r->has_proxy = 1;
+		if (strcmp(val, "_none_") == 0)
+			val = "";
+		return rpm_vars_expand(vars, val, r->proxy, sizeof(r->proxy));
+	}
+	if (strcmp(key, "proxy_username") == 0)
+		return rpm_vars_expand(vars, val, r->proxy_username, sizeof(r->proxy_username));
+	if (strcmp(key, "proxy_password") == 0)
+		return snprintf(r->proxy_password, sizeof(r->proxy_password), "%s", val) >= (int)sizeof(r->proxy_password) ?
+			       -ENAMETOOLONG : 0;
+	if (strcmp(key, "username") == 0 || strcmp(key, "password") == 0)
+		return set_credential(r, vars, key, val);
+	if (strcmp(key, "sslcacert") == 0)
+		return rpm_vars_expand(vars, val, r->sslcacert, sizeof(r->sslcacert));
+	if (strcmp(key, "sslverify") == 0)
+		return parse_bool(val, &r->sslverify);
 	if (strcmp(key, "enabled") == 0)
 		return parse_bool(val, &r->enabled);
 	if (strcmp(key, "gpgcheck") == 0)
@@ -202,6 +239,7 @@ int rpm_repofile_parse(const char *text, const char *origin, const struct rpm_va
 			cur = &out[(*n)++];
 			memset(cur, 0, sizeof(*cur));
 			cur->enabled = 1;
+			cur->sslverify = 1;
 			snprintf(cur->id, sizeof(cur->id), "%s", s + 1);
 			snprintf(cur->origin, sizeof(cur->origin), "%s:%u", origin, lineno);
 			continue;

@@ -24,13 +24,19 @@ struct rpm_repo {
 	char name[256];
 	char baseurls[RPM_MAX_URLS][1024]; /* expanded, no trailing '/' */
 	int n_baseurls;
-	char mirrorlist[1024]; /* expanded; not read yet */
-	char metalink[1024];
+	char mirrorlist[1024]; /* expanded: a list of base URLs, one a line */
+	char metalink[1024];   /* expanded: dnf's metalink of repomd.xml */
 	int enabled;       /* default 1 */
 	int gpgcheck;      /* default 0, as dnf's */
 	int repo_gpgcheck; /* default 0 */
 	char gpgkeys[RPM_MAX_URLS][1024]; /* expanded URLs: file:///etc/pki/... */
 	int n_gpgkeys;
+	int has_proxy;     /* proxy= given: then proxy "" (or _none_) is no proxy at all */
+	char proxy[1024];
+	char proxy_username[256], proxy_password[256];
+	char userpwd[512];        /* "username:password" of the server (HTTP basic), or "" */
+	char sslcacert[PATH_MAX]; /* a host path: read under the host root */
+	int sslverify;     /* default 1 */
 	char origin[PATH_MAX + 64]; /* "file:line" of the section */
 };
 

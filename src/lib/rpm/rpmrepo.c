@@ -3,6 +3,8 @@
 #include "lib/net/gpgverify.h"
 #include "lib/net/hostkey.h"
 #include "lib/pkgfetch/index.h"
+#include "lib/rpm/metalink.h"
+#include "lib/rpm/mirrorlist.h"
 #include "lib/rpm/repomd.h"
 #include "util/macro.h"
 
@@ -102,9 +104,11 @@ static int verify_repomd(const struct rpm_reader *r, const struct rpm_repo *repo
 }
 
 /* repomd.xml, its signature checked when the repository asks for it. */
-static int fetch_repomd(struct rpm_reader *r, const struct rpm_repo *repo, const char *base, char **ret_data,
-			size_t *ret_len, char *why, size_t whylen)
+static int fetch_repomd(struct rpm_reader *r, const struct rpm_repo *repo, const struct fetch_opts *fo,
+			const char *base, const struct rpm_metalink *ml, char **ret_data, size_t *ret_len, char *why,
+			size_t whylen)
 {
+	struct fetch_opts mfo = *fo;
 	char url[2048], asc_url[2100], fpr[65] = "", gwhy[1024] = "";
 	char *data = NULL, *sig = NULL;
 	size_t len = 0, sig_len = 0;
@@ -112,9 +116,18 @@ static int fetch_repomd(struct rpm_reader *r, const struct rpm_repo *repo, const
 	int ret;
 
 	snprintf(url, sizeof(url), "%s/repodata/repomd.xml", base);
-	ret = fetch_to_memory(&r->fetch, url, REPOMD_MAX, &data, &len, &res, why, whylen);
+	mfo.want_sha512 = 1;
+	ret = fetch_to_memory(&mfo, url, REPOMD_MAX, &data, &len, &res, why, whylen);
 	if (ret < 0)
 		return ret;
+	/* The metalink's hashes, before anything else reads it: a mirror
+	 * serving another repomd.xml than the metalink's is refused. */
+	if (ml && ml->n_hashes && !rpm_metalink_matches(ml, res.sha256, res.sha512)) {
+		snprintf(why, whylen, "%s: sha256 %s matches none of the %d hash(es) %s lists", url, res.sha256,
+			 ml->n_hashes, repo->metalink);
+		free(data);
+		return -EKEYREJECTED;
+	}
 	if (!repo->repo_gpgcheck || r->skip_signature) {
 		r->note(r->note_data, 1, "NOT checking the signature of %s (%s%s); only checksums protect what follows", url,
 			r->skip_signature ? "--insecure-skip-signature" : "repo_gpgcheck is off in ", r->skip_signature ? "" : repo->origin);
@@ -124,7 +137,7 @@ static int fetch_repomd(struct rpm_reader *r, const struct rpm_repo *repo, const
 		return 0;
 	}
 	snprintf(asc_url, sizeof(asc_url), "%s.asc", url);
-	ret = fetch_to_memory(&r->fetch, asc_url, 1u << 20, &sig, &sig_len, &sres, why, whylen);
+	ret = fetch_to_memory(fo, asc_url, 1u << 20, &sig, &sig_len, &sres, why, whylen);
 	if (ret == -ENOENT) {
 		snprintf(why, whylen, "%s: repo_gpgcheck=1 in %s, but the repository has no signature", asc_url, repo->origin);
 		ret = -EKEYREJECTED;
@@ -200,11 +213,11 @@ static int feed_primary(void *data, const void *buf, size_t len)
 }
 
 /* One attempt at primary: stream, decompress, parse, check. */
-static int read_primary_once(const struct rpm_reader *r, const char *url, const struct rpm_repomd_entry *e,
+static int read_primary_once(const struct fetch_opts *rfo, const char *url, const struct rpm_repomd_entry *e,
 			     struct keep_ctx *k, struct fetch_result *res, char *why, size_t whylen)
 {
 	struct rpm_primary *parser = rpm_primary_new(keep_pkg, k);
-	struct fetch_opts fo = r->fetch;
+	struct fetch_opts fo = *rfo;
 	struct index_stream is;
 	char pwhy[512] = "";
 	const char *got;
@@ -258,25 +271,25 @@ static int merge(struct rpm_pkglist *into, const struct rpm_pkglist *from)
 }
 
 /* An index is read whole or not at all: a retry starts from nothing. */
-static int read_primary(struct rpm_reader *r, const char *base, const struct rpm_repomd_entry *e, int repo_index,
-			char *why, size_t whylen)
+static int read_primary(struct rpm_reader *r, const struct fetch_opts *fo, const char *base,
+			const struct rpm_repomd_entry *e, int repo_index, char *why, size_t whylen)
 {
 	char url[2048];
 	int attempt, ret = -ECOMM;
 
 	snprintf(url, sizeof(url), "%s/%s", base, e->href);
 	r->note(r->note_data, 0, "reading %s (%llu bytes)", url, e->size);
-	for (attempt = 1; attempt <= r->fetch.attempts; attempt++) {
+	for (attempt = 1; attempt <= fo->attempts; attempt++) {
 		struct rpm_pkglist tmp = { 0 };
 		struct keep_ctx k = { .r = r, .into = &tmp, .base = base, .repo_index = repo_index };
 		struct fetch_result res;
 
 		if (attempt > 1) {
-			r->note(r->note_data, 0, "retrying %s (attempt %d of %d) after: %s", url, attempt, r->fetch.attempts,
+			r->note(r->note_data, 0, "retrying %s (attempt %d of %d) after: %s", url, attempt, fo->attempts,
 				why);
 			fetch_backoff(attempt);
 		}
-		ret = read_primary_once(r, url, e, &k, &res, why, whylen);
+		ret = read_primary_once(fo, url, e, &k, &res, why, whylen);
 		if (ret == 0) {
 			ret = merge(&r->pkgs, &tmp);
 			index_record_source(r->index_sources, "index", url, &res, NULL);
@@ -288,21 +301,17 @@ static int read_primary(struct rpm_reader *r, const char *base, const struct rpm
 	return ret;
 }
 
-int rpm_reader_read(struct rpm_reader *r, const struct rpm_repo *repo, int i, char *why, size_t whylen)
+/* One base URL: its repomd.xml (checked against the metalink's hashes
+ * and its signature), then its primary index. */
+static int read_base(struct rpm_reader *r, const struct rpm_repo *repo, const struct fetch_opts *fo, const char *base,
+		     const struct rpm_metalink *ml, int i, char *why, size_t whylen)
 {
 	struct rpm_repomd_entry e;
-	const char *base;
 	char *data = NULL, pwhy[512];
 	size_t len = 0;
 	int ret;
 
-	if (repo->n_baseurls == 0) {
-		snprintf(why, whylen, "%s: [%s] has no baseurl; %s is not read yet", repo->origin, repo->id,
-			 repo->metalink[0] ? "metalink" : repo->mirrorlist[0] ? "mirrorlist" : "nothing else");
-		return -ENOTSUP;
-	}
-	base = repo->baseurls[0];
-	ret = fetch_repomd(r, repo, base, &data, &len, why, whylen);
+	ret = fetch_repomd(r, repo, fo, base, ml, &data, &len, why, whylen);
 	if (ret < 0)
 		return ret;
 	ret = rpm_repomd_parse(data, len, &e, pwhy, sizeof(pwhy));
@@ -311,5 +320,82 @@ int rpm_reader_read(struct rpm_reader *r, const struct rpm_repo *repo, int i, ch
 		snprintf(why, whylen, "%s/repodata/repomd.xml: %s", base, pwhy);
 		return ret == -ENOMEM ? ret : -EILSEQ;
 	}
-	return read_primary(r, base, &e, i, why, whylen);
+	return read_primary(r, fo, base, &e, i, why, whylen);
+}
+
+static int is_xml(const char *text, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n'))
+		i++;
+	return i < len && text[i] == '<';
+}
+
+/* The base URLs to try: baseurl, else the mirrors a metalink or a
+ * mirrorlist lists (yum's mirrorlist= may serve a metalink too: read as
+ * one). *ml is set for a metalink, whose hashes repomd.xml must match. */
+static int candidates(struct rpm_reader *r, const struct rpm_repo *repo, const struct fetch_opts *fo,
+		      struct rpm_mirrors *m, struct rpm_metalink **ml, char *why, size_t whylen)
+{
+	const char *url = repo->metalink[0] ? repo->metalink : repo->mirrorlist;
+	char *text = NULL, pwhy[512] = "";
+	struct fetch_result res;
+	size_t len = 0;
+	int i, ret;
+
+	for (i = 0; i < repo->n_baseurls; i++)
+		rpm_mirrors_add(m, repo->baseurls[i], strlen(repo->baseurls[i]));
+	if (m->n)
+		return 0;
+	if (!url[0]) {
+		snprintf(why, whylen, "%s: [%s] has no baseurl, mirrorlist or metalink", repo->origin, repo->id);
+		return -ENOENT;
+	}
+	ret = fetch_to_memory(fo, url, RPM_MIRRORLIST_MAX_BYTES, &text, &len, &res, why, whylen);
+	if (ret < 0)
+		return ret == -EFBIG ? -EILSEQ : ret;
+	if (repo->metalink[0] || is_xml(text, len)) {
+		*ml = calloc(1, sizeof(**ml));
+		ret = *ml ? rpm_metalink_parse(text, len, *ml, pwhy, sizeof(pwhy)) : -ENOMEM;
+		if (ret == 0)
+			*m = (*ml)->mirrors;
+	} else {
+		ret = rpm_mirrorlist_parse(text, len, m, pwhy, sizeof(pwhy));
+	}
+	free(text);
+	if (ret < 0) {
+		snprintf(why, whylen, "%s: %s", url, pwhy);
+		return ret == -ENOMEM ? ret : -EILSEQ;
+	}
+	index_record_source(r->index_sources, *ml ? "metalink" : "mirrorlist", url, &res, NULL);
+	r->note(r->note_data, 0, "%s: %d mirror(s) of [%s]%s", url, m->n, repo->id,
+		*ml && (*ml)->n_hashes ? ", repomd.xml checked against its hashes" : "");
+	return 0;
+}
+
+int rpm_reader_read(struct rpm_reader *r, const struct rpm_repo *repo, const struct fetch_opts *fo, int i, char *why,
+		    size_t whylen)
+{
+	struct rpm_mirrors *m = calloc(1, sizeof(*m));
+	struct rpm_metalink *ml = NULL;
+	int k, ret;
+
+	if (!m)
+		return -ENOMEM;
+	if (!fo)
+		fo = &r->fetch;
+	ret = candidates(r, repo, fo, m, &ml, why, whylen);
+	for (k = 0; ret == 0 && k < m->n; k++) {
+		ret = read_base(r, repo, fo, m->base[k], ml, i, why, whylen);
+		if (ret == 0 || ret == -ENOMEM || ret == -ETIME || k + 1 == m->n)
+			break;
+		/* Each mirror that fails says so in one line; the last one's
+		 * error is the caller's to report. */
+		r->note(r->note_data, 1, "[%s] mirror %d of %d refused, trying the next: %s", repo->id, k + 1, m->n, why);
+		ret = 0;
+	}
+	free(ml);
+	free(m);
+	return ret;
 }

@@ -41,11 +41,17 @@ struct rpm_reader {
 int rpm_reader_init(struct rpm_reader *r);
 void rpm_reader_free(struct rpm_reader *r);
 
-/* Reads repo (index i of the configuration). Errors: -EKEYREJECTED (bad
- * or missing signature, checksum mismatch), -EILSEQ (malformed),
- * -ENOTSUP (only a mirrorlist or metalink: not read yet), -ENOMEM, and
- * fetch's network errors; why names the URL. */
-int rpm_reader_read(struct rpm_reader *r, const struct rpm_repo *repo, int i, char *why, size_t whylen);
+/* Reads repo (index i of the configuration) with fo (its proxy and
+ * certificates: lib/rpm/reponet.h; NULL: r->fetch). Its baseurls, else
+ * the mirrors its metalink or mirrorlist lists, are tried in order until
+ * one serves a repomd.xml that passes every check (the metalink's hashes,
+ * the signature) and its primary index; each one refused is noted. Errors
+ * (the last mirror's): -EKEYREJECTED (bad or missing signature, checksum
+ * or metalink hash mismatch), -EILSEQ (malformed index, mirrorlist or
+ * metalink), -ENOENT (nothing to read), -ENOMEM, and fetch's network
+ * errors; why names the URL. */
+int rpm_reader_read(struct rpm_reader *r, const struct rpm_repo *repo, const struct fetch_opts *fo, int i, char *why,
+		    size_t whylen);
 
 /* Whether an error of rpm_reader_read breaks the chain of trust or the
  * program (as opposed to one repository being unreachable). */
