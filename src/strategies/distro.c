@@ -327,6 +327,22 @@ int distro_fetch_packages(struct provision_ctx *ctx, struct distro_state *st, co
 	return ret;
 }
 
+/* The manifest's origin: the package that names the release, and any
+ * other of the plan that came from another repository (a companion
+ * fetched elsewhere must not hide behind the first package's URL). */
+static void distro_origin(const struct distro_state *st, const struct distro_plan *plan, char *out, size_t len)
+{
+	size_t o;
+	int i;
+
+	o = (size_t)snprintf(out, len, "%s package %s %s from %s", st->def.name, plan->chosen[0].name,
+			     plan->chosen[0].version, plan->chosen[0].base_uri);
+	for (i = 1; i < plan->n_chosen && o < len; i++)
+		if (strcmp(plan->chosen[i].base_uri, plan->chosen[0].base_uri) != 0)
+			o += (size_t)snprintf(out + o, len - o, ", with %s %s from %s", plan->chosen[i].name,
+					      plan->chosen[i].version, plan->chosen[i].base_uri);
+}
+
 static int distro_provide(struct provision_ctx *ctx, const char *build_dir, char *why, size_t whylen)
 {
 	struct distro_state *st;
@@ -346,8 +362,7 @@ static int distro_provide(struct provision_ctx *ctx, const char *build_dir, char
 		if (!ctx->exact)
 			log_info("distro: %s/%s was checked against no checksum: published as a close match, not exact",
 				 plan.chosen[0].base_uri, plan.chosen[0].location);
-		snprintf(ctx->tree_origin, sizeof(ctx->tree_origin), "%s package %s %s from %s", st->def.name,
-			 plan.chosen[0].name, plan.chosen[0].version, plan.chosen[0].base_uri);
+		distro_origin(st, &plan, ctx->tree_origin, sizeof(ctx->tree_origin));
 	}
 	return ret;
 }

@@ -296,6 +296,45 @@ static void variant_of(const struct distro_def *def, const char *flavour, char *
 			snprintf(out, len, "-%s", flavour);
 }
 
+/* Whether repository a checks at least what repository b does. */
+static int checks_at_least(const struct rpm_repo *a, const struct rpm_repo *b)
+{
+	return a->gpgcheck >= b->gpgcheck && a->repo_gpgcheck >= b->repo_gpgcheck;
+}
+
+/* The companion of the chosen package: its name, providing itself at
+ * version, and built with it (the same epoch:version-release, as SUSE
+ * builds the pair). From the chosen package's own repository first, else
+ * from one that checks at least as much: a companion holds most of the
+ * tree, so it must not come in through a laxer repository. Its index in
+ * the package list, or -ENOENT with *weaker set when only a laxer
+ * repository has it. */
+static int find_companion(const struct distro_state *st, const struct distro_plan *plan, const char *companion,
+			  const char *version, const struct rpm_pkg **weaker)
+{
+	const struct rpm_pkglist *l = &st->rpm->reader.pkgs;
+	const struct rpm_repo *main_repo = &st->rpm->cfg.repos[plan->chosen[0].source_index];
+	long other = -1;
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		const struct rpm_pkg *p = &l->pkgs[i];
+		char vr[224];
+
+		snprintf(vr, sizeof(vr), "%s-%s", p->ver, p->rel);
+		if (strcmp(p->name, companion) != 0 || strcmp(p->evr, plan->chosen[0].version) != 0 ||
+		    !(provides_own_name_at(p, version) || strcmp(vr, version) == 0))
+			continue;
+		if (p->repo_index == plan->chosen[0].source_index)
+			return (int)i;
+		if (other < 0 && checks_at_least(&st->rpm->cfg.repos[p->repo_index], main_repo))
+			other = (long)i;
+		else if (!*weaker)
+			*weaker = p;
+	}
+	return other >= 0 ? (int)other : -ENOENT;
+}
+
 /* A split tree (SUSE): the data file's companion package of the same
  * version, and the folders of the build and source trees. */
 static int plan_split(struct provision_ctx *ctx, struct distro_state *st, const char *version, const char *flavour,
@@ -306,7 +345,6 @@ static int plan_split(struct provision_ctx *ctx, struct distro_state *st, const 
 	char inner[256], variant[80], companion[256];
 	struct url_vars v = { .version = version, .flavour = flavour, .variant = variant,
 			      .arch = arch_name(def, ctx->kernel.machine) };
-	size_t i;
 	int ret;
 
 	variant_of(def, flavour, variant, sizeof(variant));
@@ -326,13 +364,22 @@ static int plan_split(struct provision_ctx *ctx, struct distro_state *st, const 
 	}
 	if (!def->companion_package[0])
 		return 0;
-	for (i = 0; i < l->n; i++) {
-		const struct rpm_pkg *p = &l->pkgs[i];
-		char vr[224];
+	{
+		const struct rpm_pkg *weaker = NULL;
 
-		snprintf(vr, sizeof(vr), "%s-%s", p->ver, p->rel);
-		if (strcmp(p->name, companion) == 0 && (provides_own_name_at(p, version) || strcmp(vr, version) == 0))
-			return plan_package(plan, p, why, whylen);
+		ret = find_companion(st, plan, companion, version, &weaker);
+		if (ret >= 0)
+			return plan_package(plan, &l->pkgs[ret], why, whylen);
+		if (weaker) {
+			const struct rpm_repo *w = &st->rpm->cfg.repos[weaker->repo_index];
+
+			snprintf(why, whylen, "%s %s needs %s %s, found only in %s (%s), whose checks (gpgcheck=%d, repo_gpgcheck=%d) "
+				 "are weaker than those of the repository of %s: refused",
+				 plan->chosen[0].name, plan->chosen[0].version, companion, plan->chosen[0].version, w->id,
+				 w->origin, w->gpgcheck, w->repo_gpgcheck, plan->chosen[0].name);
+			plan->build_dir[0] = plan->source_dir[0] = '\0';
+			return -EKEYREJECTED;
+		}
 	}
 	snprintf(why, whylen, "%s %s needs %s = %s (%s), which none of the %s primary indexes of %d repositories has",
 		 plan->chosen[0].name, plan->chosen[0].version, companion, version, def->file, ctx->kernel.machine,

@@ -191,6 +191,44 @@ is "$PH_RC" 4 "kernel-devel with a wrong checksum: exit 4"
 like "$PH_ERR" "$MIRROR/ok/distribution/leap/15.6/repo/f-badsum/$f: hash mismatch: sha256 " "...naming the companion's URL"
 nothing_published "$TMP/o-badsum" "badsum"
 
+# The companion holds most of the tree: it must come from the chosen
+# package's repository, or one that checks at least as much. Here the
+# signed repository has kernel-default-devel only, and a second one
+# serves kernel-devel of the same build with gpgcheck off.
+mkdir -p "$SRV/split/main/x86_64" "$SRV/split/extra/noarch"
+cp -l "$SUSE_DEVEL_RPM" "$SRV/split/main/x86_64/"
+cp -l "$SUSE_SOURCE_RPM" "$SRV/split/extra/noarch/"
+createrepo_c -q "$SRV/split/main" && createrepo_c -q "$SRV/split/extra"
+split_repos() { # split_repos EXTRA-GPGCHECK
+	cat <<REPO
+[split-main]
+baseurl=$MIRROR/ok/split/main/
+gpgcheck=1
+repo_gpgcheck=0
+gpgkey=file:///usr/lib/rpm/gnupg/keys/gpg-pubkey-test.asc
+
+[split-extra]
+baseurl=$MIRROR/ok/split/extra/
+gpgcheck=$1
+repo_gpgcheck=0
+gpgkey=file:///usr/lib/rpm/gnupg/keys/gpg-pubkey-test.asc
+REPO
+}
+r=$TMP/r-laxcompanion
+suse_root "$r" opensuse-leap 15.6 "suse opensuse" "$(split_repos 0)"
+provision "$r" "$TMP/o-laxcompanion"
+is "$PH_RC" 4 "kernel-devel only in a repository with gpgcheck off, beside a signed kernel-default-devel: exit 4"
+like "$PH_ERR" "needs kernel-devel .* found only in split-extra \(.*opensuse-leap.repo:[0-9]+\), whose checks \(gpgcheck=0, repo_gpgcheck=0\) are weaker than those of the repository of kernel-default-devel: refused" \
+	"...saying which repository checks less"
+nothing_published "$TMP/o-laxcompanion" "laxcompanion"
+r=$TMP/r-splitok
+suse_root "$r" opensuse-leap 15.6 "suse opensuse" "$(split_repos 1)"
+provision "$r" "$TMP/o-splitok"
+is "$PH_RC" 0 "...with gpgcheck on there too, the pair is taken from the two repositories"
+like "$(cat "$TMP/o-splitok/$SUSE_RELEASE/manifest.json" 2>/dev/null)" \
+	"\"origin\":\"openSUSE and SLES package kernel-default-devel [^\"]* from $MIRROR/ok/split/main, with kernel-devel [^\"]* from $MIRROR/ok/split/extra\"" \
+	"...and the manifest's origin names both packages and both repositories"
+
 # --list-distros reads suse.json.
 run_ph --list-distros
 like "$PH_OUT" "openSUSE and SLES +rpm +opensuse-leap opensuse-tumbleweed sles sle-micro suse +kernel-\{flavour\}-devel \+ kernel-devel" \
