@@ -67,6 +67,23 @@ static int add_mirrors(struct provision_ctx *ctx, struct distro_state *st, struc
 	return n;
 }
 
+/* The family's defaults for what a repo file leaves unsaid (zypper
+ * checks signatures, with the keys the system trusts): a host's repos
+ * are checked as its own package manager would check them. */
+static void apply_signing_defaults(struct provision_ctx *ctx, struct distro_state *st)
+{
+	const struct rpm_signing_defaults defaults = { .gpgcheck = st->def.gpgcheck_default,
+						       .repo_gpgcheck = st->def.repo_gpgcheck_default,
+						       .key_dirs = st->def.key_dirs };
+	int n = rpm_config_apply_defaults(&ctx->hr, &st->rpm->cfg, &defaults);
+
+	if (n > 0)
+		log_info("distro: %d repositories leave gpgcheck, repo_gpgcheck or gpgkey unsaid: %s's defaults apply "
+			 "(gpgcheck=%d, repo_gpgcheck=%d%s)",
+			 n, st->def.file, defaults.gpgcheck, defaults.repo_gpgcheck,
+			 st->def.key_dirs[0] ? ", the keys of its key_dirs" : "");
+}
+
 static int rpm_read_indexes(struct provision_ctx *ctx, struct distro_state *st)
 {
 	struct distro_rpm *d = calloc(1, sizeof(*d));
@@ -89,6 +106,7 @@ static int rpm_read_indexes(struct provision_ctx *ctx, struct distro_state *st)
 			      ctx->kernel.machine, &d->cfg, st->index_why, sizeof(st->index_why));
 	if (ret < 0)
 		return ret == -ENOMEM ? ret : -EILSEQ;
+	apply_signing_defaults(ctx, st);
 	ret = add_mirrors(ctx, st, &d->cfg);
 	if (ret < 0)
 		return ret;

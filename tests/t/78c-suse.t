@@ -229,6 +229,27 @@ like "$(cat "$TMP/o-splitok/$SUSE_RELEASE/manifest.json" 2>/dev/null)" \
 	"\"origin\":\"openSUSE and SLES package kernel-default-devel [^\"]* from $MIRROR/ok/split/main, with kernel-devel [^\"]* from $MIRROR/ok/split/extra\"" \
 	"...and the manifest's origin names both packages and both repositories"
 
+# A stock openSUSE repo file says nothing of signatures: zypper checks
+# them, with the keys the system trusts (/usr/lib/rpm/gnupg/keys), and
+# so does the tool (suse.json's gpgcheck_default, key_dirs).
+stock_repo() { # stock_repo FOLDER
+	printf '[repo-oss]\nname=Main Repository\nenabled=1\nautorefresh=1\nbaseurl=%s/\ntype=rpm-md\nkeeppackages=0\n' "$1"
+}
+r=$TMP/r-stock
+suse_root "$r" opensuse-leap 15.6 "suse opensuse" "$(stock_repo "$MIRROR/ok/distribution/leap/\$releasever/repo/oss")"
+provision "$r" "$TMP/o-stock"
+is "$PH_RC" 0 "a stock repo file with no gpgcheck and no gpgkey provisions"
+like "$PH_ERR" "1 repositories leave gpgcheck, repo_gpgcheck or gpgkey unsaid: .*suse.json's defaults apply \(gpgcheck=1, repo_gpgcheck=1, the keys of its key_dirs\)" \
+	"...saying the family's defaults apply"
+like "$PH_ERR" "repomd.xml: good signature by $RPM_KEY_FPR" "...repomd.xml's signature checked with the key of /usr/lib/rpm/gnupg/keys"
+like "$PH_ERR" "checking the signature of noarch/kernel-devel-" "...and the packages' own signatures"
+r=$TMP/r-stockunsigned
+suse_root "$r" opensuse-leap 15.6 "suse opensuse" "$(stock_repo "$MIRROR/ok/split/main")"
+provision "$r" "$TMP/o-stockunsigned"
+is "$PH_RC" 4 "...and an unsigned repository behind such a file is refused (exit 4), as zypper refuses it"
+like "$PH_ERR" "$MIRROR/ok/split/main/repodata/repomd.xml" "...naming its repomd.xml"
+nothing_published "$TMP/o-stockunsigned" "stockunsigned"
+
 # --list-distros reads suse.json.
 run_ph --list-distros
 like "$PH_OUT" "openSUSE and SLES +rpm +opensuse-leap opensuse-tumbleweed sles sle-micro suse +kernel-\{flavour\}-devel \+ kernel-devel" \

@@ -121,6 +121,21 @@ static void read_optional_string(json_object *root, const char *key, char *out, 
 		snprintf(out, outlen, "%s", json_object_get_string(s));
 }
 
+static int read_optional_bool(struct distro_def *d, json_object *root, const char *key, int *out, char *why,
+			      size_t whylen)
+{
+	json_object *b;
+
+	if (!json_object_object_get_ex(root, key, &b))
+		return 0;
+	if (!json_object_is_type(b, json_type_boolean)) {
+		snprintf(why, whylen, "%s: \"%s\" must be true or false", d->file, key);
+		return -EINVAL;
+	}
+	*out = json_object_get_boolean(b);
+	return 0;
+}
+
 static int parse_def(const char *path, struct distro_def *d, struct def_match *m, char *why, size_t whylen)
 {
 	char *text = NULL;
@@ -177,6 +192,12 @@ static int parse_def(const char *path, struct distro_def *d, struct def_match *m
 		ret = read_list(d, root, "arch_names", d->arch_names, 0, why, whylen);
 	if (ret == 0)
 		ret = read_list(d, root, "variant_flavours", d->variant_flavours, 0, why, whylen);
+	if (ret == 0)
+		ret = read_list(d, root, "key_dirs", d->key_dirs, 0, why, whylen);
+	if (ret == 0)
+		ret = read_optional_bool(d, root, "gpgcheck_default", &d->gpgcheck_default, why, whylen);
+	if (ret == 0)
+		ret = read_optional_bool(d, root, "repo_gpgcheck_default", &d->repo_gpgcheck_default, why, whylen);
 	if (ret == 0) {
 		read_optional_string(root, "flavour_separator", d->flavour_separator, sizeof(d->flavour_separator));
 		read_optional_string(root, "companion_package", d->companion_package, sizeof(d->companion_package));

@@ -28,6 +28,8 @@ struct distro_def {
 	const char *repo_dirs[DISTRO_MAX_LIST + 1]; /* host folders of *.repo files */
 	const char *vars_dirs[DISTRO_MAX_LIST + 1]; /* host folders of dnf variables */
 	char releasever[64];                        /* $releasever: "{version_id}", "{version_id_major}" */
+	int gpgcheck_default, repo_gpgcheck_default; /* rpm: for a repo file that says nothing (zypper: 1) */
+	const char *key_dirs[DISTRO_MAX_LIST + 1];  /* rpm: host folders of keys for repos naming no gpgkey */
 	char flavour_separator[4];                  /* what comes before a release's flavour: "+" (default: RHEL's
 						     * "...x86_64+rt"), "-" (SUSE: the last one, "...-default") */
 	char companion_package[128];                /* rpm: another package of the same {version} holding the rest

@@ -116,6 +116,53 @@ int rpm_config_read(const struct hostroot *hr, const char *const *repo_dirs, con
 	return ret;
 }
 
+/* The keys of a host folder as file:// URLs of host paths, into urls. */
+static void default_keys(const struct hostroot *hr, const char *host_dir, char urls[RPM_MAX_URLS][1024], int *n)
+{
+	static const char *const suffixes[] = { ".asc", ".gpg", ".key" };
+	struct dirent **names = NULL;
+	int dir_fd = -1, count = list_dir(hr, host_dir, &names, &dir_fd), i;
+	size_t k;
+
+	for (i = 0; i < count; i++) {
+		size_t len = strlen(names[i]->d_name);
+
+		for (k = 0; k < sizeof(suffixes) / sizeof(suffixes[0]) && *n < RPM_MAX_URLS; k++)
+			if (names[i]->d_name[0] != '.' && len > 4 && strcmp(names[i]->d_name + len - 4, suffixes[k]) == 0 &&
+			    snprintf(urls[*n], sizeof(urls[*n]), "file://%s/%s", host_dir, names[i]->d_name) <
+				    (int)sizeof(urls[*n]))
+				(*n)++;
+		free(names[i]);
+	}
+	free(names);
+	if (dir_fd >= 0)
+		close(dir_fd);
+}
+
+int rpm_config_apply_defaults(const struct hostroot *hr, struct rpm_config *cfg, const struct rpm_signing_defaults *d)
+{
+	char keys[RPM_MAX_URLS][1024];
+	int n_keys = 0, changed = 0, j;
+	size_t i;
+
+	for (i = 0; d->key_dirs && d->key_dirs[i]; i++)
+		default_keys(hr, d->key_dirs[i], keys, &n_keys);
+	for (i = 0; i < cfg->n; i++) {
+		struct rpm_repo *r = &cfg->repos[i];
+		int before = r->gpgcheck + 2 * r->repo_gpgcheck + 4 * r->n_gpgkeys;
+
+		if (!r->gpgcheck_given)
+			r->gpgcheck = d->gpgcheck;
+		if (!r->repo_gpgcheck_given)
+			r->repo_gpgcheck = d->repo_gpgcheck;
+		if (r->n_gpgkeys == 0 && (r->gpgcheck || r->repo_gpgcheck))
+			for (j = 0; j < n_keys; j++)
+				memcpy(r->gpgkeys[r->n_gpgkeys++], keys[j], sizeof(keys[j]));
+		changed += before != r->gpgcheck + 2 * r->repo_gpgcheck + 4 * r->n_gpgkeys;
+	}
+	return changed;
+}
+
 int rpm_config_add_mirror(struct rpm_config *cfg, const char *url, char *why, size_t whylen)
 {
 	struct rpm_repo *r;

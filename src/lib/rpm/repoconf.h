@@ -25,6 +25,22 @@ int rpm_config_read(const struct hostroot *hr, const char *const *repo_dirs, con
 /* Appends a --mirror base URL (the variables expanded) as a repository
  * whose trust is the caller's keyrings alone: repo_gpgcheck and gpgcheck
  * on, no gpgkey. -E2BIG, -ENAMETOOLONG with why. */
+/* What a family's package manager does for a repository whose file says
+ * nothing: zypper checks signatures unless told not to (dnf does not),
+ * with the keys the system trusts (/usr/lib/rpm/gnupg/keys) when the
+ * file names no gpgkey. */
+struct rpm_signing_defaults {
+	int gpgcheck;
+	int repo_gpgcheck;
+	const char *const *key_dirs; /* host folders of trusted *.asc, *.gpg, *.key keys; NULL-terminated */
+};
+
+/* Applies d to every repository of cfg whose file left gpgcheck or
+ * repo_gpgcheck unsaid, and gives the keys of d's folders (up to
+ * RPM_MAX_URLS, in name order) to those that name no gpgkey. Returns how
+ * many repositories it changed. */
+int rpm_config_apply_defaults(const struct hostroot *hr, struct rpm_config *cfg, const struct rpm_signing_defaults *d);
+
 int rpm_config_add_mirror(struct rpm_config *cfg, const char *url, char *why, size_t whylen);
 void rpm_config_free(struct rpm_config *cfg);
 

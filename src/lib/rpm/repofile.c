@@ -183,9 +183,9 @@ static int set_key(struct rpm_repo *r, const struct rpm_vars *vars, const char *
 	if (strcmp(key, "enabled") == 0)
 		return parse_bool(val, &r->enabled);
 	if (strcmp(key, "gpgcheck") == 0)
-		return parse_bool(val, &r->gpgcheck);
+		return r->gpgcheck_given = 1, parse_bool(val, &r->gpgcheck);
 	if (strcmp(key, "repo_gpgcheck") == 0)
-		return parse_bool(val, &r->repo_gpgcheck);
+		return r->repo_gpgcheck_given = 1, parse_bool(val, &r->repo_gpgcheck);
 	return 0; /* cost, priority, metadata_expire...: nothing to do with headers */
 }
 

@@ -29,6 +29,7 @@ struct rpm_repo {
 	int enabled;       /* default 1 */
 	int gpgcheck;      /* default 0, as dnf's */
 	int repo_gpgcheck; /* default 0 */
+	int gpgcheck_given, repo_gpgcheck_given; /* the file says (else the family's default applies) */
 	char gpgkeys[RPM_MAX_URLS][1024]; /* expanded URLs: file:///etc/pki/... */
 	int n_gpgkeys;
 	int has_proxy;     /* proxy= given: then proxy "" (or _none_) is no proxy at all */
