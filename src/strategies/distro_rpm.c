@@ -24,6 +24,7 @@ struct distro_rpm {
 	struct rpm_reader reader;
 	struct rpm_sigcheck checks[RPM_MAX_REPOS]; /* gpgcheck of each repository */
 	struct rpm_repo_net nets[RPM_MAX_REPOS];   /* how each is reached: proxy, certificates */
+	int fallbacks_read;                        /* the data file's fallback_repos, once */
 };
 
 /* $releasever from the data file's template: "{version_id}" (Fedora:
@@ -84,6 +85,39 @@ static void apply_signing_defaults(struct provision_ctx *ctx, struct distro_stat
 			 st->def.key_dirs[0] ? ", the keys of its key_dirs" : "");
 }
 
+/* Reads repository i of the configuration into the package list. A
+ * repository that cannot be reached is skipped (one line); what breaks
+ * the chain of trust, or a repo file's own fault, is returned. */
+static int read_one_repo(struct provision_ctx *ctx, struct distro_state *st, size_t i)
+{
+	struct distro_rpm *d = st->rpm;
+	const struct rpm_repo *r = &d->cfg.repos[i];
+	char why[2048] = "";
+	int ret;
+
+	st->n_sources++;
+	d->checks[i] = (struct rpm_sigcheck){ .hr = &ctx->hr, .repo = r, .keyrings = ctx->opts->keyrings,
+					      .n_keyrings = ctx->opts->n_keyrings };
+	/* A CA file the host cannot give is the repo file's fault, as a
+	 * line that does not parse is. */
+	ret = rpm_repo_net_init(&d->nets[i], &d->reader.fetch, &ctx->hr, r, st->index_why, sizeof(st->index_why));
+	if (ret < 0)
+		return ret == -ENOMEM ? ret : -EILSEQ;
+	if (!r->sslverify)
+		log_warn("distro: sslverify=0 in %s: NOT checking the TLS certificates of [%s]'s servers", r->origin, r->id);
+	ret = rpm_reader_read(&d->reader, r, &d->nets[i].fetch, (int)i, why, sizeof(why));
+	if (ret < 0 && rpm_reader_error_is_fatal(ret)) {
+		snprintf(st->index_why, sizeof(st->index_why), "%s", why);
+		return ret;
+	}
+	if (ret < 0) {
+		log_warn("distro: skipping repository %s (%s): %s", r->id, r->origin, why);
+		st->network_failures++;
+		snprintf(st->last_network_error, sizeof(st->last_network_error), "%s", why);
+	}
+	return 0;
+}
+
 static int rpm_read_indexes(struct provision_ctx *ctx, struct distro_state *st)
 {
 	struct distro_rpm *d = calloc(1, sizeof(*d));
@@ -114,9 +148,6 @@ static int rpm_read_indexes(struct provision_ctx *ctx, struct distro_state *st)
 	 * without it only gpgcheck=1 packages fail. */
 	if (rpmsig_global_init(why, sizeof(why)) < 0)
 		log_warn("distro: %s: RPM signatures (gpgcheck=1) cannot be checked", why);
-	for (i = 0; i < d->cfg.n; i++)
-		d->checks[i] = (struct rpm_sigcheck){ .hr = &ctx->hr, .repo = &d->cfg.repos[i], .keyrings = ctx->opts->keyrings,
-						      .n_keyrings = ctx->opts->n_keyrings };
 	distro_fetch_opts(ctx, &d->reader.fetch);
 	d->reader.hr = &ctx->hr;
 	d->reader.basearch = ctx->kernel.machine;
@@ -127,35 +158,113 @@ static int rpm_read_indexes(struct provision_ctx *ctx, struct distro_state *st)
 	d->reader.skip_signature = ctx->opts->insecure_skip_signature;
 	d->reader.note = distro_note;
 	for (i = 0; i < d->cfg.n; i++) {
-		const struct rpm_repo *r = &d->cfg.repos[i];
-
-		if (!r->enabled)
+		if (!d->cfg.repos[i].enabled)
 			continue;
-		st->n_sources++;
-		why[0] = '\0';
-		/* A CA file the host cannot give is the repo file's fault, as a
-		 * line that does not parse is. */
-		ret = rpm_repo_net_init(&d->nets[i], &d->reader.fetch, &ctx->hr, r, st->index_why, sizeof(st->index_why));
+		ret = read_one_repo(ctx, st, i);
 		if (ret < 0)
-			return ret == -ENOMEM ? ret : -EILSEQ;
-		if (!r->sslverify)
-			log_warn("distro: sslverify=0 in %s: NOT checking the TLS certificates of [%s]'s servers", r->origin,
-				 r->id);
-		ret = rpm_reader_read(&d->reader, r, &d->nets[i].fetch, (int)i, why, sizeof(why));
-		if (ret < 0 && rpm_reader_error_is_fatal(ret)) {
-			snprintf(st->index_why, sizeof(st->index_why), "%s", why);
 			return ret;
-		}
-		if (ret < 0) {
-			log_warn("distro: skipping repository %s (%s): %s", r->id, r->origin, why);
-			st->network_failures++;
-			snprintf(st->last_network_error, sizeof(st->last_network_error), "%s", why);
-		}
 	}
 	if (st->n_sources == 0) {
 		snprintf(st->index_why, sizeof(st->index_why), "no enabled repository in the repo folders under %s",
 			 hostroot_is_slash(&ctx->hr) ? "/" : ctx->hr.root);
 		return -ENOENT;
+	}
+	return 0;
+}
+
+/* The gpgkeys of the host's enabled, checked repositories: the family's
+ * own keys, the only ones a fallback repository's packages may carry. */
+static void host_keys(const struct rpm_config *cfg, size_t n_host, struct rpm_repo *r)
+{
+	size_t i;
+	int k, j;
+
+	for (i = 0; i < n_host; i++) {
+		const struct rpm_repo *h = &cfg->repos[i];
+
+		if (!h->enabled || !h->gpgcheck)
+			continue;
+		for (k = 0; k < h->n_gpgkeys && r->n_gpgkeys < RPM_MAX_URLS; k++) {
+			for (j = 0; j < r->n_gpgkeys && strcmp(r->gpgkeys[j], h->gpgkeys[k]) != 0; j++)
+				;
+			if (j == r->n_gpgkeys)
+				memcpy(r->gpgkeys[r->n_gpgkeys++], h->gpgkeys[k], sizeof(h->gpgkeys[k]));
+		}
+	}
+}
+
+/* One "[ID=]baseurl" template of the data file as a repository for this
+ * host: 0 with it in r, -ENOENT when it is for another ID, -EINVAL when
+ * it does not expand to a URL. $releasever, $basearch, the vars folders'
+ * variables and $version_id (os-release's VERSION_ID: Rocky's vault is
+ * per point release) are expanded. */
+static int fallback_repo(const struct provision_ctx *ctx, const struct distro_state *st, const char *entry, size_t k,
+			 struct rpm_repo *r)
+{
+	const char *eq = strchr(entry, '='), *slashes = strstr(entry, "://");
+	const char *id = ctx->kernel.have_distro ? ctx->kernel.distro.id : "";
+	struct rpm_vars vars = st->rpm->cfg.vars;
+	size_t len;
+
+	if (eq && (!slashes || eq < slashes)) {
+		if (strlen(id) != (size_t)(eq - entry) || strncmp(entry, id, (size_t)(eq - entry)) != 0)
+			return -ENOENT;
+		entry = eq + 1;
+	}
+	memset(r, 0, sizeof(*r));
+	if (rpm_vars_set(&vars, "version_id", ctx->kernel.have_distro ? ctx->kernel.distro.version_id : "") < 0 ||
+	    rpm_vars_expand(&vars, entry, r->baseurls[0], sizeof(r->baseurls[0])) < 0 || strchr(r->baseurls[0], '$') ||
+	    (strncmp(r->baseurls[0], "http://", 7) != 0 && strncmp(r->baseurls[0], "https://", 8) != 0))
+		return -EINVAL;
+	len = strlen(r->baseurls[0]);
+	while (len > 1 && r->baseurls[0][len - 1] == '/')
+		r->baseurls[0][--len] = '\0';
+	r->n_baseurls = 1;
+	r->enabled = 1;
+	r->gpgcheck = 1; /* a fallback is vouched for by the family's keys, always */
+	r->sslverify = 1;
+	snprintf(r->id, sizeof(r->id), "fallback-%zu", k + 1);
+	snprintf(r->name, sizeof(r->name), "%s", r->baseurls[0]);
+	snprintf(r->origin, sizeof(r->origin), "%s fallback_repos[%zu]", st->def.file, k);
+	return 0;
+}
+
+/* The data file's fallback repositories (vault, archive: where a point
+ * release's kernels go when the next one ships), read once, only when
+ * the host's own repositories lack the release. Their packages must be
+ * signed with a key the host's repositories name; without one they are
+ * not read. */
+static int read_fallback_repos(struct provision_ctx *ctx, struct distro_state *st, const char *release)
+{
+	struct distro_rpm *d = st->rpm;
+	size_t n_host = d->cfg.n, k;
+	int ret;
+
+	d->fallbacks_read = 1;
+	for (k = 0; st->def.fallback_repos[k] && d->cfg.n < RPM_MAX_REPOS; k++) {
+		struct rpm_repo *r = &d->cfg.repos[d->cfg.n];
+
+		ret = fallback_repo(ctx, st, st->def.fallback_repos[k], k, r);
+		if (ret == -ENOENT)
+			continue;
+		if (ret < 0) {
+			log_warn("distro: %s fallback_repos[%zu] '%s' does not expand to an http(s) URL: not read", st->def.file, k,
+				 st->def.fallback_repos[k]);
+			continue;
+		}
+		host_keys(&d->cfg, n_host, r);
+		if (r->n_gpgkeys == 0 && ctx->opts->n_keyrings == 0 && !d->reader.skip_signature) {
+			log_warn("distro: not reading the fallback repository %s (%s): no repository of the host checks its "
+				 "packages with a gpgkey, so nothing could vouch for the fallback's",
+				 r->baseurls[0], r->origin);
+			continue;
+		}
+		log_info("distro: %s is not in the host's repositories: reading the fallback repository %s (%s)", release,
+			 r->baseurls[0], r->origin);
+		d->cfg.n++;
+		ret = read_one_repo(ctx, st, d->cfg.n - 1);
+		if (ret < 0)
+			return ret;
 	}
 	return 0;
 }
@@ -417,6 +526,7 @@ static int rpm_plan(struct provision_ctx *ctx, struct distro_state *st, const ch
 
 	plan->n_chosen = 0;
 	split_release(&st->def, release, version, sizeof(version), &flavour);
+again:
 	for (i = 0; i < l->n; i++) {
 		const struct rpm_pkg *p = &l->pkgs[i];
 
@@ -429,6 +539,14 @@ static int rpm_plan(struct provision_ctx *ctx, struct distro_state *st, const ch
 		if (ret < 0)
 			plan->n_chosen = 0;
 		return ret;
+	}
+	if (!st->rpm->fallbacks_read && st->def.fallback_repos[0]) {
+		ret = read_fallback_repos(ctx, st, release);
+		if (ret < 0) {
+			snprintf(why, whylen, "%s", st->index_why);
+			return ret;
+		}
+		goto again;
 	}
 	expand_name(st->def.header_package, release, flavour, first, sizeof(first));
 	snprintf(why, whylen, "no package %s (or another of %s) for %s in the %s primary indexes of %d repositories",

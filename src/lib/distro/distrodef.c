@@ -195,6 +195,8 @@ static int parse_def(const char *path, struct distro_def *d, struct def_match *m
 	if (ret == 0)
 		ret = read_list(d, root, "key_dirs", d->key_dirs, 0, why, whylen);
 	if (ret == 0)
+		ret = read_list(d, root, "fallback_repos", d->fallback_repos, 0, why, whylen);
+	if (ret == 0)
 		ret = read_optional_bool(d, root, "gpgcheck_default", &d->gpgcheck_default, why, whylen);
 	if (ret == 0)
 		ret = read_optional_bool(d, root, "repo_gpgcheck_default", &d->repo_gpgcheck_default, why, whylen);

@@ -30,6 +30,8 @@ struct distro_def {
 	char releasever[64];                        /* $releasever: "{version_id}", "{version_id_major}" */
 	int gpgcheck_default, repo_gpgcheck_default; /* rpm: for a repo file that says nothing (zypper: 1) */
 	const char *key_dirs[DISTRO_MAX_LIST + 1];  /* rpm: host folders of keys for repos naming no gpgkey */
+	const char *fallback_repos[DISTRO_MAX_LIST + 1]; /* rpm: "[ID=]baseurl" templates read when the host's
+							  * repositories lack the release (vault, archive) */
 	char flavour_separator[4];                  /* what comes before a release's flavour: "+" (default: RHEL's
 						     * "...x86_64+rt"), "-" (SUSE: the last one, "...-default") */
 	char companion_package[128];                /* rpm: another package of the same {version} holding the rest
