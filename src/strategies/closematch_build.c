@@ -63,6 +63,14 @@ static int serve_from_store(const struct cm_candidate *c, struct cm_build *b, ch
 		snprintf(why, whylen, "the store of %s: %s", c->build, strerror(-ret));
 		return ret;
 	}
+	ret = store_use_lock(&s, 0, STORE_READER_WAIT_S);
+	if (ret < 0) {
+		store_use_lock_problem(&s, ret, why, whylen);
+		store_close(&s);
+		/* A store being pruned has no tree to give now: not a network
+		 * error, as a timeout would read. */
+		return ret == -ETIMEDOUT ? -ENOENT : ret;
+	}
 	ret = store_serve(&s, c->release, b->tree, &linked, &files, &bytes, inner, sizeof(inner));
 	store_close(&s);
 	if (ret < 0) {

@@ -4,7 +4,11 @@
 # folder at the top), then a node running a kernel no repository and no
 # store has, with only --cache-dir: close-match takes the stored tree,
 # served from the store by hardlink, and the manifest says so. A stored
-# tree of another arch is never a candidate.
+# tree of another arch is never a candidate. Then the store's use lock
+# (<cache>/.use.lock): held exclusively (as a prune holds it), a serving
+# run falls through and cache ls gives up, each naming the lock file;
+# held shared (as a serving run holds it), a prune waits and removes
+# nothing until it is let go.
 . "$(dirname "$0")/../lib.sh"
 load_apt_fixture
 start_mirror "$REPO"
@@ -71,4 +75,44 @@ run_ph --host-root "$E" --kernel-release "$CM_REL" --output "$TMP/o-arm" --cache
 is "$PH_RC" 3 "a store holding only another arch's tree: no candidate (exit 3)"
 like "$PH_ERR" "are for another architecture \(arm64\), not x86" "...saying so"
 [ ! -e "$TMP/o-arm/$CM_REL" ]; ok $? "...and nothing is published"
+
+# The use lock held exclusively, by flock(1) as a prune would hold it.
+L=$C/.use.lock
+hold() { # hold -x|-s NAME: holds the lock until $TMP/NAME.go exists
+	rm -f "$TMP/$2.held" "$TMP/$2.go"
+	flock "$1" "$L" -c "touch '$TMP/$2.held'; while [ ! -e '$TMP/$2.go' ]; do sleep 0.1; done" &
+	for _ in $(seq 1 600); do [ -e "$TMP/$2.held" ] && break; sleep 0.1; done
+}
+hold -x ex
+run_ph --host-root "$E" --kernel-release "$RELEASE" --output "$TMP/o-locked" --cache-dir "$C" --strategy cache
+is "$PH_RC" 3 "a serving run does not wait for ever on a held prune lock: it falls through (exit 3)"
+like "$PH_ERR" "cache: $C/\.use\.lock is held by a cache prune; gave up waiting after [0-9]+ s: the store is passed over" \
+	"...in one line naming the lock file"
+[ ! -e "$TMP/o-locked/$RELEASE" ]; ok $? "...and nothing is published"
+run_ph --host-root "$E" --kernel-release "$CM_REL" --output "$TMP/o-locked" --cache-dir "$C" --strategy close-match
+is "$PH_RC" 3 "close-match passes the stored candidate over (exit 3: it was the only one)"
+like "$PH_ERR" "close-match: candidate $(printf '%s' "$RELEASE" | sed 's/[+.]/\\&/g') passed over: $C/\.use\.lock is held by a cache prune" \
+	"...naming the lock file"
+run_ph cache ls --cache-dir "$C"
+is "$PH_RC" 6 "cache ls gives up too (exit 6)"
+like "$PH_ERR" "cache ls: $C/\.use\.lock is held by a cache prune" "...naming the lock file"
+touch "$TMP/ex.go"; wait
+run_ph --host-root "$E" --kernel-release "$RELEASE" --output "$TMP/o-locked" --cache-dir "$C" --strategy cache
+is "$PH_RC" 0 "let go, the same run is served from the store"
+
+# The use lock held shared, as a serving run holds it: prune waits.
+hold -s sh
+"${NO_NETWORK[@]}" "$PH" cache prune --cache-dir "$C" --keep 9.9.9-none >"$TMP/prune.out" 2>"$TMP/prune.err" &
+PRUNE=$!
+for _ in $(seq 1 600); do grep -q 'waiting for the runs reading' "$TMP/prune.err" && break; sleep 0.1; done
+like "$(cat "$TMP/prune.err")" "cache prune: waiting for the runs reading $C to finish \(lock file $C/\.use\.lock\)" \
+	"prune waits for a reader, naming the lock file"
+[ -d "$C/trees/$RELEASE/build" ] && [ ! -s "$TMP/prune.out" ]
+ok $? "...and has removed nothing while it waits"
+touch "$TMP/sh.go"
+wait "$PRUNE"
+is "$?" 0 "let go, prune finishes (exit 0)"
+like "$(cat "$TMP/prune.out")" "^removed tree $C/trees/$(printf '%s' "$RELEASE" | sed 's/[+.]/\\&/g') " "...and removes what it said"
+[ ! -e "$C/trees/$RELEASE" ]; ok $? "...the tree is gone"
+wait
 done_testing
