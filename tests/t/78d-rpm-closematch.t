@@ -48,7 +48,7 @@ SPEC
 	rpmbuild --quiet -bb --define "_topdir $top" --define "__os_install_post %{nil}" --define "debug_package %{nil}" \
 		--define "_build_id_links none" "$top/SPECS/$1.spec" >/dev/null 2>"$TMP/rpmbuild.log" &&
 		rpmsign --addsign --define "_gpg_name $RPM_KEY_FPR" --define "_gpg_path $GNUPGHOME" --define "__gpg $(command -v gpg)" \
-			"$top"/RPMS/x86_64/*.rpm >/dev/null && mv "$top"/RPMS/x86_64/*.rpm "$REPO/Packages/"
+			"$top"/RPMS/x86_64/*.rpm >/dev/null 2>>"$TMP/rpmbuild.log" && mv "$top"/RPMS/x86_64/*.rpm "$REPO/Packages/"
 }
 rpmpkg kernel-devel 6.2.0 1.el9 "$NEXT_REL" $(( (6 << 16) + (2 << 8) ))
 ok $? "a kernel-devel of the next series is built and signed"
