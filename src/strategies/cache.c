@@ -38,7 +38,8 @@ static int find_cached_tree(struct provision_ctx *ctx, char release_dir[PATH_MAX
 }
 
 /* The first cache dir whose store indexes release (the tree itself is
- * checked while it is served). */
+ * checked while it is served), its use lock shared. (A --cache-url fetch
+ * serves from a store whose writer lock it holds: prune cannot run.) */
 static int find_stored_tree(struct provision_ctx *ctx, struct store *ret_store)
 {
 	struct store_tree t;
@@ -47,8 +48,17 @@ static int find_stored_tree(struct provision_ctx *ctx, struct store *ret_store)
 	for (i = 0; i < ctx->opts->n_cache_dirs; i++) {
 		if (store_open(ret_store, ctx->opts->cache_dirs[i], 0) < 0)
 			continue;
-		if (store_tree_entry(ret_store, ctx->kernel.release, &t) == 0 && strcmp(t.arch, ctx->kernel.arch) == 0)
-			return 0;
+		if (store_tree_entry(ret_store, ctx->kernel.release, &t) == 0 && strcmp(t.arch, ctx->kernel.arch) == 0) {
+			char why[PATH_MAX + 128];
+			/* Held until store_close: no prune removes the objects
+			 * while they are linked out. */
+			int ret = store_use_lock(ret_store, 0, STORE_READER_WAIT_S);
+
+			if (ret == 0)
+				return 0;
+			store_use_lock_problem(ret_store, ret, why, sizeof(why));
+			log_warn("cache: %s: the store is passed over", why);
+		}
 		store_close(ret_store);
 	}
 	return -ENOENT;

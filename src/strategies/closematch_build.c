@@ -2,6 +2,7 @@
 
 #include "lib/distro/distrodef.h"
 #include "lib/kernel/configsrc.h"
+#include "lib/store/store.h"
 #include "strategies/context.h"
 #include "strategies/distro.h"
 #include "util/fs.h"
@@ -43,13 +44,55 @@ void closematch_build_inputs_free(struct cm_inputs *in)
 	memset(in, 0, sizeof(*in));
 }
 
-/* The candidate's tree, as it is: downloaded, or cloned with hardlinks. */
+/* A tree of a warmed cache's store, served as the cache strategy serves
+ * one: hardlinks to the objects, each checked against the tree's list. */
+static int serve_from_store(const struct cm_candidate *c, struct cm_build *b, char *why, size_t whylen)
+{
+	unsigned long long files, bytes;
+	char inner[PATH_MAX + 128] = "";
+	struct store s;
+	int linked, ret;
+
+	if (mkdir(b->tree, 0755) < 0) {
+		ret = -errno;
+		snprintf(why, whylen, "cannot prepare %s: %s", b->tree, strerror(-ret));
+		return ret;
+	}
+	ret = store_open(&s, c->build, 0);
+	if (ret < 0) {
+		snprintf(why, whylen, "the store of %s: %s", c->build, strerror(-ret));
+		return ret;
+	}
+	ret = store_use_lock(&s, 0, STORE_READER_WAIT_S);
+	if (ret < 0) {
+		store_use_lock_problem(&s, ret, why, whylen);
+		store_close(&s);
+		/* A store being pruned has no tree to give now: not a network
+		 * error, as a timeout would read. */
+		return ret == -ETIMEDOUT ? -ENOENT : ret;
+	}
+	ret = store_serve(&s, c->release, b->tree, &linked, &files, &bytes, inner, sizeof(inner));
+	store_close(&s);
+	if (ret < 0) {
+		snprintf(why, whylen, "the stored tree of %s in %s is not served: %s (run cache verify)", c->release, c->build,
+			 inner);
+		return ret;
+	}
+	log_info("close-match: %s served from the store of %s (%llu files, %s)", c->release, c->build, files,
+		 linked ? "hardlinked" : "copied");
+	return 0;
+}
+
+/* The candidate's tree, as it is: downloaded, served from a store, or
+ * cloned with hardlinks. */
 static int make_tree(struct provision_ctx *ctx, const struct cm_candidate *c, struct cm_build *b, char *why,
 		     size_t whylen)
 {
 	char work[PATH_MAX], inner[1024] = "";
 	int ret;
 
+	if (c->from_store)
+		return serve_from_store(c, b, why, whylen);
 	if (!c->from_repo) {
 		ret = fs_clone_tree(c->build, b->tree);
 		if (ret < 0)

@@ -2,6 +2,7 @@
 
 #include "lib/kernel/kversion.h"
 #include "lib/output/manifest.h"
+#include "lib/store/store.h"
 #include "strategies/context.h"
 #include "strategies/distro.h"
 #include "util/fs.h"
@@ -91,6 +92,71 @@ static void scan_dir(struct provision_ctx *ctx, const char *dir, const char *kin
 	free(names);
 }
 
+/* The trees a warmed cache keeps in its content-addressed store (warm
+ * --cache-dir): the index says each tree's release, arch and exactness;
+ * the version is the stored tree's own version.h, as for any tree. Served
+ * from the store by hardlink when built (closematch_build.c). */
+static void add_store_candidates(struct provision_ctx *ctx, const char *dir, struct cm_candidates *cs,
+				 const struct cm_limit *limit)
+{
+	const char **rels = NULL;
+	struct store s;
+	size_t n = 0, i;
+
+	if (store_open(&s, dir, 0) < 0)
+		return;
+	if (store_releases(&s, &rels, &n) < 0 || n == 0) {
+		free(rels);
+		store_close(&s);
+		return;
+	}
+	snprintf(cs->searched + strlen(cs->searched), sizeof(cs->searched) - strlen(cs->searched), "%sthe store of %s",
+		 cs->searched[0] ? ", " : "", dir);
+	for (i = 0; i < n && cs->n < CLOSEMATCH_MAX_CANDIDATES; i++) {
+		struct cm_candidate *c = &cs->c[cs->n];
+		char build[PATH_MAX];
+		struct store_tree t;
+		unsigned code, sub;
+		int r;
+
+		/* The index names folders: a name that is no kernel release
+		 * ("../x") is not looked at. */
+		if (kversion_release_problem(rels[i]) || strcmp(rels[i], ctx->kernel.release) == 0 ||
+		    store_tree_entry(&s, rels[i], &t) < 0 ||
+		    path_format(build, "%s/trees/%s/build", dir, rels[i]) < 0)
+			continue;
+		if (!t.exact) {
+			cs->not_exact++;
+			continue;
+		}
+		if (strcmp(t.arch, ctx->kernel.arch) != 0) {
+			cs->other_arch++;
+			snprintf(cs->other_arch_name, sizeof(cs->other_arch_name), "%s", t.arch);
+			continue;
+		}
+		r = cm_tree_version(build, &code, &sub);
+		if (r < 0) {
+			if (r == -EXDEV)
+				cs->links_out++;
+			continue;
+		}
+		if (!cm_allowed(limit, ctx->kernel.version_code, code)) {
+			cs->too_far++;
+			continue;
+		}
+		memset(c, 0, sizeof(*c));
+		snprintf(c->release, sizeof(c->release), "%s", rels[i]);
+		c->version_code = code;
+		c->sublevel = sub;
+		c->from_store = 1;
+		path_copy(c->build, dir);
+		snprintf(c->origin, sizeof(c->origin), "store of warmed cache %s (first from %s)", dir, t.origin);
+		cs->n++;
+	}
+	free(rels);
+	store_close(&s);
+}
+
 /* Repository candidates need a distribution definition and apt sources
  * (or --mirror). */
 static int has_distro_strategy_data(const struct provision_ctx *ctx)
@@ -152,8 +218,10 @@ int closematch_gather(struct provision_ctx *ctx, struct cm_candidates *cs, char 
 		return -ENOENT;
 	}
 	scan_dir(ctx, o->output, "output volume", cs, &limit);
-	for (i = 0; i < o->n_cache_dirs; i++)
+	for (i = 0; i < o->n_cache_dirs; i++) {
 		scan_dir(ctx, o->cache_dirs[i], "cache", cs, &limit);
+		add_store_candidates(ctx, o->cache_dirs[i], cs, &limit);
+	}
 	for (i = 0; i < o->n_banks; i++)
 		scan_dir(ctx, o->banks[i], "bank", cs, &limit);
 	if (has_distro_strategy_data(ctx))

@@ -40,6 +40,10 @@ static void record_sources(struct provision_ctx *ctx, const struct cm_candidate 
 	src = json_object_new_object();
 	json_object_object_add(src, "type", json_object_new_string("close-match"));
 	json_object_object_add(src, "path", json_object_new_string(c->build));
+	if (c->from_store) {
+		json_object_object_add(src, "store", json_object_new_boolean(1));
+		json_object_object_add(src, "release", json_object_new_string(c->release));
+	}
 	json_object_array_add(ctx->sources, src);
 }
 

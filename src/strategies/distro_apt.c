@@ -173,5 +173,6 @@ const struct distro_backend distro_backend_apt = {
 	.plan = apt_plan,
 	.extract = deb_extract_fd,
 	.auth_for = apt_auth,
+	.candidates = distro_apt_candidates,
 	.free = apt_free,
 };

@@ -10,6 +10,7 @@
 #include "lib/rpm/rpmrepo.h"
 #include "lib/rpm/rpmsig.h"
 #include "strategies/context.h"
+#include "strategies/distro.h"
 #include "strategies/distro_state.h"
 #include "util/hostroot.h"
 #include "util/log.h"
@@ -554,6 +555,53 @@ again:
 	return -ENOENT;
 }
 
+/* close-match: the header packages of the default flavour for other
+ * kernels. Its release is what the package provides as
+ * kernel-devel-uname-r (else its version-release.arch); a flavoured one
+ * ("+rt") is left out, and so is a name the data file's templates do not
+ * give that release without a flavour: kernel-devel, Amazon Linux's
+ * kernel6.12-devel, but not kernel-uek-devel (another flavour, named
+ * literally). The same release in two repositories is offered once. */
+static int rpm_candidates(struct provision_ctx *ctx, struct distro_state *st, struct distro_candidate *out, size_t max,
+			  size_t *ret_n)
+{
+	const struct rpm_pkglist *l = &st->rpm->reader.pkgs;
+	size_t i, j, n = 0;
+
+	(void)ctx;
+	for (i = 0; i < l->n && n < max; i++) {
+		const struct rpm_pkg *p = &l->pkgs[i];
+		struct distro_candidate *c = &out[n];
+		const char *const *t;
+		char want[256];
+		struct kversion kv;
+		int named = 0;
+
+		if (p->uname_r[0])
+			snprintf(c->release, sizeof(c->release), "%s", p->uname_r);
+		else
+			snprintf(c->release, sizeof(c->release), "%s-%s.%s", p->ver, p->rel, p->arch);
+		if (strcmp(p->arch, "noarch") == 0 || strchr(c->release, '+') || kversion_parse(c->release, &kv) < 0 ||
+		    !kv.has_sublevel)
+			continue;
+		named = expand_name(st->def.header_package, c->release, "", want, sizeof(want)) == 0 && strcmp(want, p->name) == 0;
+		for (t = st->def.header_packages; !named && *t; t++)
+			named = (strstr(*t, "{major}") || strstr(*t, "{minor}")) &&
+				expand_name(*t, c->release, "", want, sizeof(want)) == 0 && strcmp(want, p->name) == 0;
+		for (j = 0; named && j < n; j++)
+			named = strcmp(out[j].release, c->release) != 0;
+		if (!named)
+			continue;
+		c->code = kversion_code(kv.major, kv.minor, kv.sublevel);
+		c->sublevel = kv.sublevel;
+		snprintf(c->version, sizeof(c->version), "%s", p->evr);
+		snprintf(c->origin, sizeof(c->origin), "%s package %s %s from %s", st->def.name, p->name, p->evr, p->base_uri);
+		n++;
+	}
+	*ret_n = n;
+	return 0;
+}
+
 /* The repo file's username and password, for its packages too. */
 static const char *rpm_auth(const struct distro_state *st, const struct distro_pkg *p, char *buf, size_t len)
 {
@@ -595,5 +643,6 @@ const struct distro_backend distro_backend_rpm = {
 	.verify_data = rpm_verify_data,
 	.auth_for = rpm_auth,
 	.fetch_for = rpm_fetch_for,
+	.candidates = rpm_candidates,
 	.free = rpm_free,
 };

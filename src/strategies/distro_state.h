@@ -20,6 +20,7 @@ struct provision_ctx;
 struct distro_state;
 struct distro_rpm;
 struct distro_tarball;
+struct distro_candidate;
 
 #define DISTRO_MAX_PACKAGES 16
 
@@ -72,6 +73,11 @@ struct distro_backend {
 	 * it is published (NULL: nothing more): 0, or why not. */
 	int (*finish)(struct provision_ctx *ctx, struct distro_state *st, const char *build_dir, char *why,
 		      size_t whylen);
+	/* close-match: the header packages of the default flavour that the
+	 * indexes hold for other kernels, up to max (NULL: the back end
+	 * offers none). Each is fetched later through plan with its release. */
+	int (*candidates)(struct provision_ctx *ctx, struct distro_state *st, struct distro_candidate *out, size_t max,
+			  size_t *ret_n);
 	void (*free)(struct distro_state *st);
 };
 
@@ -116,6 +122,11 @@ int distro_make_plan(struct provision_ctx *ctx, struct distro_state **ret_st, st
 /* apt: reads source i of the state's config, logging what the library
  * notes. */
 int distro_read_source(struct distro_state *st, size_t i, char *why, size_t whylen);
+/* apt's candidates hook (distrocandidates.c): the default flavour's
+ * linux-headers-<release> packages, the related suites read on first
+ * use. */
+int distro_apt_candidates(struct provision_ctx *ctx, struct distro_state *st, struct distro_candidate *out, size_t max,
+			  size_t *ret_n);
 /* apt: name and what it depends on, as a plan: the count, or -E2BIG. */
 int distro_apt_closure(const struct distro_state *st, const char *name, struct distro_plan *plan);
 

@@ -1,6 +1,9 @@
 /* What the distro strategy offers close-match: the header packages of
- * the default flavour that the distribution's repositories (and its
- * related suites) hold for other kernels, and fetching one as a tree. */
+ * the default flavour that the distribution's repositories hold for
+ * other kernels (each back end's candidates hook: apt's is here, with
+ * its related suites and the listing warm shares; rpm's is in
+ * distro_rpm.c), and fetching one as a tree through the back end's plan
+ * and the shared pipeline the exact package takes. */
 #include "strategies/distro.h"
 
 #include "lib/apt/suites.h"
@@ -111,6 +114,16 @@ int distro_list_headers(const struct distro_state *st, const char *flavour, stru
 	return 0;
 }
 
+int distro_apt_candidates(struct provision_ctx *ctx, struct distro_state *st, struct distro_candidate *out, size_t max,
+			  size_t *ret_n)
+{
+	if (!st->related_read) {
+		st->related_read = 1;
+		read_related_suites(ctx, st);
+	}
+	return distro_list_headers(st, NULL, out, max, ret_n);
+}
+
 int distro_closematch_candidates(struct provision_ctx *ctx, struct distro_candidate *out, size_t max, size_t *ret_n,
 				 char *why, size_t whylen)
 {
@@ -128,19 +141,15 @@ int distro_closematch_candidates(struct provision_ctx *ctx, struct distro_candid
 		snprintf(why, whylen, "%s", pwhy);
 		return ret;
 	}
-	if (st->backend != &distro_backend_apt) {
-		snprintf(why, whylen, "%s", pwhy[0] ? pwhy : "close-match candidates are read from apt repositories only");
+	if (!st->backend || !st->backend->candidates) {
+		snprintf(why, whylen, "%s", pwhy[0] ? pwhy : "the distribution's back end offers no close-match candidates");
 		return -ENOENT;
 	}
-	if (!st->def.name[0] || !st->cfg.n_sources) {
+	if (!st->def.name[0] || !st->n_sources) {
 		snprintf(why, whylen, "%s", pwhy[0] ? pwhy : "no distribution repository");
 		return -ENOENT;
 	}
-	if (!st->related_read) {
-		st->related_read = 1;
-		read_related_suites(ctx, st);
-	}
-	return distro_list_headers(st, NULL, out, max, ret_n);
+	return st->backend->candidates(ctx, st, out, max, ret_n);
 }
 
 int distro_fetch_candidate(struct provision_ctx *ctx, const char *release, const char *work, const char *build_dir,
@@ -148,14 +157,19 @@ int distro_fetch_candidate(struct provision_ctx *ctx, const char *release, const
 {
 	struct distro_state *st = distro_state_get(ctx);
 	struct distro_plan plan;
-	char name[300];
+	int ret;
 
 	if (!st)
 		return -ENOMEM;
-	snprintf(name, sizeof(name), "linux-headers-%s", release);
-	if (st->backend != &distro_backend_apt || distro_apt_closure(st, name, &plan) <= 0) {
-		snprintf(why, whylen, "no package %s", name);
+	if (st->index_status < 0 || !st->backend || !st->backend->candidates) {
+		snprintf(why, whylen, "no repository package for %s", release);
 		return -ENOENT;
 	}
+	/* As distro_make_plan starts it: a plan of one tree (no build and
+	 * source folders) unless the back end says otherwise. */
+	memset(&plan, 0, sizeof(plan));
+	ret = st->backend->plan(ctx, st, release, &plan, why, whylen);
+	if (ret < 0)
+		return ret;
 	return distro_fetch_packages(ctx, st, &plan, release, work, build_dir, sources, why, whylen);
 }

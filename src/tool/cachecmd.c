@@ -269,6 +269,20 @@ static int cache_prune(const struct options *o, struct store *s)
 			log_error("cache prune: cannot lock %s: %s", s->dir, strerror(-ret));
 			return PH_EXIT_OUTPUT;
 		}
+		/* The runs serving from the store finish first. Taken after
+		 * the writer lock, the one order of the two: no reader waits
+		 * for the writer lock while it holds a share of this one. */
+		ret = store_use_lock(s, 1, 0);
+		if (ret == -EWOULDBLOCK) {
+			log_info("cache prune: waiting for the runs reading %s to finish (lock file %s/%s)", s->dir, s->dir,
+				 STORE_USE_LOCK);
+			ret = store_use_lock(s, 1, STORE_PRUNE_WAIT_S);
+		}
+		if (ret < 0) {
+			log_error("cache prune: %s/%s: %s", s->dir, STORE_USE_LOCK,
+				  ret == -ETIMEDOUT ? "still held by a reader; nothing removed" : strerror(-ret));
+			return PH_EXIT_OUTPUT;
+		}
 	}
 	code = prune_choose(o, s, &drop, &n);
 	if (code != PH_EXIT_OK)
@@ -296,6 +310,19 @@ int cachecmd_run(const struct options *o)
 	code = open_store(o, &s);
 	if (code != PH_EXIT_OK)
 		return code;
+	/* ls, verify and a dry run read: a prune running is waited for, a
+	 * while (what they would see is half removed). */
+	if (strcmp(o->cache_action, "prune") != 0 || o->dry_run) {
+		char why[PATH_MAX + 128];
+		int ret = store_use_lock(&s, 0, STORE_READER_WAIT_S);
+
+		if (ret < 0) {
+			store_use_lock_problem(&s, ret, why, sizeof(why));
+			log_error("cache %s: %s", o->cache_action, why);
+			store_close(&s);
+			return PH_EXIT_OUTPUT;
+		}
+	}
 	if (strcmp(o->cache_action, "ls") == 0)
 		code = cache_ls(o, &s);
 	else if (strcmp(o->cache_action, "verify") == 0)

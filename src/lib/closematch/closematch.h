@@ -13,8 +13,9 @@ struct cm_candidate {
 	char release[256];
 	unsigned version_code;
 	unsigned sublevel;      /* unclamped, when the tree says */
-	char build[PATH_MAX];   /* the candidate tree ("" for a repository package) */
+	char build[PATH_MAX];   /* the candidate tree ("" for a repository package, the cache dir for a stored tree) */
 	int from_repo;          /* a distro package, downloaded when built */
+	int from_store;         /* in the store of the cache dir build names, served when built */
 	char origin[PATH_MAX + 32];
 	/* filled when measured against BTF */
 	int btf_measured;

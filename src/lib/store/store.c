@@ -79,7 +79,7 @@ int store_open(struct store *s, const char *dir, int create)
 	int ret;
 
 	memset(s, 0, sizeof(*s));
-	s->fd = s->objects_fd = s->lock_fd = -1;
+	s->fd = s->objects_fd = s->lock_fd = s->use_fd = -1;
 	ret = path_copy(s->dir, dir);
 	if (ret < 0)
 		return ret;
@@ -117,11 +117,12 @@ void store_close(struct store *s)
 		close(s->objects_fd);
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);
+	store_use_unlock(s);
 	if (s->fd >= 0)
 		close(s->fd);
 	json_object_put(s->index);
 	s->index = NULL;
-	s->fd = s->objects_fd = s->lock_fd = -1;
+	s->fd = s->objects_fd = s->lock_fd = s->use_fd = -1;
 }
 
 int store_lock(struct store *s)

@@ -7,6 +7,7 @@
  *   <cache>/index.json            what the cache holds (written atomically)
  *   <cache>/tmp/                  ingest work area, emptied under the lock
  *   <cache>/.lock                 one writer at a time (flock)
+ *   <cache>/.use.lock             readers shared, prune alone (uselock.c)
  *
  * Each tree's file list (path, sha256, size, mode; symlink targets;
  * directories) is itself an object, named in the index by its hash, so
@@ -31,6 +32,7 @@ struct store {
 	int fd;         /* the cache directory */
 	int objects_fd; /* <cache>/objects, -1 when the store has none yet */
 	int lock_fd;    /* -1 unless store_lock took it */
+	int use_fd;     /* -1 unless store_use_lock took it */
 	json_object *index; /* {"version":1,"trees":{release:{...}}} */
 	unsigned long tmp_seq;
 };
@@ -59,6 +61,20 @@ int store_open(struct store *s, const char *dir, int create);
 void store_close(struct store *s);
 /* Takes the writer lock (waits for another writer) and empties tmp/. */
 int store_lock(struct store *s);
+/* The use lock (uselock.c says who takes it how): shared, or exclusive
+ * for prune. Waits up to wait_s seconds (0: not at all): 0, -ETIMEDOUT
+ * (-EWOULDBLOCK without a wait) while another holds it the other way, or
+ * why the lock file cannot be opened. A read-only store without a lock
+ * file is read without one (nobody can prune it). Held until
+ * store_use_unlock or store_close. */
+#define STORE_USE_LOCK ".use.lock"
+#define STORE_READER_WAIT_S 10 /* a reader falls through after this */
+#define STORE_PRUNE_WAIT_S 600 /* prune gives up after this */
+int store_use_lock(struct store *s, int exclusive, int wait_s);
+void store_use_unlock(struct store *s);
+/* A reader's one line on a use lock it did not get (err from
+ * store_use_lock), naming the lock file. */
+void store_use_lock_problem(const struct store *s, int err, char *why, size_t whylen);
 /* Writes the index: a new file linked in by rename, never in place. */
 int store_index_save(struct store *s);
 
