@@ -25,6 +25,10 @@ static const char tree_bpf[] =
 	"#define BPF_F_LINK\t\tBPF_F_LINK /* 1 << 13 */\n"
 	"struct bpf_wq { unsigned long long __opaque[2]; };\n"
 	"enum {\n\tBPF_F_NO_PREALLOC = (1U << 0),\n\tBPF_F_LINK = (1U << 13),\n};\n"
+	/* The helper list as 6.1 writes it: FN(name), no id. */
+	"#define __BPF_FUNC_MAPPER(FN)\t\\\n\tFN(unspec),\t\t\\\n\tFN(map_lookup_elem),\n"
+	"#define __BPF_ENUM_FN(x) BPF_FUNC_ ## x\n"
+	"enum bpf_func_id {\n\t__BPF_FUNC_MAPPER(__BPF_ENUM_FN)\n\t__BPF_FUNC_MAX_ID,\n};\n"
 	"#endif /* _UAPI__LINUX_BPF_H__ */\n";
 static const char bcc026[] =
 	"#ifndef _UAPI__LINUX_BPF_H__\n#define _UAPI__LINUX_BPF_H__\n"
@@ -34,6 +38,11 @@ static const char bcc031[] =
 	"#ifndef _UAPI__LINUX_BPF_H__\n#define _UAPI__LINUX_BPF_H__\n"
 	"#define BPF_F_LINK BPF_F_LINK\n"
 	"enum { BPF_F_NO_PREALLOC = (1U << 0), BPF_F_LINK = (1U << 13) };\n"
+	/* Newer than a 6.1 tree: the helper list as 6.2 and later write it. */
+	"#define ___BPF_FUNC_MAPPER(FN, ctx...) FN(unspec, 0, ##ctx) FN(map_lookup_elem, 1, ##ctx)\n"
+	"#define __BPF_FUNC_MAPPER(FN) ___BPF_FUNC_MAPPER(FN)\n"
+	"#define __BPF_ENUM_FN(x, y) BPF_FUNC_ ## x = y,\n"
+	"enum bpf_func_id { ___BPF_FUNC_MAPPER(__BPF_ENUM_FN) __BPF_FUNC_MAX_ID };\n"
 	"#endif\n";
 /* What kernel headers do with the tree's names. */
 static const char user_c[] =
@@ -42,7 +51,7 @@ static const char user_c[] =
 	"struct bpf_wq w;\n"
 	"_Static_assert(BPF_F_LINK == (1U << 13), \"BPF_F_LINK\");\n"
 	"#ifndef BPF_F_LINK\n#error BPF_F_LINK is not defined\n#endif\n"
-	"int main(void) { return (int)sizeof(w) == 16 && BPF_F_NO_PREALLOC == 1 ? 0 : 1; }\n";
+	"int main(void) { return (int)sizeof(w) == 16 && BPF_F_NO_PREALLOC == 1 && BPF_FUNC_map_lookup_elem == 1 ? 0 : 1; }\n";
 
 static int sh(const char *cmd)
 {
@@ -91,7 +100,7 @@ int main(void)
 
 	static const char *const copies[] = { "none.h", "bcc026.h", "bcc031.h" };
 	static const char *const what[] = { "alone", "after an older copy without BPF_F_LINK (BCC 0.26)",
-					    "after a copy with BPF_F_LINK as enumerator and define (BCC 0.31)" };
+					    "after a newer copy: BPF_F_LINK as enumerator and define, 6.2's helper mapper (BCC 0.31)" };
 	for (size_t i = 0; i < 3; i++) {
 		snprintf(cmd, sizeof(cmd),
 			 "cc -std=gnu11 -Wall -Werror -DCOPY='\"%s/%s\"' -I%s/include/uapi -I%s/include "

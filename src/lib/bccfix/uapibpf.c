@@ -148,8 +148,10 @@ static int enumerators(const char *c, size_t from, size_t to, struct names *out)
 /* Collects the tags and enumerators the header declares (out), the macros
  * it defines (macros), and of those the ones defined as themselves
  * (selfref: `#define BPF_F_LINK BPF_F_LINK`, which uapi headers put beside
- * an enumerator so that #ifdef finds it). */
-static int collect(const char *c, size_t n, struct names *out, struct names *macros, struct names *selfref)
+ * an enumerator so that #ifdef finds it), and the function-like ones
+ * (funcs: the helper mappers, whose shape changed in 6.2). */
+static int collect(const char *c, size_t n, struct names *out, struct names *macros, struct names *selfref,
+		   struct names *funcs)
 {
 	size_t i;
 	int ret = 0;
@@ -169,6 +171,8 @@ static int collect(const char *c, size_t n, struct names *out, struct names *mac
 				for (s = j; j < n && is_ident(c[j]); j++)
 					;
 				ret = add(macros, c + s, j - s);
+				if (ret == 0 && j > s && c[j] == '(')
+					ret = add(funcs, c + s, j - s);
 				if (ret == 0 && j > s && (c[j] == ' ' || c[j] == '\t')) {
 					size_t v = j, w;
 
@@ -187,7 +191,8 @@ static int collect(const char *c, size_t n, struct names *out, struct names *mac
 
 			while (j < n && is_ident(c[j]))
 				j++;
-			if (j > s && j - s < 100 && c[j] == ',') {
+			/* FN(name, id, ctx) since 6.2, FN(name) before. */
+			if (j > s && j - s < 100 && (c[j] == ',' || c[j] == ')')) {
 				snprintf(name, sizeof(name), "BPF_FUNC_%.*s", (int)(j - s), c + s);
 				ret = add(out, name, strlen(name));
 			}
@@ -276,7 +281,7 @@ int bccfix_uapi_bpf(const char *tree, size_t *ret_names, char *why, size_t whyle
 {
 	static const char head[] = "#ifndef " GUARD "\n#define " GUARD "\n";
 	char path[PATH_MAX], tmp[PATH_MAX], *text = NULL, *code = NULL, *out = NULL, *p, *end;
-	struct names names = { 0 }, macros = { 0 }, selfref = { 0 };
+	struct names names = { 0 }, macros = { 0 }, selfref = { 0 }, funcs = { 0 };
 	size_t len = 0, i, o = 0, cap, renamed = 0;
 	int ret;
 
@@ -297,8 +302,8 @@ int bccfix_uapi_bpf(const char *tree, size_t *ret_names, char *why, size_t whyle
 		return 0; /* not the layout this rewrite knows, or done already */
 	}
 	code = code_only(text, len);
-	ret = code ? collect(code, len, &names, &macros, &selfref) : -ENOMEM;
-	cap = len + names.n * 160 + selfref.n * 200 + 4096;
+	ret = code ? collect(code, len, &names, &macros, &selfref, &funcs) : -ENOMEM;
+	cap = len + names.n * 160 + selfref.n * 200 + funcs.n * 160 + 4096;
 	out = ret == 0 ? malloc(cap) : NULL;
 	if (ret == 0 && !out)
 		ret = -ENOMEM;
@@ -322,6 +327,11 @@ int bccfix_uapi_bpf(const char *tree, size_t *ret_names, char *why, size_t whyle
 				renamed++;
 			}
 		}
+		/* The other copy's mappers have another shape (FN(name) before
+		 * 6.2, FN(name, id, ctx) since): this copy's replace them, for
+		 * the headers of its own kernel that follow. */
+		for (i = 0; i < funcs.n; i++)
+			o += (size_t)snprintf(out + o, cap - o, "#undef %s\n", funcs.v[i]);
 		o += (size_t)snprintf(out + o, cap - o, "#else\n#define " GUARD "\n#endif\n");
 		o += copy_body(out + o, cap - o, text, code, (size_t)(p - text) + sizeof(head) - 1, (size_t)(end - text),
 			       &selfref);
@@ -344,6 +354,7 @@ int bccfix_uapi_bpf(const char *tree, size_t *ret_names, char *why, size_t whyle
 	names_free(&names);
 	names_free(&macros);
 	names_free(&selfref);
+	names_free(&funcs);
 	free(out);
 	free(code);
 	free(text);
