@@ -53,11 +53,25 @@ is "$(tail -n +"$((from + 1))" "$TMP/mirror.log" | grep -c '^mirror: body .*\.de
 is "$(most_at_once "$from")" 1 "...never two at once"
 is "$(same_as_dpkg "$TMP/c1")" "" "...each tree equals dpkg -x of its packages, file by file"
 
-# --jobs 3 (and the environment's name for it): two packages at once.
+like "$PH_ERR" "warm: $A3-amd64 \(amd64\), kernel 3 of 3" "...not on a terminal: a plain line per kernel, saying which of how many"
+! printf '%s' "$PH_ERR" | grep -q $'\r\|\033'; ok $? "...and no progress drawing"
+
+# --jobs 3 (and the environment's name for it), on a terminal: two
+# packages at once, and one progress line for the whole warm.
 from=$(log_lines)
-PROVISION_HEADERS_JOBS=3 run_ph warm "${KERNELS[@]}" "${PAIR_ARGS[@]}" --cache-dir "$TMP/c3"
-is "$PH_RC" 0 "warm of three kernels with PROVISION_HEADERS_JOBS=3"
-[ "$PH_RC" -eq 0 ] || echo "$PH_ERR" | tail -n 5 | sed 's/^/#   /'
+if command -v script >/dev/null; then
+	printf -v cmd '%q ' "${NO_NETWORK[@]}" PROVISION_HEADERS_JOBS=3 "$PH" warm "${KERNELS[@]}" "${PAIR_ARGS[@]}" \
+		--cache-dir "$TMP/c3"
+	script -qec "$cmd" /dev/null >"$TMP/tty.out"
+	is "$?" 0 "warm of three kernels with PROVISION_HEADERS_JOBS=3, on a terminal"
+	like "$(tr '\r' '\n' <"$TMP/tty.out")" "provision-headers: 0/3 kernels, [0-9]+ KiB fetched; downloading 2 files" \
+		"...one progress line: kernels done of all, bytes fetched, downloads running"
+	like "$(tr '\r' '\n' <"$TMP/tty.out")" "provision-headers: 2/3 kernels, [0-9]+ KiB fetched; downloading" \
+		"...counting the kernels done"
+else
+	PROVISION_HEADERS_JOBS=3 run_ph warm "${KERNELS[@]}" "${PAIR_ARGS[@]}" --cache-dir "$TMP/c3"
+	is "$PH_RC" 0 "warm of three kernels with PROVISION_HEADERS_JOBS=3 (no script(1): not on a terminal)"
+fi
 is "$(most_at_once "$from")" 2 "...downloads a kernel's two packages at once"
 is "$(same_as_dpkg "$TMP/c3")" "" "...each tree equals dpkg -x of its packages, file by file"
 run_ph warm "${KERNELS[@]}" --jobs 0 "${OK_ARGS[@]}" --cache-dir "$TMP/c0"
