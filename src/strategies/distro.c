@@ -288,6 +288,7 @@ int distro_fetch_packages(struct provision_ctx *ctx, struct distro_state *st, co
 	distro_fetch_opts(ctx, &o.fetch);
 	if (st->backend == &distro_backend_apt)
 		o.fetch = st->repo.fetch; /* the host's apt proxies */
+	o.max_parallel = ctx->opts->jobs;
 	for (i = 0; i < n; i++) {
 		const struct distro_pkg *p = &plan->chosen[i];
 

@@ -53,6 +53,7 @@ struct options {
 	long stall_timeout_s;
 	long deadline_s; /* all downloads of a run together (0: no limit) */
 	int retries;
+	int jobs; /* package downloads at once (--jobs) */
 	int validate;
 	int require; /* enum require_level */
 	const char *runner;

@@ -259,6 +259,8 @@ static int apply(struct options *o, struct parse_state *st, const struct opt_def
 			o->older_than_days = num;
 			o->older_than_set = 1;
 		}
+		else if (d->id == OPT_JOBS)
+			o->jobs = (int)num;
 		else
 			o->retries = (int)num;
 		break;

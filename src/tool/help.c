@@ -103,7 +103,12 @@ static void print_warm_help(void)
 	       "                       this machine's): packages from binary-<arch>, trees keeping arch/<arch>;\n"
 	       "                       a named release goes to the --arch its name ends with (...-arm64)\n"
 	       "With --kernels-from, --latest or --arch, the chosen kernels are printed first, one\n"
-	       "\"RELEASE ARCH\" a line on stdout (with --json, in the log instead).\n");
+	       "\"RELEASE ARCH\" a line on stdout (with --json, in the log instead).\n"
+	       "\n"
+	       "  --jobs N             at most N package downloads at once in the whole warm (default 4;\n"
+	       "                       1: strictly one at a time), each still checked against its index\n"
+	       "A warm that is stopped (killed, --deadline) can be run again: with --cache-dir, the kernels\n"
+	       "it stored are not fetched again.\n");
 }
 
 static void print_status_help(void)

@@ -50,6 +50,8 @@ const struct opt_def optable[OPT__COUNT] = {
 	    .max = 86400),
 	ROW(OPT_RETRIES, "retries", 0, OPT_T_COUNT, "N", "4", "attempts per download for transient failures", .min = 1,
 	    .max = 20),
+	ROW(OPT_JOBS, "jobs", 0, OPT_T_COUNT, "N", "4",
+	    "package downloads at once, across all kernels of a warm (1: one at a time)", .min = 1, .max = 64),
 	ROW(OPT_DATA_DIR, "data-dir", 0, OPT_T_PATH, "DIR", NULL,
 	    "where distros/ and patches/ live (default: the installed data)", .check = OPT_CHECK_DIR),
 	ROW(OPT_BANK, "bank", 0, OPT_T_LIST, "DIR", NULL,

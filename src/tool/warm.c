@@ -213,7 +213,7 @@ static void print_json_status(json_object *status, int code)
 	printf("%s\n", json_object_to_json_string_ext(status, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
-static int warm_one(struct warm_run *w, const struct warm_kernel *k, const char *private_out)
+static int warm_one(struct warm_run *w, const struct warm_kernel *k, size_t nth, size_t of, const char *private_out)
 {
 	struct options *opts = w->opts;
 	struct distro_state **st = indexes_of(w, k->machine);
@@ -234,7 +234,7 @@ static int warm_one(struct warm_run *w, const struct warm_kernel *k, const char 
 		log_error("%s", why[0] ? why : "warm: cannot read the host root");
 		code = PH_EXIT_USAGE;
 	} else {
-		log_info("warm: %s (%s)", ctx.kernel.release, arch_deb_for_machine(k->machine));
+		log_info("warm: %s (%s), kernel %zu of %zu", ctx.kernel.release, arch_deb_for_machine(k->machine), nth, of);
 		if (private_out && cachecmd_stored(opts, ctx.kernel.release)) {
 			log_info("warm: %s is in the store of %s already, nothing to do", ctx.kernel.release,
 				 opts->cache_dirs[0]);
@@ -291,11 +291,15 @@ int warm_run(struct options *opts)
 		print_selection(&w, &l);
 	/* A failed kernel does not stop the others; the worst code wins. */
 	for (k = 0, selected = worst == PH_EXIT_OK; selected && k < l.n; k++) {
-		int code = warm_one(&w, &l.k[k], private ? private_out : NULL);
+		int code;
 
+		/* On a terminal, one progress line for the whole warm. */
+		log_progress_run((int)k, (int)l.n);
+		code = warm_one(&w, &l.k[k], k + 1, l.n, private ? private_out : NULL);
 		if (code > worst)
 			worst = code;
 	}
+	log_progress_run(0, 0);
 	for (i = 0; i < w.n_idx; i++)
 		distro_state_free(w.idx[i].st);
 	warmsel_free(&l);

@@ -24,6 +24,8 @@ static struct {
 	int active, shown;
 	long long now, total;
 	double drawn_at;
+	int run_done, run_total;
+	long long run_bytes; /* of the downloads of the run that ended */
 } progress;
 static char last_error[LOG_LINE_MAX + 1];
 
@@ -82,8 +84,11 @@ static void draw_progress(void)
 {
 	int pct = progress.total > 0 ? (int)(progress.now * 100 / progress.total) : 0;
 
-	fprintf(stderr, "\r\033[Kprovision-headers: downloading %d file%s: ", progress.active,
-		progress.active == 1 ? "" : "s");
+	fputs("\r\033[Kprovision-headers: ", stderr);
+	if (progress.run_total > 0)
+		fprintf(stderr, "%d/%d kernels, %lld KiB fetched; ", progress.run_done, progress.run_total,
+			(progress.run_bytes + progress.now) / 1024);
+	fprintf(stderr, "downloading %d file%s: ", progress.active, progress.active == 1 ? "" : "s");
 	if (progress.total > 0)
 		fprintf(stderr, "%3d%% of %lld KiB", pct > 100 ? 100 : pct, progress.total / 1024);
 	else
@@ -91,6 +96,14 @@ static void draw_progress(void)
 	fflush(stderr);
 	progress.shown = 1;
 	progress.drawn_at = mono_ms();
+}
+
+void log_progress_run(int done, int total)
+{
+	pthread_mutex_lock(&lock);
+	progress.run_done = done;
+	progress.run_total = total;
+	pthread_mutex_unlock(&lock);
 }
 
 int log_progress_wanted(void)
@@ -126,6 +139,7 @@ void log_progress_stop(long long now, long long total)
 	if (!log_progress_wanted())
 		return;
 	pthread_mutex_lock(&lock);
+	progress.run_bytes += now;
 	progress.now -= now;
 	progress.total -= total;
 	if (progress.active > 0 && --progress.active == 0) {

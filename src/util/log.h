@@ -29,5 +29,9 @@ void log_progress_start(void);
 void log_progress_update(long long was_now, long long was_total, long long now, long long total);
 /* A download ended, its last state (now of total) leaves the sum. */
 void log_progress_stop(long long now, long long total);
+/* A run of total items (the kernels of a warm), done of them finished:
+ * the progress line then says so, with the bytes every download of the
+ * run has fetched, so one line shows the whole run. */
+void log_progress_run(int done, int total);
 
 #endif

@@ -12,6 +12,14 @@ Serves ROOT. A first path component naming a fault applies it:
   /auth/...          every request needs Basic auth test:secret
   /drip/...          .deb bodies trickle at one byte a second (at most 120 s)
   /slow/...          .deb bodies come at 4 KiB a second (at most 120 s)
+  /pair/...          each .deb body waits (at most 5 s) until another one is
+                     being sent, so a client that asks for two at once
+                     is seen doing so, whatever the timing
+With MIRROR_SLOW_MATCH set, any body whose path holds that text comes as
+in /slow/. Each body sent is logged with the number of bodies being sent
+at that moment ('mirror: body /path, 2 at once'), counted from its start
+to before its last byte, so a client that waits for one body before
+asking for the next is never seen with two.
 Anything else is served as is. A request in absolute form (GET
 http://host:port/path, what a client sends a proxy) is served from its
 path, as a proxy in front of this mirror would; the log keeps the
@@ -36,7 +44,10 @@ seen_500 = set()
 lock = threading.Lock()
 
 
-FAULTS = ("ok", "500once", "reset", "stall", "redirect-loop", "auth", "drip", "slow")
+FAULTS = ("ok", "500once", "reset", "stall", "redirect-loop", "auth", "drip", "slow", "pair")
+SLOW_MATCH = os.environ.get("MIRROR_SLOW_MATCH", "")
+active = 0
+active_changed = threading.Condition(lock)
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -93,6 +104,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
+        if is_deb and fault in ("", "ok", "slow", "pair") and data:
+            return self.send_counted(fault, rel, data)
         if fault in ("drip", "slow") and is_deb:
             trickle(self.wfile, data, 1 if fault == "drip" else 4096, 120)
             self.close_connection = True
@@ -108,6 +121,30 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
             return
         self.wfile.write(data)
+
+
+    def send_counted(self, fault, rel, data):
+        """A body, counted among those being sent at once."""
+        global active
+        with active_changed:
+            active += 1
+            sys.stderr.write("mirror: body /%s, %d at once\n" % (rel, active))
+            active_changed.notify_all()
+            if fault == "pair":
+                active_changed.wait_for(lambda: active > 1, timeout=5)
+        try:
+            if fault == "slow" or (SLOW_MATCH and SLOW_MATCH in rel):
+                trickle(self.wfile, data[:-1], 4096, 120)
+                self.close_connection = True
+            else:
+                self.wfile.write(data[:-1])
+        finally:
+            with active_changed:
+                active -= 1
+        try:
+            self.wfile.write(data[-1:])
+        except OSError:
+            pass
 
 
 def trickle(wfile, data, chunk, limit_s):

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -130,20 +131,52 @@ static void *download_one(void *data)
 	return NULL;
 }
 
+/* The workers of one pkgfetch_run: each takes the next package until
+ * none is left, so no more than the number of workers download at once. */
+struct fetch_pool {
+	struct pkgfetch_item *d;
+	size_t n, next;
+	pthread_mutex_t lock;
+};
+
+static void *pool_worker(void *data)
+{
+	struct fetch_pool *p = data;
+
+	for (;;) {
+		size_t i;
+
+		pthread_mutex_lock(&p->lock);
+		i = p->next < p->n ? p->next++ : p->n;
+		pthread_mutex_unlock(&p->lock);
+		if (i == p->n)
+			return NULL;
+		download_one(&p->d[i]);
+	}
+}
+
 int pkgfetch_run(const struct pkgfetch_opts *o, struct pkgfetch_item *d, size_t n, char *why, size_t whylen)
 {
-	size_t i;
+	struct fetch_pool pool = { .d = d, .n = n };
+	size_t i, workers = o->max_parallel > 0 && (size_t)o->max_parallel < n ? (size_t)o->max_parallel : n;
+	pthread_t *t = calloc(workers ? workers : 1, sizeof(*t));
+	size_t started = 0;
 
+	if (!t)
+		return -ENOMEM;
 	for (i = 0; i < n; i++) {
 		d[i].opts = o;
-		d[i].ret = 0;
+		d[i].ret = -EAGAIN;
+		snprintf(d[i].why, sizeof(d[i].why), "%s: not downloaded (no download thread could start)", d[i].url);
 	}
-	for (i = 0; i < n; i++)
-		if (pthread_create(&d[i].thread, NULL, download_one, &d[i]) != 0)
-			d[i].ret = -EAGAIN, d[i].thread = 0;
-	for (i = 0; i < n; i++)
-		if (d[i].thread)
-			pthread_join(d[i].thread, NULL);
+	pthread_mutex_init(&pool.lock, NULL);
+	for (i = 0; i < workers; i++)
+		if (pthread_create(&t[started], NULL, pool_worker, &pool) == 0)
+			started++;
+	for (i = 0; i < started; i++)
+		pthread_join(t[i], NULL);
+	pthread_mutex_destroy(&pool.lock);
+	free(t);
 	for (i = 0; i < n; i++)
 		if (d[i].ret < 0) {
 			snprintf(why, whylen, "%s", d[i].why);

@@ -37,6 +37,7 @@ struct pkgfetch_opts {
 	pkg_note_fn note;
 	void *note_data;
 	pkg_verify_fn verify; /* NULL: packages are checked against the index only */
+	int max_parallel;     /* downloads at once (--jobs); 0: every package at once */
 };
 
 /* One package: set url, size, the digest the index lists (digest_algo
@@ -61,11 +62,11 @@ struct pkgfetch_item {
 	char why[2048];
 	struct fetch_result res;
 	struct unpack_stats st;
-	pthread_t thread;
 	const struct pkgfetch_opts *opts;
 };
 
-/* Downloads and unpacks d[0..n) at once, retrying transient failures.
+/* Downloads and unpacks d[0..n), at most o->max_parallel at once (in the
+ * order of d), retrying transient failures.
  * The first failure is returned with its reason in why: -EKEYREJECTED for
  * a package that does not match its index, -ECOMM when a package the
  * signed index promises is missing, others from the network or the
