@@ -26,6 +26,7 @@ struct distro_rpm {
 	struct rpm_sigcheck checks[RPM_MAX_REPOS]; /* gpgcheck of each repository */
 	struct rpm_repo_net nets[RPM_MAX_REPOS];   /* how each is reached: proxy, certificates */
 	int fallbacks_read;                        /* the data file's fallback_repos, once */
+	int uses_mirrors;                          /* --mirror replaced the host's repo files */
 };
 
 /* $releasever from the data file's template: "{version_id}" (Fedora:
@@ -87,9 +88,12 @@ static void apply_signing_defaults(struct provision_ctx *ctx, struct distro_stat
 }
 
 /* Reads repository i of the configuration into the package list. A
- * repository that cannot be reached is skipped (one line); what breaks
- * the chain of trust, or a repo file's own fault, is returned. */
-static int read_one_repo(struct provision_ctx *ctx, struct distro_state *st, size_t i)
+ * repository that cannot be reached is skipped (one line) and, unless it
+ * is only a fallback (best_effort: a vault an air-gapped node cannot
+ * reach must not turn "no package" into a network failure), counted as a
+ * network failure; what breaks the chain of trust, or a repo file's own
+ * fault, is returned. */
+static int read_one_repo(struct provision_ctx *ctx, struct distro_state *st, size_t i, int best_effort)
 {
 	struct distro_rpm *d = st->rpm;
 	const struct rpm_repo *r = &d->cfg.repos[i];
@@ -111,7 +115,10 @@ static int read_one_repo(struct provision_ctx *ctx, struct distro_state *st, siz
 		snprintf(st->index_why, sizeof(st->index_why), "%s", why);
 		return ret;
 	}
-	if (ret < 0) {
+	if (ret < 0 && best_effort) {
+		log_info("distro: fallback repository %s (%s) not read: %s", r->id, r->origin, why);
+		st->n_sources--;
+	} else if (ret < 0) {
 		log_warn("distro: skipping repository %s (%s): %s", r->id, r->origin, why);
 		st->network_failures++;
 		snprintf(st->last_network_error, sizeof(st->last_network_error), "%s", why);
@@ -135,6 +142,7 @@ static int rpm_read_indexes(struct provision_ctx *ctx, struct distro_state *st)
 	st->index_sources = d->reader.index_sources;
 	for (i = 0; i < (size_t)ctx->opts->n_mirrors; i++)
 		n_mirrors += urltemplate_mirror_is_base(ctx->opts->mirrors[i]);
+	d->uses_mirrors = n_mirrors > 0;
 	releasever(ctx, &st->def, relver, sizeof(relver));
 	/* With --mirror, the host's repo files are not read: its variables are. */
 	ret = rpm_config_read(&ctx->hr, n_mirrors ? NULL : st->def.repo_dirs, st->def.vars_dirs, relver,
@@ -161,7 +169,7 @@ static int rpm_read_indexes(struct provision_ctx *ctx, struct distro_state *st)
 	for (i = 0; i < d->cfg.n; i++) {
 		if (!d->cfg.repos[i].enabled)
 			continue;
-		ret = read_one_repo(ctx, st, i);
+		ret = read_one_repo(ctx, st, i, 0);
 		if (ret < 0)
 			return ret;
 	}
@@ -242,6 +250,8 @@ static int read_fallback_repos(struct provision_ctx *ctx, struct distro_state *s
 	int ret;
 
 	d->fallbacks_read = 1;
+	if (d->uses_mirrors)
+		return 0; /* --mirror names where packages come from: nothing else is asked */
 	for (k = 0; st->def.fallback_repos[k] && d->cfg.n < RPM_MAX_REPOS; k++) {
 		struct rpm_repo *r = &d->cfg.repos[d->cfg.n];
 
@@ -263,7 +273,7 @@ static int read_fallback_repos(struct provision_ctx *ctx, struct distro_state *s
 		log_info("distro: %s is not in the host's repositories: reading the fallback repository %s (%s)", release,
 			 r->baseurls[0], r->origin);
 		d->cfg.n++;
-		ret = read_one_repo(ctx, st, d->cfg.n - 1);
+		ret = read_one_repo(ctx, st, d->cfg.n - 1, 1);
 		if (ret < 0)
 			return ret;
 	}
