@@ -12,6 +12,7 @@
 #include "tool/warm.h"
 
 #include "lib/kernel/arch.h"
+#include "lib/output/manifest.h"
 #include "strategies/context.h"
 #include "strategies/distro.h"
 #include "strategies/distro_state.h"
@@ -133,6 +134,22 @@ static int select_latest(struct warm_run *w, const char *machine, struct warm_li
 	return PH_EXIT_OK;
 }
 
+/* The store and the output keep one tree per release: a release chosen
+ * for two machines (Ubuntu's 6.8.0-45-generic on amd64 and arm64) would
+ * have one tree replace the other. Said in one line. */
+static int one_release_two_machines(const struct warm_list *l)
+{
+	const struct warm_kernel *a, *b;
+
+	if (!warmsel_two_machines(l, &a, &b))
+		return 0;
+	log_error("warm: %s is chosen for both %s and %s, but the store and the output keep one tree per release "
+		  "(until they are keyed by release and arch): warm each arch in its own run, with its own --cache-dir "
+		  "and --output",
+		  a->release, arch_deb_for_machine(a->machine), arch_deb_for_machine(b->machine));
+	return 1;
+}
+
 /* Every kernel the options name, each with its machine. */
 static int select_kernels(struct warm_run *w, struct warm_list *l)
 {
@@ -177,11 +194,16 @@ static int select_kernels(struct warm_run *w, struct warm_list *l)
 		}
 		warmsel_free(&from);
 	}
+	/* Before --latest reads any index, then with its choice. */
+	if (one_release_two_machines(l))
+		return PH_EXIT_USAGE;
 	for (i = 0; o->latest && i < (o->n_arches ? o->n_arches : 1); i++) {
 		code = select_latest(w, o->n_arches ? o->arches[i] : w->this_machine, l);
 		if (code != PH_EXIT_OK)
 			return code;
 	}
+	if (one_release_two_machines(l))
+		return PH_EXIT_USAGE;
 	if (l->n == 0) {
 		log_error("warm: no kernel to warm%s", o->kernels_from ? " (--kernels-from names none)" : "");
 		return PH_EXIT_USAGE;
@@ -213,14 +235,37 @@ static void print_json_status(json_object *status, int code)
 	printf("%s\n", json_object_to_json_string_ext(status, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
+/* Does output/<release> hold a tree of another arch? Then it is not
+ * replaced: one output keeps one tree per release, and a node of that
+ * arch may be reading it (said in one line). */
+static int other_arch_published(const struct options *o, const char *release, const char *arch)
+{
+	char rd[PATH_MAX];
+	json_object *m = NULL, *kernel = NULL;
+	const char *had;
+	int other;
+
+	if (path_join(rd, o->output, release) < 0 || manifest_read(rd, &m) < 0)
+		return 0;
+	json_object_object_get_ex(m, "kernel", &kernel);
+	had = json_get_string(kernel, "arch", "");
+	other = had[0] && strcmp(had, arch) != 0;
+	if (other)
+		log_error("warm: %s holds the tree of %s for %s; not replaced by the one for %s (an output keeps one tree "
+			  "per release: warm the other arch into another --output)",
+			  rd, release, had, arch);
+	json_object_put(m);
+	return other;
+}
+
 static int warm_one(struct warm_run *w, const struct warm_kernel *k, const char *private_out)
 {
 	struct options *opts = w->opts;
 	struct distro_state **st = indexes_of(w, k->machine);
 	struct provision_ctx ctx;
 	json_object *status = json_object_new_object();
-	char why[512] = "";
-	int code;
+	char why[512] = "", other[64];
+	int code, stored;
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.opts = opts;
@@ -235,7 +280,17 @@ static int warm_one(struct warm_run *w, const struct warm_kernel *k, const char 
 		code = PH_EXIT_USAGE;
 	} else {
 		log_info("warm: %s (%s)", ctx.kernel.release, arch_deb_for_machine(k->machine));
-		if (private_out && cachecmd_stored(opts, ctx.kernel.release)) {
+		stored = opts->n_cache_dirs > 0 ? cachecmd_stored(opts, ctx.kernel.release, ctx.kernel.arch, other,
+								     sizeof(other))
+						: 0;
+		if (stored == -EEXIST && !opts->dry_run) {
+			log_error("warm: the store of %s holds %s for %s; not warmed for %s (the store keeps one tree per "
+				  "release until it is keyed by release and arch)",
+				  opts->cache_dirs[0], ctx.kernel.release, other, ctx.kernel.arch);
+			code = PH_EXIT_OUTPUT;
+		} else if (other_arch_published(opts, ctx.kernel.release, ctx.kernel.arch)) {
+			code = PH_EXIT_OUTPUT;
+		} else if (private_out && stored == 1) {
 			log_info("warm: %s is in the store of %s already, nothing to do", ctx.kernel.release,
 				 opts->cache_dirs[0]);
 			json_set_string(status, "result", "stored");

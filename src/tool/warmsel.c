@@ -55,6 +55,20 @@ void warmsel_free(struct warm_list *l)
 	*l = (struct warm_list){ 0 };
 }
 
+int warmsel_two_machines(const struct warm_list *l, const struct warm_kernel **a, const struct warm_kernel **b)
+{
+	size_t i, j;
+
+	for (i = 0; i < l->n; i++)
+		for (j = i + 1; j < l->n; j++)
+			if (strcmp(l->k[i].release, l->k[j].release) == 0 && strcmp(l->k[i].machine, l->k[j].machine) != 0) {
+				*a = &l->k[i];
+				*b = &l->k[j];
+				return 1;
+			}
+	return 0;
+}
+
 /* A release of a list: the characters uname -r gives, no more than
  * KVERSION_RELEASE_MAX of them, and a version at its start. */
 static const char *release_problem(const char *tok)

@@ -24,6 +24,9 @@ struct warm_list {
 #define WARMSEL_MAX 4096
 int warmsel_add(struct warm_list *l, const char *release, const char *machine);
 void warmsel_free(struct warm_list *l);
+/* 1 when one release is in l for two machines (*a and *b, in list order);
+ * 0 when each release is there for one machine only. */
+int warmsel_two_machines(const struct warm_list *l, const struct warm_kernel **a, const struct warm_kernel **b);
 
 /* The releases of text (what --kernels-from names): one a line, or
  * several separated by blanks as `kubectl get nodes -o

@@ -134,6 +134,35 @@ is "$PH_RC:$PH_OUT" "0:$A2-arm64 arm64" "a named release goes to the --arch its 
 run_ph warm "$A2-arm64" --arch x86_64,aarch64 --distro debian:12 --dry-run "${REPO_ARGS[@]}"
 is "$PH_RC:$PH_OUT" "0:$A2-arm64 arm64" "...the kernel's names (x86_64, aarch64) work as Debian's do"
 
+# The store and the output keep one tree per release: another arch's tree
+# of the same name is never taken for this one, nor replaced by it.
+C2=$TMP/cache-other-arch
+cp -a "$C" "$C2"
+python3 - "$C2/index.json" "$A1-amd64" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["trees"][sys.argv[2]]["arch"] = "arm64"
+json.dump(d, open(sys.argv[1], "w"))
+PY
+run_ph warm "$A1-amd64" --distro debian:12 "${REPO_ARGS[@]}" --cache-dir "$C2"
+is "$PH_RC:$(printf '%s\n' "$PH_ERR" | grep -c 'nothing to do')" "6:0" \
+	"a release the store holds for another arch: not taken as stored (exit 6)"
+like "$PH_ERR" "error: warm: the store of $C2 holds $A1-amd64 for arm64; not warmed for x86 \(the store keeps one tree per release until it is keyed by release and arch\)" \
+	"...one line naming the release and both arches"
+O=$TMP/o-other-arch
+mkdir -p "$O/$A1-arm64"
+python3 - "$NAIVE/$A1-arm64/manifest.json" "$O/$A1-arm64/manifest.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+m["kernel"]["arch"] = "x86"
+json.dump(m, open(sys.argv[2], "w"))
+PY
+before=$(tree_digest "$O/$A1-arm64")
+run_ph warm "$A1-arm64" --arch arm64 --distro debian:12 "${REPO_ARGS[@]}" --output "$O"
+is "$PH_RC:$(tree_digest "$O/$A1-arm64")" "6:$before" "an output/<release> of another arch is not replaced (exit 6, left as it was)"
+like "$PH_ERR" "error: warm: $O/$A1-arm64 holds the tree of $A1-arm64 for x86; not replaced by the one for arm64" \
+	"...one line naming it"
+
 run_ph cache verify --cache-dir "$C"
 is "$PH_RC" 0 "cache verify: the mixed-arch store is sound"
 python3 - "$C/index.json" "$A1-arm64" "$A1-amd64" <<'PY'

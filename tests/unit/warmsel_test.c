@@ -12,6 +12,7 @@ int main(void)
 {
 	struct warm_list l = { 0 };
 	struct options o;
+	const struct warm_kernel *a, *b;
 	char why[256] = "";
 
 	is_int(warmsel_parse("# fleet\n6.1.0-56-amd64\n\n  6.1.0-55-amd64\t# canary\r\n6.1.0-56-amd64\n"
@@ -21,7 +22,11 @@ int main(void)
 	is_int((int)l.n, 3, "...each release once");
 	is_str(l.n == 3 ? l.k[2].release : "", "6.1.0-54-amd64", "...in the order first named");
 	is_str(l.n == 3 ? l.k[0].machine : "", "x86_64", "...for the machine given");
+	ok(!warmsel_two_machines(&l, &a, &b), "each release for one machine: no release for two");
 	is_int(warmsel_add(&l, "6.1.0-56-amd64", "aarch64"), 1, "the same release for another machine is another kernel");
+	ok(warmsel_two_machines(&l, &a, &b) && strcmp(a->release, "6.1.0-56-amd64") == 0 &&
+	   strcmp(a->machine, "x86_64") == 0 && strcmp(b->machine, "aarch64") == 0,
+	   "...which warm refuses: one release for two machines is found");
 	warmsel_free(&l);
 
 	is_int(warmsel_parse("6.1.0-56-amd64\n\n6.1.0-55-amd64$(reboot)\n", "f", "x86_64", &l, why, sizeof(why)), -EINVAL,
