@@ -150,6 +150,27 @@ static int one_release_two_machines(const struct warm_list *l)
 	return 1;
 }
 
+/* A named release whose name says another arch than those warm is for
+ * (6.1.0-56-amd64 with --arch arm64) would be provisioned as the wrong
+ * machine's: refused in one line. */
+static int names_other_arch(const struct warm_run *w, const char *release, const char *from)
+{
+	const struct options *o = w->opts;
+	const char *other = warmsel_foreign_arch(o, w->this_machine, release);
+	char list[128] = "";
+	int i;
+
+	if (!other)
+		return 0;
+	for (i = 0; i < o->n_arches; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? "," : "",
+			 arch_deb_for_machine(o->arches[i]));
+	log_error("warm: %s%s%s names the architecture %s, which warm is not for (%s %s); add it to --arch", release,
+		  from ? " from --kernels-from " : "", from ? from : "", other, o->n_arches ? "--arch" : "this machine:",
+		  o->n_arches ? list : arch_deb_for_machine(w->this_machine));
+	return 1;
+}
+
 /* Every kernel the options name, each with its machine. */
 static int select_kernels(struct warm_run *w, struct warm_list *l)
 {
@@ -161,6 +182,8 @@ static int select_kernels(struct warm_run *w, struct warm_list *l)
 	for (i = 0; i < o->n_warm; i++) {
 		const char *machine = dflt ? dflt : warmsel_machine_of(o, o->warm_releases[i]);
 
+		if (names_other_arch(w, o->warm_releases[i], NULL))
+			return PH_EXIT_USAGE;
 		if (!machine) {
 			log_error("warm: %s does not end with the name of one --arch; warm it with one --arch", o->warm_releases[i]);
 			return PH_EXIT_USAGE;
@@ -181,6 +204,10 @@ static int select_kernels(struct warm_run *w, struct warm_list *l)
 		for (k = 0; k < from.n; k++) {
 			const char *machine = dflt ? dflt : warmsel_machine_of(o, from.k[k].release);
 
+			if (names_other_arch(w, from.k[k].release, o->kernels_from)) {
+				warmsel_free(&from);
+				return PH_EXIT_USAGE;
+			}
 			if (!machine) {
 				log_error("warm: %s (from --kernels-from %s) does not end with the name of one --arch",
 					  from.k[k].release, o->kernels_from);

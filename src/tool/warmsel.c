@@ -179,6 +179,25 @@ const char *warmsel_machine_of(const struct options *o, const char *release)
 	return o->n_arches == 1 ? o->arches[0] : NULL;
 }
 
+const char *warmsel_foreign_arch(const struct options *o, const char *dflt, const char *release)
+{
+	const char *last = release, *p, *machine;
+	int i;
+
+	for (p = release; *p; p++)
+		if (*p == '-' || *p == '.' || *p == '+')
+			last = p + 1;
+	machine = last == release ? NULL : arch_machine_for_name(last);
+	if (!machine)
+		return NULL;
+	for (i = 0; i < o->n_arches; i++)
+		if (strcmp(o->arches[i], machine) == 0)
+			return NULL;
+	if (!o->n_arches && dflt && strcmp(arch_machine_for_name(dflt) ? arch_machine_for_name(dflt) : dflt, machine) == 0)
+		return NULL;
+	return last;
+}
+
 static unsigned series_of(unsigned code)
 {
 	return code >> 8; /* major and minor */

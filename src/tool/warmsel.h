@@ -43,6 +43,12 @@ int warmsel_read_file(const char *path, const char *machine, struct warm_list *l
  * 5.14.0-427.el9.aarch64), else the only one; NULL when several could be. */
 const char *warmsel_machine_of(const struct options *o, const char *release);
 
+/* The architecture a release's last "-", "." or "+" component names
+ * (6.1.0-56-amd64, 5.14.0-427.el9.aarch64) when warm is not for it: not
+ * among --arch (or dflt, this machine, without --arch); NULL when that
+ * component names no known architecture or one warm is for. */
+const char *warmsel_foreign_arch(const struct options *o, const char *dflt, const char *release);
+
 /* --latest: appends the newest o->latest kernels of each series (of
  * o->series only, when given) whose header packages of the flavour
  * (o->flavour, or the distribution's default) st's indexes hold, for

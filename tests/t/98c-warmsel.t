@@ -77,6 +77,14 @@ like "$PH_RC:$PH_ERR" "^2:.*unknown architecture 'sparc'" "--arch with an unknow
 run_ph warm --arch amd64,arm64 6.1.0-56 --dry-run "${REPO_ARGS[@]}"
 like "$PH_RC:$PH_ERR" "^2:.*6\.1\.0-56 does not end with the name of one --arch" \
 	"a release naming no arch, with two --arch: exit 2"
+run_ph warm "$A1-amd64" --arch arm64 --distro debian:12 --dry-run "${REPO_ARGS[@]}"
+is "$PH_RC:$PH_OUT" "2:" "a release naming amd64 with --arch arm64 only: exit 2, nothing chosen"
+is "$PH_ERR" "provision-headers: error: warm: $A1-amd64 names the architecture amd64, which warm is not for (--arch arm64); add it to --arch" \
+	"...in one line"
+printf '%s-arm64\n%s-amd64\n' "$A1" "$A2" >"$TMP/mixed"
+run_ph warm --kernels-from "$TMP/mixed" --arch aarch64 --distro debian:12 --dry-run "${REPO_ARGS[@]}"
+like "$PH_RC:$PH_ERR" "^2:provision-headers: error: warm: $A2-amd64 from --kernels-from $TMP/mixed names the architecture amd64" \
+	"...from --kernels-from too"
 
 # --latest without --distro on this Fedora-like root: not an apt distribution.
 run_ph -q warm --latest 2 "${REPO_ARGS[@]}" --dry-run

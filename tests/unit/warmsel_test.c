@@ -53,7 +53,17 @@ int main(void)
 	is_str(warmsel_machine_of(&o, "6.1.0-56-cloud-amd64"), "x86_64", "-cloud-amd64 is for x86_64");
 	is_str(warmsel_machine_of(&o, "5.14.0-427.el9.aarch64"), "aarch64", ".aarch64 (RPM) is for aarch64");
 	ok(warmsel_machine_of(&o, "6.1.0-56") == NULL, "a release naming no arch, with two arches: none");
+	ok(warmsel_foreign_arch(&o, "x86_64", "6.1.0-56-arm64") == NULL && warmsel_foreign_arch(&o, "x86_64", "6.1.0-56") == NULL,
+	   "a release of one of the arches, or naming none, names no other arch");
 	o.n_arches = 1;
 	is_str(warmsel_machine_of(&o, "6.1.0-56"), "x86_64", "...with one arch: that one");
+	o.arches[0] = "aarch64";
+	is_str(warmsel_foreign_arch(&o, "x86_64", "6.1.0-56-amd64"), "amd64", "-amd64 with --arch arm64 only: another arch");
+	is_str(warmsel_foreign_arch(&o, "x86_64", "5.14.0-427.el9.x86_64"), "x86_64", ".x86_64 (RPM) too");
+	ok(warmsel_foreign_arch(&o, "x86_64", "6.1.0-56-cloud-arm64") == NULL &&
+	   warmsel_foreign_arch(&o, "x86_64", "6.8.0-45-generic") == NULL,
+	   "...not -cloud-arm64, nor a flavour naming no arch");
+	o.n_arches = 0;
+	is_str(warmsel_foreign_arch(&o, "x86_64", "6.1.0-56-arm64"), "arm64", "without --arch, this machine's only");
 	return tap_done();
 }
