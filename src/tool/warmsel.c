@@ -11,6 +11,7 @@
 #include "strategies/distro_state.h"
 #include "strategies/options.h"
 #include "util/fs.h"
+#include "util/log.h"
 #include "util/macro.h"
 
 #include <errno.h>
@@ -69,17 +70,6 @@ int warmsel_two_machines(const struct warm_list *l, const struct warm_kernel **a
 	return 0;
 }
 
-/* A release of a list: the characters uname -r gives, no more than
- * KVERSION_RELEASE_MAX of them, and a version at its start. */
-static const char *release_problem(const char *tok)
-{
-	static const char ok[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._+~-";
-
-	if (strspn(tok, ok) != strlen(tok))
-		return "only letters, digits and . _ + ~ - may be in a release";
-	return kversion_release_problem(tok);
-}
-
 int warmsel_parse(const char *text, const char *name, const char *machine, struct warm_list *l, char *why,
 		  size_t whylen)
 {
@@ -105,7 +95,7 @@ int warmsel_parse(const char *text, const char *name, const char *machine, struc
 			if (t + len > stop)
 				len = (size_t)(stop - t);
 			snprintf(tok, sizeof(tok), "%.*s", (int)len, t);
-			problem = len > KVERSION_RELEASE_MAX ? "longer than 64 characters" : release_problem(tok);
+			problem = len > KVERSION_RELEASE_MAX ? "it is longer than 64 characters" : kversion_release_problem(tok);
 			if (problem) {
 				snprintf(shown, sizeof(shown), "%.*s%s", len > 40 ? 40 : (int)len, t, len > 40 ? "..." : "");
 				for (char *c = shown; *c; c++)
@@ -238,6 +228,7 @@ int warmsel_latest(const struct options *o, const struct distro_state *st, const
 	unsigned want_series = 0, series = 0;
 	unsigned long per_series = 0; /* 0: all */
 	size_t n = 0, i, k, taken = 0;
+	const char *problem;
 	int ret;
 
 	if (!c)
@@ -256,6 +247,20 @@ int warmsel_latest(const struct options *o, const struct distro_state *st, const
 
 		if (o->series && series_of(c[i].code) != want_series)
 			continue;
+		/* The index is signed, not trusted: its names become folders. */
+		problem = kversion_release_problem(c[i].release);
+		if (problem) {
+			char shown[KVERSION_RELEASE_MAX + 4];
+
+			snprintf(shown, sizeof(shown), "%.*s%s", KVERSION_RELEASE_MAX, c[i].release,
+				 strlen(c[i].release) > KVERSION_RELEASE_MAX ? "..." : "");
+			for (char *p = shown; *p; p++)
+				if (!strchr(KVERSION_RELEASE_CHARS, *p))
+					*p = '?';
+			log_warn("warm --latest: skipped linux-headers-%s in the %s index: not a kernel release (%s)", shown,
+				 st->repo.arch ? st->repo.arch : machine, problem);
+			continue;
+		}
 		for (j = 0; j < k && strcmp(c[j].release, c[i].release) != 0; j++)
 			;
 		if (j == k)

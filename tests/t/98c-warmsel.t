@@ -48,14 +48,14 @@ printf '%s-amd64\n\n%s-amd64;reboot\n' "$A1" "$A2" >"$TMP/bad"
 requests=$(grep -c '"GET ' "$TMP/mirror.log")
 run_ph warm --kernels-from "$TMP/bad" --distro debian:12 "${REPO_ARGS[@]}" --output "$TMP/o-bad"
 is "$PH_RC" 2 "--kernels-from with a line that is no release: exit 2"
-is "$PH_ERR" "provision-headers: error: $TMP/bad:3: '$A2-amd64;reboot' is not a kernel release (only letters, digits and . _ + ~ - may be in a release)" \
+is "$PH_ERR" "provision-headers: error: $TMP/bad:3: '$A2-amd64;reboot' is not a kernel release (it contains a character other than letters, digits and . _ + ~ -)" \
 	"...one line naming FILE:LINE and the release"
 is "$PH_OUT:$(grep -c '"GET ' "$TMP/mirror.log"):$([ -e "$TMP/o-bad/$A1-amd64" ] && echo warmed)" ":$requests:" \
 	"...before anything is chosen, fetched or warmed"
 printf '6.1.0-%s\n' "$(printf 'x%.0s' $(seq 1 70))" >"$TMP/long"
 run_ph warm --kernels-from "$TMP/long" --distro debian:12 "${REPO_ARGS[@]}"
 is "$PH_RC:$(printf '%s\n' "$PH_ERR" | wc -l)" "2:1" "a release longer than 64 characters: exit 2, one line"
-like "$PH_ERR" "$TMP/long:1: '6\.1\.0-x+\.\.\.' is not a kernel release \(longer than 64 characters\)" "...naming FILE:LINE"
+like "$PH_ERR" "$TMP/long:1: '6\.1\.0-x+\.\.\.' is not a kernel release \(it is longer than 64 characters\)" "...naming FILE:LINE"
 printf '%s-amd64\n\0%s-amd64\n' "$A1" "$A2" >"$TMP/nul"
 run_ph warm --kernels-from "$TMP/nul" --distro debian:12 "${REPO_ARGS[@]}"
 like "$PH_RC:$PH_ERR" "^2:provision-headers: error: --kernels-from $TMP/nul: a NUL byte: not a text file\$" \

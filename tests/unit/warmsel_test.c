@@ -2,10 +2,14 @@
  * architecture a named release is for. */
 #include "tool/warmsel.h"
 
+#include "lib/apt/pkglist.h"
+#include "strategies/distro_state.h"
 #include "strategies/options.h"
 #include "tap.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int main(void)
@@ -31,7 +35,7 @@ int main(void)
 
 	is_int(warmsel_parse("6.1.0-56-amd64\n\n6.1.0-55-amd64$(reboot)\n", "f", "x86_64", &l, why, sizeof(why)), -EINVAL,
 	       "a line with a character no release has is refused");
-	is_str(why, "f:3: '6.1.0-55-amd64$(reboot)' is not a kernel release (only letters, digits and . _ + ~ - may be in a release)",
+	is_str(why, "f:3: '6.1.0-55-amd64$(reboot)' is not a kernel release (it contains a character other than letters, digits and . _ + ~ -)",
 	       "...naming FILE:LINE and the release");
 	warmsel_free(&l);
 	is_int(warmsel_parse("6.1.0-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n", "f", "x86_64", &l,
@@ -65,5 +69,33 @@ int main(void)
 	   "...not -cloud-arm64, nor a flavour naming no arch");
 	o.n_arches = 0;
 	is_str(warmsel_foreign_arch(&o, "x86_64", "6.1.0-56-arm64"), "arm64", "without --arch, this machine's only");
+
+	/* --latest takes releases from an index: signed, not trusted. */
+	{
+		static const char *const names[] = { "linux-headers-6.9.0-1/../../x/1-amd64", "linux-headers-6.9.0-2;id-amd64",
+						     "linux-headers-6.9.0-1-amd64", "linux-headers-6.8.0-3-amd64" };
+		struct distro_state *st = calloc(1, sizeof(*st));
+		struct apt_pkg *p = calloc(4, sizeof(*p));
+		size_t i;
+
+		for (i = 0; i < 4; i++) {
+			snprintf(p[i].name, sizeof(p[i].name), "%s", names[i]);
+			snprintf(p[i].version, sizeof(p[i].version), "%s", i == 3 ? "6.8.0-3" : "6.9.0-1");
+		}
+		snprintf(st->def.flavour_suffix, sizeof(st->def.flavour_suffix), "-{debarch}");
+		st->repo.arch = "amd64";
+		st->repo.pkgs.pkgs = p;
+		st->repo.pkgs.n = 4;
+		memset(&o, 0, sizeof(o));
+		o.latest = "all";
+		is_int(warmsel_latest(&o, st, "x86_64", &l, why, sizeof(why)), 0, "--latest all over an index with bad names");
+		is_int((int)l.n, 2, "...chooses the two real releases only");
+		for (i = 0; i < l.n; i++)
+			ok(strchr(l.k[i].release, '/') == NULL && strchr(l.k[i].release, ';') == NULL,
+			   "...%s is a release", l.k[i].release);
+		warmsel_free(&l);
+		free(p);
+		free(st);
+	}
 	return tap_done();
 }
