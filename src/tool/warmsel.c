@@ -15,9 +15,11 @@
 #include "util/macro.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define KERNELS_FROM_MAX (4u << 20)
@@ -81,11 +83,12 @@ int warmsel_parse(const char *text, const char *name, const char *machine, struc
 		const char *end = p + strcspn(p, "\n");
 		const char *hash = memchr(p, '#', (size_t)(end - p));
 		const char *stop = hash ? hash : end, *t = p;
+		unsigned word = 0;
 
 		line++;
 		while (t < stop) {
 			size_t skip = strspn(t, " \t\r\v\f"), len;
-			char tok[KVERSION_RELEASE_MAX + 2], shown[48];
+			char tok[KVERSION_RELEASE_MAX + 2], at[64];
 			const char *problem;
 
 			t += skip;
@@ -95,13 +98,21 @@ int warmsel_parse(const char *text, const char *name, const char *machine, struc
 			if (t + len > stop)
 				len = (size_t)(stop - t);
 			snprintf(tok, sizeof(tok), "%.*s", (int)len, t);
+			word++;
 			problem = len > KVERSION_RELEASE_MAX ? "it is longer than 64 characters" : kversion_release_problem(tok);
 			if (problem) {
-				snprintf(shown, sizeof(shown), "%.*s%s", len > 40 ? 40 : (int)len, t, len > 40 ? "..." : "");
-				for (char *c = shown; *c; c++)
-					if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
-						*c = '?';
-				snprintf(why, whylen, "%s:%u: '%s' is not a kernel release (%s)", name, line, shown, problem);
+				/* Never the word itself: a file named by mistake
+				 * (a shadow file) would have its secrets logged.
+				 * Where it goes wrong is enough to find it. */
+				size_t bad = strspn(tok, KVERSION_RELEASE_CHARS);
+
+				if (len <= KVERSION_RELEASE_MAX && bad < len)
+					snprintf(at, sizeof(at), ": byte 0x%02x at character %zu", (unsigned char)tok[bad],
+						 bad + 1);
+				else
+					at[0] = '\0';
+				snprintf(why, whylen, "%s:%u: word %u is not a kernel release (%s%s)", name, line, word, problem,
+					 at);
 				return -EINVAL;
 			}
 			ret = warmsel_add(l, tok, machine);
@@ -128,6 +139,26 @@ static ssize_t read_stdin(void *src, void *buf, size_t len)
 	return n < 0 ? -errno : n;
 }
 
+/* path, the operator's, opened without blocking (a FIFO would wait for
+ * a writer for ever) and read only when it is a regular file. */
+static int read_list_file(const char *path, char **ret_text, size_t *ret_len)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	int flags;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return S_ISDIR(st.st_mode) ? -EISDIR : -ENOTSUP;
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0)
+		return -errno;
+	return fs_read_fd(fd, KERNELS_FROM_MAX, ret_text, ret_len);
+}
+
 int warmsel_read_file(const char *path, const char *machine, struct warm_list *l, char *why, size_t whylen)
 {
 	_cleanup_free_ char *text = NULL;
@@ -138,14 +169,17 @@ int warmsel_read_file(const char *path, const char *machine, struct warm_list *l
 	if (stdin_)
 		ret = fs_read_all(read_stdin, NULL, KERNELS_FROM_MAX, &text, &len);
 	else
-		ret = fs_read_small_file(path, KERNELS_FROM_MAX, &text, &len);
+		ret = read_list_file(path, &text, &len);
 	/* A NUL would end the text early: the releases after it unread. */
 	if (ret == 0 && memchr(text, '\0', len))
 		ret = -EILSEQ;
 	if (ret < 0) {
 		snprintf(why, whylen, "--kernels-from %s: %s", stdin_ ? "- (standard input)" : path,
-			 ret == -EFBIG ? "larger than 4 MiB" : ret == -EILSEQ ? "a NUL byte: not a text file" : strerror(-ret));
-		return ret == -EILSEQ ? -EINVAL : ret;
+			 ret == -EFBIG    ? "larger than 4 MiB"
+			 : ret == -EILSEQ ? "a NUL byte: not a text file"
+			 : ret == -ENOTSUP ? "not a regular file (a FIFO, socket or device is not read; - reads standard input)"
+					  : strerror(-ret));
+		return ret == -EILSEQ || ret == -ENOTSUP ? -EINVAL : ret;
 	}
 	return warmsel_parse(text, stdin_ ? "(standard input)" : path, machine, l, why, whylen);
 }

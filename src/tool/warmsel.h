@@ -32,10 +32,12 @@ int warmsel_two_machines(const struct warm_list *l, const struct warm_kernel **a
  * several separated by blanks as `kubectl get nodes -o
  * jsonpath='{..kernelVersion}'` prints them; "#" starts a comment.
  * Each is appended for machine. -EINVAL with one line in why naming
- * name:LINE and the release when one is not a release. */
+ * name:LINE, the word's number on it and what is wrong (the first bad
+ * byte's code and place), never the word, when one is not a release. */
 int warmsel_parse(const char *text, const char *name, const char *machine, struct warm_list *l, char *why,
 		  size_t whylen);
-/* The same for the file path ("-": standard input). */
+/* The same for the file path ("-": standard input); a regular file only
+ * (opened without blocking: a FIFO is refused, -EINVAL, not waited on). */
 int warmsel_read_file(const char *path, const char *machine, struct warm_list *l, char *why, size_t whylen);
 
 /* The machine a named release is for, given the --arch list: the one

@@ -48,14 +48,21 @@ printf '%s-amd64\n\n%s-amd64;reboot\n' "$A1" "$A2" >"$TMP/bad"
 requests=$(grep -c '"GET ' "$TMP/mirror.log")
 run_ph warm --kernels-from "$TMP/bad" --distro debian:12 "${REPO_ARGS[@]}" --output "$TMP/o-bad"
 is "$PH_RC" 2 "--kernels-from with a line that is no release: exit 2"
-is "$PH_ERR" "provision-headers: error: $TMP/bad:3: '$A2-amd64;reboot' is not a kernel release (it contains a character other than letters, digits and . _ + ~ -)" \
-	"...one line naming FILE:LINE and the release"
+is "$PH_ERR" "provision-headers: error: $TMP/bad:3: word 1 is not a kernel release (it contains a character other than letters, digits and . _ + ~ -: byte 0x3b at character $((${#A2} + 7)))" \
+	"...one line naming FILE:LINE, the word and its first bad byte (not the word: the file may be a secret one)"
 is "$PH_OUT:$(grep -c '"GET ' "$TMP/mirror.log"):$([ -e "$TMP/o-bad/$A1-amd64" ] && echo warmed)" ":$requests:" \
 	"...before anything is chosen, fetched or warmed"
 printf '6.1.0-%s\n' "$(printf 'x%.0s' $(seq 1 70))" >"$TMP/long"
 run_ph warm --kernels-from "$TMP/long" --distro debian:12 "${REPO_ARGS[@]}"
 is "$PH_RC:$(printf '%s\n' "$PH_ERR" | wc -l)" "2:1" "a release longer than 64 characters: exit 2, one line"
-like "$PH_ERR" "$TMP/long:1: '6\.1\.0-x+\.\.\.' is not a kernel release \(it is longer than 64 characters\)" "...naming FILE:LINE"
+is "$PH_ERR" "provision-headers: error: $TMP/long:1: word 1 is not a kernel release (it is longer than 64 characters)" "...naming FILE:LINE"
+printf 'root:$6$saltsalt$SECRETHASH:19000:0:99999:7:::\n' >"$TMP/shadow"
+run_ph warm --kernels-from "$TMP/shadow" --distro debian:12 "${REPO_ARGS[@]}"
+is "$PH_RC:$(printf '%s\n' "$PH_ERR" | grep -c 'saltsalt\|SECRET\|root')" "2:0" "a shadow-like file: exit 2, no piece of its line printed"
+mkfifo "$TMP/fifo"
+timeout 120 "${NO_NETWORK[@]}" "$PH" warm --kernels-from "$TMP/fifo" --distro debian:12 "${REPO_ARGS[@]}" >/dev/null 2>"$TMP/fifo.err"
+is "$?:$(cat "$TMP/fifo.err")" "2:provision-headers: error: --kernels-from $TMP/fifo: not a regular file (a FIFO, socket or device is not read; - reads standard input)" \
+	"--kernels-from a FIFO no one writes: refused at once (exit 2), not waited on"
 printf '%s-amd64\n\0%s-amd64\n' "$A1" "$A2" >"$TMP/nul"
 run_ph warm --kernels-from "$TMP/nul" --distro debian:12 "${REPO_ARGS[@]}"
 like "$PH_RC:$PH_ERR" "^2:provision-headers: error: --kernels-from $TMP/nul: a NUL byte: not a text file\$" \

@@ -35,8 +35,16 @@ int main(void)
 
 	is_int(warmsel_parse("6.1.0-56-amd64\n\n6.1.0-55-amd64$(reboot)\n", "f", "x86_64", &l, why, sizeof(why)), -EINVAL,
 	       "a line with a character no release has is refused");
-	is_str(why, "f:3: '6.1.0-55-amd64$(reboot)' is not a kernel release (it contains a character other than letters, digits and . _ + ~ -)",
-	       "...naming FILE:LINE and the release");
+	is_str(why,
+	       "f:3: word 1 is not a kernel release (it contains a character other than letters, digits and . _ + ~ -: byte 0x24 "
+	       "at character 15)",
+	       "...naming FILE:LINE, the word's number and its first bad byte, not the word");
+	warmsel_free(&l);
+	is_int(warmsel_parse("root:$6$saltsalt$SECRETHASHSECRETHASH:19000:0:99999:7:::\n", "shadow", "x86_64", &l, why,
+			     sizeof(why)),
+	       -EINVAL, "a shadow-like file is refused");
+	ok(!strstr(why, "saltsalt") && !strstr(why, "SECRET") && !strstr(why, "root") && strstr(why, "shadow:1: word 1 ") == why,
+	   "...without a piece of its line in the message (%s)", why);
 	warmsel_free(&l);
 	is_int(warmsel_parse("6.1.0-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n", "f", "x86_64", &l,
 			     why, sizeof(why)),
