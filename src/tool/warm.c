@@ -19,12 +19,12 @@
 #include "tool/cachecmd.h"
 #include "tool/exitcodes.h"
 #include "tool/provision.h"
+#include "tool/status.h"
 #include "tool/warmsel.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/path.h"
-#include "util/redact.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -253,15 +253,6 @@ static void print_selection(const struct warm_run *w, const struct warm_list *l)
 	fflush(stdout);
 }
 
-static void print_json_status(json_object *status, int code)
-{
-	json_object_object_add(status, "exit_code", json_object_new_int(code));
-	if (code != PH_EXIT_OK && log_last_error())
-		json_object_object_add(status, "error", json_object_new_string(log_last_error()));
-	redact_json(status);
-	printf("%s\n", json_object_to_json_string_ext(status, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-}
-
 /* Does output/<release> hold a tree of another arch? Then it is not
  * replaced: one output keeps one tree per release, and a node of that
  * arch may be reading it (said in one line). */
@@ -337,7 +328,7 @@ static int warm_one(struct warm_run *w, const struct warm_kernel *k, const char 
 		}
 	}
 	if (opts->json)
-		print_json_status(status, code);
+		status_print_result(status, code);
 	json_object_put(status);
 	json_object_put(ctx.sources);
 	json_object_put(ctx.close_match);
