@@ -60,7 +60,7 @@ static int tarball_read_indexes(struct provision_ctx *ctx, struct distro_state *
 	st->tarball = t;
 	st->index_sources = t->sources;
 	st->n_sources = 1;
-	if (ctx->kernel.have_distro && strcmp(ctx->kernel.distro.too_long, "BUILD_ID") == 0) {
+	if (ctx->kernel.have_distro && (ctx->kernel.distro.too_long & OS_RELEASE_BUILD_ID)) {
 		snprintf(st->index_why, sizeof(st->index_why), "%s: the host's os-release has a BUILD_ID longer than %zu bytes: refused",
 			 st->def.file, sizeof(ctx->kernel.distro.build_id) - 1);
 		return -ENOENT;

@@ -333,7 +333,7 @@ int cachecmd_run(const struct options *o)
 	return code;
 }
 
-int cachecmd_stored(const struct options *o, const char *release)
+int cachecmd_stored(const struct options *o, const char *release, const char *arch, char *ret_other, size_t otherlen)
 {
 	char why[PATH_MAX + 128];
 	struct store s;
@@ -342,7 +342,18 @@ int cachecmd_stored(const struct options *o, const char *release)
 
 	if (store_open(&s, o->cache_dirs[0], 0) < 0)
 		return 0;
-	ok = store_tree_entry(&s, release, &t) == 0 && store_tree_check(&s, release, why, sizeof(why)) == 0;
+	if (store_tree_entry(&s, release, &t) < 0) {
+		store_close(&s);
+		return 0;
+	}
+	/* Keyed by release alone: the same name on another arch (Ubuntu's
+	 * 6.8.0-45-generic) is another kernel, never this one's tree. */
+	if (strcmp(t.arch ? t.arch : "", arch) != 0) {
+		snprintf(ret_other, otherlen, "%s", t.arch && t.arch[0] ? t.arch : "an unknown arch");
+		store_close(&s);
+		return -EEXIST;
+	}
+	ok = store_tree_check(&s, release, why, sizeof(why)) == 0;
 	store_close(&s);
 	return ok;
 }
@@ -352,7 +363,8 @@ int cachecmd_ingest(const struct options *o, const char *release)
 	char release_dir[PATH_MAX], why[PATH_MAX + 128];
 	struct store s;
 	struct store_tree t;
-	json_object *m = NULL, *kernel;
+	json_object *m = NULL, *kernel = NULL;
+	const char *arch;
 	unsigned long long added = 0;
 	int ret;
 
@@ -366,22 +378,33 @@ int cachecmd_ingest(const struct options *o, const char *release)
 		store_close(&s);
 		return PH_EXIT_OUTPUT;
 	}
-	/* Idempotent: a tree the store holds whole is not stored again. */
-	if (store_tree_entry(&s, release, &t) == 0 && store_tree_check(&s, release, why, sizeof(why)) == 0) {
-		log_info("warm: %s is in the store of %s already", release, s.dir);
-		store_close(&s);
-		return PH_EXIT_OK;
-	}
 	if (manifest_read(release_dir, &m) < 0) {
 		log_error("warm: %s has no readable manifest.json; not stored", release_dir);
 		store_close(&s);
 		return PH_EXIT_OUTPUT;
 	}
 	json_object_object_get_ex(m, "kernel", &kernel);
+	arch = json_get_string(kernel, "arch", "");
+	/* One tree per release: another arch's is not replaced by this one. */
+	if (store_tree_entry(&s, release, &t) == 0 && strcmp(t.arch ? t.arch : "", arch) != 0) {
+		log_error("warm: the store of %s holds %s for %s already; not stored for %s (the store keeps one tree per "
+			  "release until it is keyed by release and arch)",
+			  s.dir, release, t.arch && t.arch[0] ? t.arch : "an unknown arch", arch);
+		json_object_put(m);
+		store_close(&s);
+		return PH_EXIT_OUTPUT;
+	}
+	/* Idempotent: a tree the store holds whole is not stored again. */
+	if (store_tree_entry(&s, release, &t) == 0 && store_tree_check(&s, release, why, sizeof(why)) == 0) {
+		json_object_put(m);
+		log_info("warm: %s is in the store of %s already", release, s.dir);
+		store_close(&s);
+		return PH_EXIT_OK;
+	}
 	ret = store_ingest(&s,
 			   release_dir,
 			   &(struct store_tree_info){ .release = release,
-						      .arch = json_get_string(kernel, "arch", ""),
+						      .arch = arch,
 						      .origin = json_get_string(m, "origin", ""),
 						      .level = json_get_string(m, "level", NULL),
 						      .exact = json_get_bool(m, "exact", 0) },

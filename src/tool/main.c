@@ -36,15 +36,6 @@ static void termination_log(const struct options *opts, json_object *status, int
 		log_warn("--termination-log %s: %s", opts->termination_log, strerror(-ret));
 }
 
-static void print_json_status(json_object *status, int code)
-{
-	json_object_object_add(status, "exit_code", json_object_new_int(code));
-	if (code != PH_EXIT_OK && log_last_error())
-		json_object_object_add(status, "error", json_object_new_string(log_last_error()));
-	redact_json(status);
-	printf("%s\n", json_object_to_json_string_ext(status, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-}
-
 int main(int argc, char **argv)
 {
 	struct options opts;
@@ -110,7 +101,7 @@ int main(int argc, char **argv)
 		code = provision_run(&ctx, status);
 	}
 	if (opts.json)
-		print_json_status(status, code);
+		status_print_result(status, code);
 	if (opts.command != CMD_STATUS)
 		termination_log(&opts, status, code);
 	json_object_put(status);

@@ -2,8 +2,20 @@
 
 #include "lib/kernel/kversion.h"
 #include "strategies/context.h"
+#include "tool/exitcodes.h"
+#include "util/log.h"
+#include "util/redact.h"
 
 #include <stdio.h>
+
+void status_print_result(json_object *status, int code)
+{
+	json_object_object_add(status, "exit_code", json_object_new_int(code));
+	if (code != PH_EXIT_OK && log_last_error())
+		json_object_object_add(status, "error", json_object_new_string(log_last_error()));
+	redact_json(status);
+	printf("%s\n", json_object_to_json_string_ext(status, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+}
 
 void status_print(const struct provision_ctx *ctx, int json)
 {

@@ -12,18 +12,19 @@
 #include "tool/warm.h"
 
 #include "lib/kernel/arch.h"
+#include "lib/output/manifest.h"
 #include "strategies/context.h"
 #include "strategies/distro.h"
 #include "strategies/distro_state.h"
 #include "tool/cachecmd.h"
 #include "tool/exitcodes.h"
 #include "tool/provision.h"
+#include "tool/status.h"
 #include "tool/warmsel.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/path.h"
-#include "util/redact.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -133,6 +134,43 @@ static int select_latest(struct warm_run *w, const char *machine, struct warm_li
 	return PH_EXIT_OK;
 }
 
+/* The store and the output keep one tree per release: a release chosen
+ * for two machines (Ubuntu's 6.8.0-45-generic on amd64 and arm64) would
+ * have one tree replace the other. Said in one line. */
+static int one_release_two_machines(const struct warm_list *l)
+{
+	const struct warm_kernel *a, *b;
+
+	if (!warmsel_two_machines(l, &a, &b))
+		return 0;
+	log_error("warm: %s is chosen for both %s and %s, but the store and the output keep one tree per release "
+		  "(until they are keyed by release and arch): warm each arch in its own run, with its own --cache-dir "
+		  "and --output",
+		  a->release, arch_deb_for_machine(a->machine), arch_deb_for_machine(b->machine));
+	return 1;
+}
+
+/* A named release whose name says another arch than those warm is for
+ * (6.1.0-56-amd64 with --arch arm64) would be provisioned as the wrong
+ * machine's: refused in one line. */
+static int names_other_arch(const struct warm_run *w, const char *release, const char *from)
+{
+	const struct options *o = w->opts;
+	const char *other = warmsel_foreign_arch(o, w->this_machine, release);
+	char list[128] = "";
+	int i;
+
+	if (!other)
+		return 0;
+	for (i = 0; i < o->n_arches; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? "," : "",
+			 arch_deb_for_machine(o->arches[i]));
+	log_error("warm: %s%s%s names the architecture %s, which warm is not for (%s %s); add it to --arch", release,
+		  from ? " from --kernels-from " : "", from ? from : "", other, o->n_arches ? "--arch" : "this machine:",
+		  o->n_arches ? list : arch_deb_for_machine(w->this_machine));
+	return 1;
+}
+
 /* Every kernel the options name, each with its machine. */
 static int select_kernels(struct warm_run *w, struct warm_list *l)
 {
@@ -144,6 +182,8 @@ static int select_kernels(struct warm_run *w, struct warm_list *l)
 	for (i = 0; i < o->n_warm; i++) {
 		const char *machine = dflt ? dflt : warmsel_machine_of(o, o->warm_releases[i]);
 
+		if (names_other_arch(w, o->warm_releases[i], NULL))
+			return PH_EXIT_USAGE;
 		if (!machine) {
 			log_error("warm: %s does not end with the name of one --arch; warm it with one --arch", o->warm_releases[i]);
 			return PH_EXIT_USAGE;
@@ -164,6 +204,10 @@ static int select_kernels(struct warm_run *w, struct warm_list *l)
 		for (k = 0; k < from.n; k++) {
 			const char *machine = dflt ? dflt : warmsel_machine_of(o, from.k[k].release);
 
+			if (names_other_arch(w, from.k[k].release, o->kernels_from)) {
+				warmsel_free(&from);
+				return PH_EXIT_USAGE;
+			}
 			if (!machine) {
 				log_error("warm: %s (from --kernels-from %s) does not end with the name of one --arch",
 					  from.k[k].release, o->kernels_from);
@@ -177,11 +221,16 @@ static int select_kernels(struct warm_run *w, struct warm_list *l)
 		}
 		warmsel_free(&from);
 	}
+	/* Before --latest reads any index, then with its choice. */
+	if (one_release_two_machines(l))
+		return PH_EXIT_USAGE;
 	for (i = 0; o->latest && i < (o->n_arches ? o->n_arches : 1); i++) {
 		code = select_latest(w, o->n_arches ? o->arches[i] : w->this_machine, l);
 		if (code != PH_EXIT_OK)
 			return code;
 	}
+	if (one_release_two_machines(l))
+		return PH_EXIT_USAGE;
 	if (l->n == 0) {
 		log_error("warm: no kernel to warm%s", o->kernels_from ? " (--kernels-from names none)" : "");
 		return PH_EXIT_USAGE;
@@ -204,13 +253,27 @@ static void print_selection(const struct warm_run *w, const struct warm_list *l)
 	fflush(stdout);
 }
 
-static void print_json_status(json_object *status, int code)
+/* Does output/<release> hold a tree of another arch? Then it is not
+ * replaced: one output keeps one tree per release, and a node of that
+ * arch may be reading it (said in one line). */
+static int other_arch_published(const struct options *o, const char *release, const char *arch)
 {
-	json_object_object_add(status, "exit_code", json_object_new_int(code));
-	if (code != PH_EXIT_OK && log_last_error())
-		json_object_object_add(status, "error", json_object_new_string(log_last_error()));
-	redact_json(status);
-	printf("%s\n", json_object_to_json_string_ext(status, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	char rd[PATH_MAX];
+	json_object *m = NULL, *kernel = NULL;
+	const char *had;
+	int other;
+
+	if (path_join(rd, o->output, release) < 0 || manifest_read(rd, &m) < 0)
+		return 0;
+	json_object_object_get_ex(m, "kernel", &kernel);
+	had = json_get_string(kernel, "arch", "");
+	other = had[0] && strcmp(had, arch) != 0;
+	if (other)
+		log_error("warm: %s holds the tree of %s for %s; not replaced by the one for %s (an output keeps one tree "
+			  "per release: warm the other arch into another --output)",
+			  rd, release, had, arch);
+	json_object_put(m);
+	return other;
 }
 
 static int warm_one(struct warm_run *w, const struct warm_kernel *k, size_t nth, size_t of, const char *private_out)
@@ -219,8 +282,8 @@ static int warm_one(struct warm_run *w, const struct warm_kernel *k, size_t nth,
 	struct distro_state **st = indexes_of(w, k->machine);
 	struct provision_ctx ctx;
 	json_object *status = json_object_new_object();
-	char why[512] = "";
-	int code;
+	char why[512] = "", other[64];
+	int code, stored;
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.opts = opts;
@@ -235,7 +298,17 @@ static int warm_one(struct warm_run *w, const struct warm_kernel *k, size_t nth,
 		code = PH_EXIT_USAGE;
 	} else {
 		log_info("warm: %s (%s), kernel %zu of %zu", ctx.kernel.release, arch_deb_for_machine(k->machine), nth, of);
-		if (private_out && cachecmd_stored(opts, ctx.kernel.release)) {
+		stored = opts->n_cache_dirs > 0 ? cachecmd_stored(opts, ctx.kernel.release, ctx.kernel.arch, other,
+								     sizeof(other))
+						: 0;
+		if (stored == -EEXIST && !opts->dry_run) {
+			log_error("warm: the store of %s holds %s for %s; not warmed for %s (the store keeps one tree per "
+				  "release until it is keyed by release and arch)",
+				  opts->cache_dirs[0], ctx.kernel.release, other, ctx.kernel.arch);
+			code = PH_EXIT_OUTPUT;
+		} else if (other_arch_published(opts, ctx.kernel.release, ctx.kernel.arch)) {
+			code = PH_EXIT_OUTPUT;
+		} else if (private_out && stored == 1) {
 			log_info("warm: %s is in the store of %s already, nothing to do", ctx.kernel.release,
 				 opts->cache_dirs[0]);
 			json_set_string(status, "result", "stored");
@@ -255,7 +328,7 @@ static int warm_one(struct warm_run *w, const struct warm_kernel *k, size_t nth,
 		}
 	}
 	if (opts->json)
-		print_json_status(status, code);
+		status_print_result(status, code);
 	json_object_put(status);
 	json_object_put(ctx.sources);
 	json_object_put(ctx.close_match);

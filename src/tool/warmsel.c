@@ -11,12 +11,15 @@
 #include "strategies/distro_state.h"
 #include "strategies/options.h"
 #include "util/fs.h"
+#include "util/log.h"
 #include "util/macro.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define KERNELS_FROM_MAX (4u << 20)
@@ -55,15 +58,18 @@ void warmsel_free(struct warm_list *l)
 	*l = (struct warm_list){ 0 };
 }
 
-/* A release of a list: the characters uname -r gives, no more than
- * KVERSION_RELEASE_MAX of them, and a version at its start. */
-static const char *release_problem(const char *tok)
+int warmsel_two_machines(const struct warm_list *l, const struct warm_kernel **a, const struct warm_kernel **b)
 {
-	static const char ok[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._+~-";
+	size_t i, j;
 
-	if (strspn(tok, ok) != strlen(tok))
-		return "only letters, digits and . _ + ~ - may be in a release";
-	return kversion_release_problem(tok);
+	for (i = 0; i < l->n; i++)
+		for (j = i + 1; j < l->n; j++)
+			if (strcmp(l->k[i].release, l->k[j].release) == 0 && strcmp(l->k[i].machine, l->k[j].machine) != 0) {
+				*a = &l->k[i];
+				*b = &l->k[j];
+				return 1;
+			}
+	return 0;
 }
 
 int warmsel_parse(const char *text, const char *name, const char *machine, struct warm_list *l, char *why,
@@ -77,11 +83,12 @@ int warmsel_parse(const char *text, const char *name, const char *machine, struc
 		const char *end = p + strcspn(p, "\n");
 		const char *hash = memchr(p, '#', (size_t)(end - p));
 		const char *stop = hash ? hash : end, *t = p;
+		unsigned word = 0;
 
 		line++;
 		while (t < stop) {
 			size_t skip = strspn(t, " \t\r\v\f"), len;
-			char tok[KVERSION_RELEASE_MAX + 2], shown[48];
+			char tok[KVERSION_RELEASE_MAX + 2], at[64];
 			const char *problem;
 
 			t += skip;
@@ -91,13 +98,21 @@ int warmsel_parse(const char *text, const char *name, const char *machine, struc
 			if (t + len > stop)
 				len = (size_t)(stop - t);
 			snprintf(tok, sizeof(tok), "%.*s", (int)len, t);
-			problem = len > KVERSION_RELEASE_MAX ? "longer than 64 characters" : release_problem(tok);
+			word++;
+			problem = len > KVERSION_RELEASE_MAX ? "it is longer than 64 characters" : kversion_release_problem(tok);
 			if (problem) {
-				snprintf(shown, sizeof(shown), "%.*s%s", len > 40 ? 40 : (int)len, t, len > 40 ? "..." : "");
-				for (char *c = shown; *c; c++)
-					if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
-						*c = '?';
-				snprintf(why, whylen, "%s:%u: '%s' is not a kernel release (%s)", name, line, shown, problem);
+				/* Never the word itself: a file named by mistake
+				 * (a shadow file) would have its secrets logged.
+				 * Where it goes wrong is enough to find it. */
+				size_t bad = strspn(tok, KVERSION_RELEASE_CHARS);
+
+				if (len <= KVERSION_RELEASE_MAX && bad < len)
+					snprintf(at, sizeof(at), ": byte 0x%02x at character %zu", (unsigned char)tok[bad],
+						 bad + 1);
+				else
+					at[0] = '\0';
+				snprintf(why, whylen, "%s:%u: word %u is not a kernel release (%s%s)", name, line, word, problem,
+					 at);
 				return -EINVAL;
 			}
 			ret = warmsel_add(l, tok, machine);
@@ -124,6 +139,26 @@ static ssize_t read_stdin(void *src, void *buf, size_t len)
 	return n < 0 ? -errno : n;
 }
 
+/* path, the operator's, opened without blocking (a FIFO would wait for
+ * a writer for ever) and read only when it is a regular file. */
+static int read_list_file(const char *path, char **ret_text, size_t *ret_len)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	int flags;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return S_ISDIR(st.st_mode) ? -EISDIR : -ENOTSUP;
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0)
+		return -errno;
+	return fs_read_fd(fd, KERNELS_FROM_MAX, ret_text, ret_len);
+}
+
 int warmsel_read_file(const char *path, const char *machine, struct warm_list *l, char *why, size_t whylen)
 {
 	_cleanup_free_ char *text = NULL;
@@ -134,14 +169,17 @@ int warmsel_read_file(const char *path, const char *machine, struct warm_list *l
 	if (stdin_)
 		ret = fs_read_all(read_stdin, NULL, KERNELS_FROM_MAX, &text, &len);
 	else
-		ret = fs_read_small_file(path, KERNELS_FROM_MAX, &text, &len);
+		ret = read_list_file(path, &text, &len);
 	/* A NUL would end the text early: the releases after it unread. */
 	if (ret == 0 && memchr(text, '\0', len))
 		ret = -EILSEQ;
 	if (ret < 0) {
 		snprintf(why, whylen, "--kernels-from %s: %s", stdin_ ? "- (standard input)" : path,
-			 ret == -EFBIG ? "larger than 4 MiB" : ret == -EILSEQ ? "a NUL byte: not a text file" : strerror(-ret));
-		return ret == -EILSEQ ? -EINVAL : ret;
+			 ret == -EFBIG    ? "larger than 4 MiB"
+			 : ret == -EILSEQ ? "a NUL byte: not a text file"
+			 : ret == -ENOTSUP ? "not a regular file (a FIFO, socket or device is not read; - reads standard input)"
+					  : strerror(-ret));
+		return ret == -EILSEQ || ret == -ENOTSUP ? -EINVAL : ret;
 	}
 	return warmsel_parse(text, stdin_ ? "(standard input)" : path, machine, l, why, whylen);
 }
@@ -163,6 +201,25 @@ const char *warmsel_machine_of(const struct options *o, const char *release)
 		if (ends_with_arch(release, o->arches[i]) || ends_with_arch(release, arch_deb_for_machine(o->arches[i])))
 			return o->arches[i];
 	return o->n_arches == 1 ? o->arches[0] : NULL;
+}
+
+const char *warmsel_foreign_arch(const struct options *o, const char *dflt, const char *release)
+{
+	const char *last = release, *p, *machine;
+	int i;
+
+	for (p = release; *p; p++)
+		if (*p == '-' || *p == '.' || *p == '+')
+			last = p + 1;
+	machine = last == release ? NULL : arch_machine_for_name(last);
+	if (!machine)
+		return NULL;
+	for (i = 0; i < o->n_arches; i++)
+		if (strcmp(o->arches[i], machine) == 0)
+			return NULL;
+	if (!o->n_arches && dflt && strcmp(arch_machine_for_name(dflt) ? arch_machine_for_name(dflt) : dflt, machine) == 0)
+		return NULL;
+	return last;
 }
 
 static unsigned series_of(unsigned code)
@@ -205,6 +262,7 @@ int warmsel_latest(const struct options *o, const struct distro_state *st, const
 	unsigned want_series = 0, series = 0;
 	unsigned long per_series = 0; /* 0: all */
 	size_t n = 0, i, k, taken = 0;
+	const char *problem;
 	int ret;
 
 	if (!c)
@@ -223,6 +281,20 @@ int warmsel_latest(const struct options *o, const struct distro_state *st, const
 
 		if (o->series && series_of(c[i].code) != want_series)
 			continue;
+		/* The index is signed, not trusted: its names become folders. */
+		problem = kversion_release_problem(c[i].release);
+		if (problem) {
+			char shown[KVERSION_RELEASE_MAX + 4];
+
+			snprintf(shown, sizeof(shown), "%.*s%s", KVERSION_RELEASE_MAX, c[i].release,
+				 strlen(c[i].release) > KVERSION_RELEASE_MAX ? "..." : "");
+			for (char *p = shown; *p; p++)
+				if (!strchr(KVERSION_RELEASE_CHARS, *p))
+					*p = '?';
+			log_warn("warm --latest: skipped linux-headers-%s in the %s index: not a kernel release (%s)", shown,
+				 st->repo.arch ? st->repo.arch : machine, problem);
+			continue;
+		}
 		for (j = 0; j < k && strcmp(c[j].release, c[i].release) != 0; j++)
 			;
 		if (j == k)

@@ -221,6 +221,14 @@ provision "$r" "$TMP/fo-longbuild" "$MIRROR/ok/cos"
 is "$PH_RC" 3 "a 64-byte BUILD_ID: the distro strategy is skipped"
 like "$PH_ERR" "cos.json: the host's os-release has a BUILD_ID longer than 63 bytes: refused" "...saying why"
 is "$(grep -c "GET /ok/cos/17800.66.78.0" "$TMP/mirror.log")" 0 "...and nothing is asked of the mirror"
+# Every key too long is known, not only the first: a too-long VERSION_ID
+# before it does not make the BUILD_ID's refusal read "no BUILD_ID".
+r=$TMP/r-longboth
+cos_root "$r" "17800.66.78.$(printf '%052d' 7)"
+sed -i "s/^VERSION_ID=.*/VERSION_ID=$(printf '%070d' 113)/" "$r/etc/os-release"
+provision "$r" "$TMP/fo-longboth" "$MIRROR/ok/cos"
+is "$PH_RC" 3 "a too-long VERSION_ID before a too-long BUILD_ID: the distro strategy is skipped"
+like "$PH_ERR" "cos.json: the host's os-release has a BUILD_ID longer than 63 bytes: refused" "...naming the BUILD_ID (not 'no BUILD_ID')"
 
 # --list-distros names COS.
 run_ph --list-distros

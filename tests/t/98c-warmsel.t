@@ -48,14 +48,21 @@ printf '%s-amd64\n\n%s-amd64;reboot\n' "$A1" "$A2" >"$TMP/bad"
 requests=$(grep -c '"GET ' "$TMP/mirror.log")
 run_ph warm --kernels-from "$TMP/bad" --distro debian:12 "${REPO_ARGS[@]}" --output "$TMP/o-bad"
 is "$PH_RC" 2 "--kernels-from with a line that is no release: exit 2"
-is "$PH_ERR" "provision-headers: error: $TMP/bad:3: '$A2-amd64;reboot' is not a kernel release (only letters, digits and . _ + ~ - may be in a release)" \
-	"...one line naming FILE:LINE and the release"
+is "$PH_ERR" "provision-headers: error: $TMP/bad:3: word 1 is not a kernel release (it contains a character other than letters, digits and . _ + ~ -: byte 0x3b at character $((${#A2} + 7)))" \
+	"...one line naming FILE:LINE, the word and its first bad byte (not the word: the file may be a secret one)"
 is "$PH_OUT:$(grep -c '"GET ' "$TMP/mirror.log"):$([ -e "$TMP/o-bad/$A1-amd64" ] && echo warmed)" ":$requests:" \
 	"...before anything is chosen, fetched or warmed"
 printf '6.1.0-%s\n' "$(printf 'x%.0s' $(seq 1 70))" >"$TMP/long"
 run_ph warm --kernels-from "$TMP/long" --distro debian:12 "${REPO_ARGS[@]}"
 is "$PH_RC:$(printf '%s\n' "$PH_ERR" | wc -l)" "2:1" "a release longer than 64 characters: exit 2, one line"
-like "$PH_ERR" "$TMP/long:1: '6\.1\.0-x+\.\.\.' is not a kernel release \(longer than 64 characters\)" "...naming FILE:LINE"
+is "$PH_ERR" "provision-headers: error: $TMP/long:1: word 1 is not a kernel release (it is longer than 64 characters)" "...naming FILE:LINE"
+printf 'root:$6$saltsalt$SECRETHASH:19000:0:99999:7:::\n' >"$TMP/shadow"
+run_ph warm --kernels-from "$TMP/shadow" --distro debian:12 "${REPO_ARGS[@]}"
+is "$PH_RC:$(printf '%s\n' "$PH_ERR" | grep -c 'saltsalt\|SECRET\|root')" "2:0" "a shadow-like file: exit 2, no piece of its line printed"
+mkfifo "$TMP/fifo"
+timeout 120 "${NO_NETWORK[@]}" "$PH" warm --kernels-from "$TMP/fifo" --distro debian:12 "${REPO_ARGS[@]}" >/dev/null 2>"$TMP/fifo.err"
+is "$?:$(cat "$TMP/fifo.err")" "2:provision-headers: error: --kernels-from $TMP/fifo: not a regular file (a FIFO, socket or device is not read; - reads standard input)" \
+	"--kernels-from a FIFO no one writes: refused at once (exit 2), not waited on"
 printf '%s-amd64\n\0%s-amd64\n' "$A1" "$A2" >"$TMP/nul"
 run_ph warm --kernels-from "$TMP/nul" --distro debian:12 "${REPO_ARGS[@]}"
 like "$PH_RC:$PH_ERR" "^2:provision-headers: error: --kernels-from $TMP/nul: a NUL byte: not a text file\$" \
@@ -77,6 +84,14 @@ like "$PH_RC:$PH_ERR" "^2:.*unknown architecture 'sparc'" "--arch with an unknow
 run_ph warm --arch amd64,arm64 6.1.0-56 --dry-run "${REPO_ARGS[@]}"
 like "$PH_RC:$PH_ERR" "^2:.*6\.1\.0-56 does not end with the name of one --arch" \
 	"a release naming no arch, with two --arch: exit 2"
+run_ph warm "$A1-amd64" --arch arm64 --distro debian:12 --dry-run "${REPO_ARGS[@]}"
+is "$PH_RC:$PH_OUT" "2:" "a release naming amd64 with --arch arm64 only: exit 2, nothing chosen"
+is "$PH_ERR" "provision-headers: error: warm: $A1-amd64 names the architecture amd64, which warm is not for (--arch arm64); add it to --arch" \
+	"...in one line"
+printf '%s-arm64\n%s-amd64\n' "$A1" "$A2" >"$TMP/mixed"
+run_ph warm --kernels-from "$TMP/mixed" --arch aarch64 --distro debian:12 --dry-run "${REPO_ARGS[@]}"
+like "$PH_RC:$PH_ERR" "^2:provision-headers: error: warm: $A2-amd64 from --kernels-from $TMP/mixed names the architecture amd64" \
+	"...from --kernels-from too"
 
 # --latest without --distro on this Fedora-like root: not an apt distribution.
 run_ph -q warm --latest 2 "${REPO_ARGS[@]}" --dry-run
@@ -133,6 +148,35 @@ run_ph warm "$A2-arm64" --arch amd64,arm64 --distro debian:12 --dry-run "${REPO_
 is "$PH_RC:$PH_OUT" "0:$A2-arm64 arm64" "a named release goes to the --arch its name ends with"
 run_ph warm "$A2-arm64" --arch x86_64,aarch64 --distro debian:12 --dry-run "${REPO_ARGS[@]}"
 is "$PH_RC:$PH_OUT" "0:$A2-arm64 arm64" "...the kernel's names (x86_64, aarch64) work as Debian's do"
+
+# The store and the output keep one tree per release: another arch's tree
+# of the same name is never taken for this one, nor replaced by it.
+C2=$TMP/cache-other-arch
+cp -a "$C" "$C2"
+python3 - "$C2/index.json" "$A1-amd64" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["trees"][sys.argv[2]]["arch"] = "arm64"
+json.dump(d, open(sys.argv[1], "w"))
+PY
+run_ph warm "$A1-amd64" --distro debian:12 "${REPO_ARGS[@]}" --cache-dir "$C2"
+is "$PH_RC:$(printf '%s\n' "$PH_ERR" | grep -c 'nothing to do')" "6:0" \
+	"a release the store holds for another arch: not taken as stored (exit 6)"
+like "$PH_ERR" "error: warm: the store of $C2 holds $A1-amd64 for arm64; not warmed for x86 \(the store keeps one tree per release until it is keyed by release and arch\)" \
+	"...one line naming the release and both arches"
+O=$TMP/o-other-arch
+mkdir -p "$O/$A1-arm64"
+python3 - "$NAIVE/$A1-arm64/manifest.json" "$O/$A1-arm64/manifest.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+m["kernel"]["arch"] = "x86"
+json.dump(m, open(sys.argv[2], "w"))
+PY
+before=$(tree_digest "$O/$A1-arm64")
+run_ph warm "$A1-arm64" --arch arm64 --distro debian:12 "${REPO_ARGS[@]}" --output "$O"
+is "$PH_RC:$(tree_digest "$O/$A1-arm64")" "6:$before" "an output/<release> of another arch is not replaced (exit 6, left as it was)"
+like "$PH_ERR" "error: warm: $O/$A1-arm64 holds the tree of $A1-arm64 for x86; not replaced by the one for arm64" \
+	"...one line naming it"
 
 run_ph cache verify --cache-dir "$C"
 is "$PH_RC" 0 "cache verify: the mixed-arch store is sound"

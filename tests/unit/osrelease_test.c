@@ -29,16 +29,21 @@ int main(void)
 	is_str(r.id, "cos", "COS: ID");
 	is_str(r.version_id, "113", "COS: VERSION_ID");
 	is_str(r.build_id, "17800.66.78", "COS: BUILD_ID");
-	is_str(r.too_long, "", "...every value fits");
+	is_int((int)r.too_long, 0, "...every value fits");
 
 	/* A value cut short could name another build: it is dropped, and named. */
 	os_release_parse("ID=cos\nBUILD_ID=17800.66.78.0123456789012345678901234567890123456789012345678901234\n"
 			 "VERSION_ID=113\n", &r);
 	is_str(r.build_id, "", "a BUILD_ID of 64 bytes is not cut to 63: left empty");
-	is_str(r.too_long, "BUILD_ID", "...and named as too long");
+	is_int((int)r.too_long, OS_RELEASE_BUILD_ID, "...and named as too long");
 	is_str(r.version_id, "113", "...the other keys still read");
 	os_release_parse("ID=cos\nBUILD_ID=\"17800.66.78.012345678901234567890123456789012345678901234567890\"\n", &r);
 	is_str(r.build_id, "17800.66.78.012345678901234567890123456789012345678901234567890", "63 bytes in quotes fit");
-	is_str(r.too_long, "", "...and nothing is named");
+	is_int((int)r.too_long, 0, "...and nothing is named");
+	/* Each key that does not fit is named, not only the first. */
+	os_release_parse("ID=cos\nVERSION_ID=0123456789012345678901234567890123456789012345678901234567890123456789\n"
+			 "BUILD_ID=17800.66.78.0123456789012345678901234567890123456789012345678901234\n", &r);
+	ok((r.too_long & OS_RELEASE_VERSION_ID) && (r.too_long & OS_RELEASE_BUILD_ID),
+	   "a too-long VERSION_ID before a too-long BUILD_ID: both named (0x%x)", r.too_long);
 	return tap_done();
 }

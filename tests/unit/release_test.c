@@ -1,8 +1,9 @@
 /* The kernel release is checked wherever it enters: --kernel-release,
  * PROVISION_HEADERS_KERNEL_RELEASE, the warm command's arguments, and
  * uname (replaced here, so the running kernel can report a hostile one).
- * A newline or other control character, '/', "..", a leading '.', a space
- * or more than 64 characters is refused with one line naming the source. */
+ * Any character outside [A-Za-z0-9._+~-] (a newline, '/', ';', '$', ...),
+ * "..", a leading '.' or more than 64 characters is refused with one line
+ * naming the source. */
 #include "lib/kernel/kernel.h"
 #include "lib/kernel/kversion.h"
 #include "tool/cli.h"
@@ -29,7 +30,9 @@ int uname(struct utsname *u)
 
 static const char *const bad[] = { "6.1.0\nevil", "6.1.0\r", "6.1.0\033[2J", "6.1.0\t1", "6.1.0 1", "6.1.0/x",
 				   "6.1.0/../../etc", "6.1..0", "../6.1.0", ".6.1.0", "", "abc",
-				   "6.1.0-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "6.1.0-\xc3\xa9" };
+				   "6.1.0-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "6.1.0-\xc3\xa9",
+				   /* The shell's: a release goes into lists scripts read. */
+				   "6.1.0-1;reboot", "6.1.0-1$(id)", "6.1.0-1`id`", "6.1.0-1|x", "6.1.0-1&", "6.1.0-1*", "6.1.0-1'x" };
 
 static int one_line(const char *s)
 {

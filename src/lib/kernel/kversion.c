@@ -214,6 +214,9 @@ const char *kversion_release_problem(const char *release)
 			return "it contains '/'";
 		if ((unsigned char)*p >= 0x80)
 			return "it contains a byte that is not ASCII";
+		/* Not a shell's, a URL's nor a path's: ; $ ( ) ` | & * ? ... */
+		if (!strchr(KVERSION_RELEASE_CHARS, *p))
+			return "it contains a character other than letters, digits and . _ + ~ -";
 	}
 	if (strlen(release) > KVERSION_RELEASE_MAX)
 		return "it is longer than 64 characters";

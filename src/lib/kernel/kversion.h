@@ -27,11 +27,15 @@ int kversion_from_release(const char *release, unsigned *ret_code);
 /* The longest release accepted: uname's field holds 64 characters. */
 #define KVERSION_RELEASE_MAX 64
 
+/* The characters a release may have: those of uname -r. */
+#define KVERSION_RELEASE_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._+~-"
+
 /* Why release cannot be a kernel release, wherever it came from (an
- * option, the environment, uname, a host file): it names folders in the
- * volume and is written into headers, so a newline or other control
- * character, a space, '/', "..", a leading '.', more than
- * KVERSION_RELEASE_MAX characters or no version at its start are refused.
+ * option, the environment, uname, a host file, --kernels-from, an index
+ * --latest reads): the one check. It names folders in the volume, goes
+ * into logs and shell-facing lists and is written into headers, so any
+ * character outside KVERSION_RELEASE_CHARS, "..", a leading '.', more than
+ * KVERSION_RELEASE_MAX characters or no version at its start is refused.
  * NULL when it is fine; else a phrase such as "it contains a newline". */
 const char *kversion_release_problem(const char *release);
 /* Ubuntu's /proc/version_signature: "Ubuntu 5.15.0-91.101-generic 5.15.131" */

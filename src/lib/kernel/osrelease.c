@@ -42,22 +42,30 @@ static void assign_known_key(struct os_release *r, const char *key, size_t klen,
 	static const struct {
 		const char *name;
 		size_t offset, size;
+		unsigned bit;
 	} keys[] = {
-		{ "ID", offsetof(struct os_release, id), sizeof(((struct os_release *)0)->id) },
-		{ "ID_LIKE", offsetof(struct os_release, id_like), sizeof(((struct os_release *)0)->id_like) },
-		{ "VERSION_ID", offsetof(struct os_release, version_id), sizeof(((struct os_release *)0)->version_id) },
+		{ "ID", offsetof(struct os_release, id), sizeof(((struct os_release *)0)->id), OS_RELEASE_ID },
+		{ "ID_LIKE", offsetof(struct os_release, id_like), sizeof(((struct os_release *)0)->id_like),
+		  OS_RELEASE_ID_LIKE },
+		{ "VERSION_ID", offsetof(struct os_release, version_id), sizeof(((struct os_release *)0)->version_id),
+		  OS_RELEASE_VERSION_ID },
 		{ "VERSION_CODENAME", offsetof(struct os_release, version_codename),
-		  sizeof(((struct os_release *)0)->version_codename) },
-		{ "PLATFORM_ID", offsetof(struct os_release, platform_id), sizeof(((struct os_release *)0)->platform_id) },
-		{ "PRETTY_NAME", offsetof(struct os_release, pretty_name), sizeof(((struct os_release *)0)->pretty_name) },
-		{ "BUILD_ID", offsetof(struct os_release, build_id), sizeof(((struct os_release *)0)->build_id) },
+		  sizeof(((struct os_release *)0)->version_codename), OS_RELEASE_VERSION_CODENAME },
+		{ "PLATFORM_ID", offsetof(struct os_release, platform_id), sizeof(((struct os_release *)0)->platform_id),
+		  OS_RELEASE_PLATFORM_ID },
+		{ "PRETTY_NAME", offsetof(struct os_release, pretty_name), sizeof(((struct os_release *)0)->pretty_name),
+		  OS_RELEASE_PRETTY_NAME },
+		{ "BUILD_ID", offsetof(struct os_release, build_id), sizeof(((struct os_release *)0)->build_id),
+		  OS_RELEASE_BUILD_ID },
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (strlen(keys[i].name) == klen && strncmp(keys[i].name, key, klen) == 0) {
-			if (unquote_value(v, vlen, (char *)r + keys[i].offset, keys[i].size) < 0 && !r->too_long[0])
-				memcpy(r->too_long, keys[i].name, strlen(keys[i].name) + 1);
+			if (unquote_value(v, vlen, (char *)r + keys[i].offset, keys[i].size) < 0)
+				r->too_long |= keys[i].bit;
+			else
+				r->too_long &= ~keys[i].bit; /* a later line of the key wins */
 			return;
 		}
 	}
