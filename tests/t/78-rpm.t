@@ -4,6 +4,7 @@
 # repomd.xml signed): fake Rocky and Amazon Linux 2023 host roots whose
 # repo files point at the local server, and every fault of the chain.
 . "$(dirname "$0")/../lib.sh"
+. "$TESTS_DIR/lib-rpm.sh"
 load_debian_fixture
 command -v rpm2cpio >/dev/null && command -v createrepo_c >/dev/null || skip_all "rpm or createrepo-c not installed"
 rpmenv=$("$TESTS_DIR/fixtures/rpm-repo") || { echo "Bail out! cannot build the rpm repositories"; exit 1; }
@@ -12,37 +13,9 @@ rpmenv=$("$TESTS_DIR/fixtures/rpm-repo") || { echo "Bail out! cannot build the r
 # The server's root: the repositories where the repo files' variables
 # put them, and the damaged copies the faults below make.
 SRV=$TMP/srv
-mkdir -p "$SRV/pub/rocky/9/BaseOS/x86_64" "$SRV/al2023/2023.6.20250107"
-cp -al "$RPM_REPO/el" "$SRV/pub/rocky/9/BaseOS/x86_64/os"
-cp -al "$RPM_REPO/amzn" "$SRV/al2023/2023.6.20250107/x86_64"
+rpm_mirror_tree "$SRV"
 start_mirror "$SRV"
 
-rocky_root() { # rocky_root DIR CONTENTDIR [repo_gpgcheck [gpgcheck]]
-	mkdir -p "$1/etc/yum.repos.d" "$1/etc/pki/rpm-gpg" "$1/etc/dnf/vars"
-	printf 'NAME="Rocky Linux"\nID="rocky"\nID_LIKE="rhel centos fedora"\nVERSION_ID="9.4"\nPLATFORM_ID="platform:el9"\n' \
-		>"$1/etc/os-release"
-	cp "$RPM_KEY" "$1/etc/pki/rpm-gpg/RPM-GPG-KEY-test"
-	echo "$2" >"$1/etc/dnf/vars/contentdir"
-	cat >"$1/etc/yum.repos.d/rocky.repo" <<REPO
-[main]
-gpgcheck=1
-
-# What dnf reads, \$releasever from VERSION_ID (9), a custom variable
-# from /etc/dnf/vars.
-[baseos]
-name=Rocky Linux \$releasever - BaseOS
-baseurl=$MIRROR/ok/\$contentdir/\$releasever/BaseOS/\$basearch/os/
-gpgcheck=${4:-1}
-repo_gpgcheck=${3:-1}
-enabled=1
-gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-test
-
-[appstream-disabled]
-name=never read
-baseurl=http://127.0.0.1:1/never
-enabled=0
-REPO
-}
 provision() { # provision ROOT RELEASE OUT [more options]
 	local root=$1 rel=$2 out=$3; shift 3
 	run_ph --host-root "$root" --kernel-release "$rel" --output "$out" --strategy distro --retries 2 "$@"
@@ -82,20 +55,7 @@ ok $? "the manifest lists repomd.xml with its signer, primary.xml and the packag
 # Amazon Linux 2023: kernel6.12-devel, zstd payload, primary.xml.zst,
 # $releasever from /etc/dnf/vars, repo_gpgcheck off as on AL2023.
 A=$TMP/al2023
-mkdir -p "$A/etc/yum.repos.d" "$A/etc/pki/rpm-gpg" "$A/etc/dnf/vars"
-printf 'NAME="Amazon Linux"\nID="amzn"\nID_LIKE="fedora"\nVERSION_ID="2023"\nPLATFORM_ID="platform:al2023"\n' >"$A/etc/os-release"
-echo 2023.6.20250107 >"$A/etc/dnf/vars/releasever"
-cp "$RPM_KEY" "$A/etc/pki/rpm-gpg/RPM-GPG-KEY-test"
-cat >"$A/etc/yum.repos.d/amazonlinux.repo" <<REPO
-[amazonlinux]
-name=Amazon Linux 2023 repository
-baseurl=$MIRROR/ok/al2023/\$releasever/\$basearch/
-enabled=1
-repo_gpgcheck=0
-type=rpm
-gpgcheck=1
-gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-test
-REPO
+al2023_root "$A"
 provision "$A" "$AMZN_RELEASE" "$TMP/o-al"
 is "$PH_RC" 0 "Amazon Linux 2023: kernel6.12-devel fetched and extracted"
 [ "$PH_RC" -eq 0 ] || echo "$PH_ERR" | tail -n 8 | sed 's/^/#   /'

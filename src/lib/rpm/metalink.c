@@ -165,12 +165,8 @@ int rpm_metalink_parse(const char *text, size_t len, struct rpm_metalink *out, c
 	}
 	XML_SetElementHandler(p->parser, on_start, on_end);
 	XML_SetCharacterDataHandler(p->parser, on_text);
-	if (len > INT_MAX || XML_Parse(p->parser, text, (int)len, XML_TRUE) != XML_STATUS_OK) {
-		enum XML_Error e = XML_GetErrorCode(p->parser);
-
-		snprintf(why, whylen, "malformed metalink: line %llu: %s", xmltext_line(p->parser),
-			 e == XML_ERROR_ABORTED ? "a DOCTYPE, which a metalink never has" : XML_ErrorString(e));
-		ret = e == XML_ERROR_NO_MEMORY ? -ENOMEM : -EILSEQ;
+	if ((ret = xmltext_parse_all(p->parser, text, len, "metalink", why, whylen)) < 0) {
+		/* why says it */
 	} else if (!p->root_ok) {
 		snprintf(why, whylen, "not a metalink: the document is not <metalink>");
 		ret = -EILSEQ;

@@ -87,12 +87,8 @@ int rpm_repomd_parse(const char *text, size_t len, struct rpm_repomd_entry *prim
 	}
 	XML_SetElementHandler(p->parser, on_start, on_end);
 	XML_SetCharacterDataHandler(p->parser, on_text);
-	if (len > INT_MAX || XML_Parse(p->parser, text, (int)len, XML_TRUE) != XML_STATUS_OK) {
-		enum XML_Error e = XML_GetErrorCode(p->parser);
-
-		snprintf(why, whylen, "malformed repomd.xml: line %llu: %s", xmltext_line(p->parser),
-			 e == XML_ERROR_ABORTED ? "a DOCTYPE, which repository metadata never has" : XML_ErrorString(e));
-		ret = -EILSEQ;
+	if (xmltext_parse_all(p->parser, text, len, "repomd.xml", why, whylen) < 0) {
+		ret = -EILSEQ; /* what the caller knows a bad index by, out of memory too */
 	} else if (!p->found) {
 		snprintf(why, whylen, "repomd.xml lists no primary index");
 		ret = -ENOENT;

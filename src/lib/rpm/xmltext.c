@@ -1,5 +1,8 @@
 #include "lib/rpm/xmltext.h"
 
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 void xmltext_start(struct xmltext *t)
@@ -72,4 +75,18 @@ unsigned long long xmltext_line(XML_Parser p)
 #else
 	return XML_GetCurrentLineNumber(p);
 #endif
+}
+
+int xmltext_parse_all(XML_Parser p, const char *text, size_t len, const char *what, char *why, size_t whylen)
+{
+	enum XML_Error e;
+
+	if (len <= INT_MAX && XML_Parse(p, text, (int)len, XML_TRUE) == XML_STATUS_OK)
+		return 0;
+	e = len > INT_MAX ? XML_ERROR_NO_MEMORY : XML_GetErrorCode(p);
+	if (e == XML_ERROR_ABORTED)
+		snprintf(why, whylen, "malformed %s: line %llu: a DOCTYPE, which %s never has", what, xmltext_line(p), what);
+	else
+		snprintf(why, whylen, "malformed %s: line %llu: %s", what, xmltext_line(p), XML_ErrorString(e));
+	return e == XML_ERROR_NO_MEMORY ? -ENOMEM : -EILSEQ;
 }

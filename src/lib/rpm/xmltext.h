@@ -25,6 +25,11 @@ const char *xmltext_stop(struct xmltext *t);
  * at any DOCTYPE or entity declaration. NULL when memory runs out. */
 XML_Parser xmltext_parser_new(void *user);
 
+/* Parses a whole document held in memory (a repomd.xml, a metalink): 0,
+ * or -EILSEQ (-ENOMEM) with why saying "malformed <what>: line N:
+ * <reason>"; a DOCTYPE is named as what <what> never has. */
+int xmltext_parse_all(XML_Parser p, const char *text, size_t len, const char *what, char *why, size_t whylen);
+
 /* The line the parser stopped at, for error messages. Expat 2.9 (Debian 13)
  * deprecates the long-returning call for a 64-bit one. */
 unsigned long long xmltext_line(XML_Parser p);
