@@ -53,10 +53,33 @@ gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-test
 REPO
 }
 
+# fedora_root DIR: Fedora 40, $releasever from VERSION_ID (40), the
+# updates repository as Fedora's repo files name it, gpgcheck on with the
+# key by its Fedora-style name, repo_gpgcheck off as Fedora ships it; the
+# repository is served at $MIRROR/ok/fedora/updates/40/Everything/x86_64.
+fedora_root() {
+	mkdir -p "$1/etc/yum.repos.d" "$1/etc/pki/rpm-gpg"
+	printf 'NAME="Fedora Linux"\nID=fedora\nVERSION_ID=40\nPLATFORM_ID="platform:f40"\n' >"$1/etc/os-release"
+	cp "$RPM_KEY" "$1/etc/pki/rpm-gpg/RPM-GPG-KEY-fedora-40-x86_64"
+	cat >"$1/etc/yum.repos.d/fedora-updates.repo" <<REPO
+[updates]
+name=Fedora \$releasever - \$basearch - Updates
+baseurl=$MIRROR/ok/fedora/updates/\$releasever/Everything/\$basearch/
+enabled=1
+repo_gpgcheck=0
+type=rpm
+gpgcheck=1
+metadata_expire=6h
+gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-fedora-\$releasever-\$basearch
+skip_if_unavailable=False
+REPO
+}
+
 # rpm_mirror_tree SRV: lays the fixture's repositories out under SRV where
 # the repo files above put them.
 rpm_mirror_tree() {
-	mkdir -p "$1/pub/rocky/9/BaseOS/x86_64" "$1/al2023/2023.6.20250107"
+	mkdir -p "$1/pub/rocky/9/BaseOS/x86_64" "$1/al2023/2023.6.20250107" "$1/fedora/updates/40/Everything"
 	cp -al "$RPM_REPO/el" "$1/pub/rocky/9/BaseOS/x86_64/os"
 	cp -al "$RPM_REPO/amzn" "$1/al2023/2023.6.20250107/x86_64"
+	cp -al "$RPM_REPO/el" "$1/fedora/updates/40/Everything/x86_64"
 }

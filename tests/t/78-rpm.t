@@ -71,6 +71,23 @@ pass_if "the tree equals the package's /usr/src/kernels/<release>" -- \
 BCC_KERNEL_SOURCE=$TMP/o-al/$AMZN_RELEASE/build "$BCC_COMPILE" "$TESTS_DIR/data/task_probe.c" >/dev/null 2>&1
 ok $? "BCC compiles against the Amazon Linux tree"
 
+# Fedora 40: $releasever is the whole VERSION_ID, the gpgkey's name has
+# variables in it, as Fedora's repo files write them.
+F=$TMP/fedora
+fedora_root "$F"
+provision "$F" "$EL_RELEASE" "$TMP/o-fedora"
+is "$PH_RC" 0 "Fedora: kernel-devel fetched, verified, extracted"
+[ "$PH_RC" -eq 0 ] || echo "$PH_ERR" | tail -n 8 | sed 's/^/#   /'
+like "$PH_ERR" "reading $MIRROR/ok/fedora/updates/40/Everything/x86_64/repodata/[0-9a-f]+-primary" \
+	"\$releasever 40 (VERSION_ID) and \$basearch expanded"
+like "$PH_ERR" "gpgcheck=1 in .*fedora-updates.repo:[0-9]+: checking the signature of Packages/k/kernel-devel-" \
+	"...the RPM's signature checked with the key named through \$releasever-\$basearch"
+like "$(cat "$TMP/o-fedora/$EL_RELEASE/manifest.json" 2>/dev/null)" '"origin":"Fedora package kernel-devel ' "...the manifest says Fedora"
+pass_if "the tree equals the package's /usr/src/kernels/<release>" -- \
+	python3 "$TESTS_DIR/tools/compare-tree.py" "$TMP/o-fedora/$EL_RELEASE/build" x86 "$TMP/x-rocky/usr/src/kernels/$EL_RELEASE"
+BCC_KERNEL_SOURCE=$TMP/o-fedora/$EL_RELEASE/build "$BCC_COMPILE" "$TESTS_DIR/data/task_probe.c" >/dev/null 2>&1
+ok $? "BCC compiles against the Fedora tree"
+
 # Faults: a copy of the Rocky repository, damaged one way each time.
 fault_repo() { # fault_repo NAME [SOURCE]: prints the copy's folder
 	local d=$SRV/f-$1/9/BaseOS/x86_64/os
