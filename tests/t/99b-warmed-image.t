@@ -108,12 +108,16 @@ like "$INIT_LOG" "cache: .* is published and complete \(exact" "...as a cache hi
 is "$(stat -c '%i %Y' "$tree/build" "$tree/manifest.json")" "$before" "...that leaves the tree as it was"
 podman pod rm -f ebpf-agent-warmed >/dev/null 2>&1
 
-# A node running a kernel the store lacks: one line, exit 3, nothing published.
+# A node running a kernel the store lacks: the store's trees are only a
+# close match for it, which --require exact does not publish: exit 7, one
+# line, nothing published.
 mkdir -p "$TMP/o-miss" "$TMP/emptyroot"
 podman run --rm --network none --read-only --tmpfs /tmp -v "$TMP/emptyroot:/host:ro" -v "$TMP/o-miss:/out" \
 	-e PROVISION_HEADERS_OFFLINE=1 -e PROVISION_HEADERS_KERNEL_RELEASE=6.1.0-1-amd64 -e PROVISION_HEADERS_REQUIRE=exact \
 	localhost/provision-headers-warmed:test >/dev/null 2>"$TMP/miss.err"
-is "$?" 3 "a kernel the baked store lacks: exit 3 (nothing found)"
+is "$?" 7 "a kernel the baked store lacks: exit 7 (--require exact not met)"
+like "$(cat "$TMP/miss.err")" "close-match: not published: the tree is approximate \(a close match\) and --require exact asks for an exact one" \
+	"...saying the store's trees are only a close match for it"
 like "$(cat "$TMP/miss.err")" "offline" "...with the line saying --offline kept it off the network"
 is "$(find "$TMP/o-miss" -mindepth 1 -maxdepth 1 ! -name .lock | wc -l)" 0 "...and nothing published"
 done_testing
