@@ -200,7 +200,7 @@ is "$PH_RC:$PH_OUT" "0:$A1-arm64 arm64" "--latest from the host's apt sources (n
 # No run-time lookup on this x86_64 machine serves the arm64 tree: not
 # from the store, not from the older layout, not as the published tree.
 kill "$MIRROR_PID"; wait "$MIRROR_PID" 2>/dev/null
-run_ph --offline --host-root "$E" --kernel-release "$A1-arm64" --cache-dir "$C" --output "$TMP/rt"
+run_ph --offline --host-root "$E" --kernel-release "$A1-arm64" --cache-dir "$C" --output "$TMP/rt" --strategy cache
 is "$PH_RC" 3 "--kernel-release of the arm64 kernel, its tree in the store: a miss on this machine (exit 3)"
 [ ! -e "$TMP/rt/$A1-arm64/build" ]
 ok $? "...nothing published"
@@ -211,6 +211,9 @@ is "$PH_RC:$([ -e "$TMP/rt2/$A1-arm64/build" ] && echo served)" "3:" "...nor fro
 run_ph --offline --host-root "$E" --kernel-release "$A1-arm64" --cache-dir "$NAIVE" --output "$TMP/rt4"
 [ "$PH_RC" -ne 0 ] || { [ -d "$TMP/rt4/$A1-arm64/build/arch/x86/include" ] && [ ! -e "$TMP/rt4/$A1-arm64/build/arch/arm64" ]; }
 ok $? "...and the whole chain makes no tree of it from the arm64 one (rc $PH_RC$(grep -o '"strategy": *"[a-z-]*"' "$TMP/rt4/$A1-arm64/manifest.json" 2>/dev/null | sed 's/"strategy": */, /'))"
+run_ph --offline --host-root "$E" --kernel-release "$A1-arm64" --cache-dir "$C" --output "$TMP/rt5"
+[ "$PH_RC" -ne 0 ] || { [ -d "$TMP/rt5/$A1-arm64/build/arch/x86/include" ] && [ ! -e "$TMP/rt5/$A1-arm64/build/arch/arm64" ]; }
+ok $? "...nor from the store as a close-match bank: only its trees of this machine's arch are candidates (rc $PH_RC)"
 before=$(tree_digest "$NAIVE/$A1-arm64")
 run_ph --offline --host-root "$E" --kernel-release "$A1-arm64" --output "$NAIVE" --strategy cache
 is "$PH_RC:$(tree_digest "$NAIVE/$A1-arm64")" "3:$before" \
