@@ -213,7 +213,6 @@ static int fallback_repo(const struct provision_ctx *ctx, const struct distro_st
 	const char *eq = strchr(entry, '='), *slashes = strstr(entry, "://");
 	const char *id = ctx->kernel.have_distro ? ctx->kernel.distro.id : "";
 	struct rpm_vars vars = st->rpm->cfg.vars;
-	size_t len;
 
 	if (eq && (!slashes || eq < slashes)) {
 		if (strlen(id) != (size_t)(eq - entry) || strncmp(entry, id, (size_t)(eq - entry)) != 0)
@@ -222,18 +221,13 @@ static int fallback_repo(const struct provision_ctx *ctx, const struct distro_st
 	}
 	memset(r, 0, sizeof(*r));
 	if (rpm_vars_set(&vars, "version_id", ctx->kernel.have_distro ? ctx->kernel.distro.version_id : "") < 0 ||
-	    rpm_vars_expand(&vars, entry, r->baseurls[0], sizeof(r->baseurls[0])) < 0 || strchr(r->baseurls[0], '$') ||
+	    rpm_repo_set_baseurl(&vars, entry, r) < 0 || strchr(r->baseurls[0], '$') ||
 	    (strncmp(r->baseurls[0], "http://", 7) != 0 && strncmp(r->baseurls[0], "https://", 8) != 0))
 		return -EINVAL;
-	len = strlen(r->baseurls[0]);
-	while (len > 1 && r->baseurls[0][len - 1] == '/')
-		r->baseurls[0][--len] = '\0';
-	r->n_baseurls = 1;
 	r->enabled = 1;
 	r->gpgcheck = 1; /* a fallback is vouched for by the family's keys, always */
 	r->sslverify = 1;
 	snprintf(r->id, sizeof(r->id), "fallback-%zu", k + 1);
-	snprintf(r->name, sizeof(r->name), "%s", r->baseurls[0]);
 	snprintf(r->origin, sizeof(r->origin), "%s fallback_repos[%zu]", st->def.file, k);
 	return 0;
 }

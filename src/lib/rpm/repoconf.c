@@ -163,10 +163,23 @@ int rpm_config_apply_defaults(const struct hostroot *hr, struct rpm_config *cfg,
 	return changed;
 }
 
+int rpm_repo_set_baseurl(const struct rpm_vars *vars, const char *tmpl, struct rpm_repo *r)
+{
+	size_t len;
+
+	if (rpm_vars_expand(vars, tmpl, r->baseurls[0], sizeof(r->baseurls[0])) < 0)
+		return -ENAMETOOLONG;
+	len = strlen(r->baseurls[0]);
+	while (len > 1 && r->baseurls[0][len - 1] == '/')
+		r->baseurls[0][--len] = '\0';
+	snprintf(r->name, sizeof(r->name), "%s", r->baseurls[0]);
+	r->n_baseurls = 1;
+	return 0;
+}
+
 int rpm_config_add_mirror(struct rpm_config *cfg, const char *url, char *why, size_t whylen)
 {
 	struct rpm_repo *r;
-	size_t len;
 
 	if (cfg->n >= RPM_MAX_REPOS) {
 		snprintf(why, whylen, "--mirror %s: more than %d repositories", url, RPM_MAX_REPOS);
@@ -176,15 +189,10 @@ int rpm_config_add_mirror(struct rpm_config *cfg, const char *url, char *why, si
 	memset(r, 0, sizeof(*r));
 	snprintf(r->id, sizeof(r->id), "mirror-%zu", cfg->n + 1);
 	snprintf(r->origin, sizeof(r->origin), "--mirror %s", url);
-	if (rpm_vars_expand(&cfg->vars, url, r->baseurls[0], sizeof(r->baseurls[0])) < 0) {
+	if (rpm_repo_set_baseurl(&cfg->vars, url, r) < 0) {
 		snprintf(why, whylen, "--mirror %s: too long once its variables are expanded", url);
 		return -ENAMETOOLONG;
 	}
-	len = strlen(r->baseurls[0]);
-	while (len > 1 && r->baseurls[0][len - 1] == '/')
-		r->baseurls[0][--len] = '\0';
-	snprintf(r->name, sizeof(r->name), "%s", r->baseurls[0]);
-	r->n_baseurls = 1;
 	r->enabled = 1;
 	r->sslverify = 1;
 	r->gpgcheck = 1;

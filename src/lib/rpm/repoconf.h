@@ -41,6 +41,10 @@ struct rpm_signing_defaults {
  * many repositories it changed. */
 int rpm_config_apply_defaults(const struct hostroot *hr, struct rpm_config *cfg, const struct rpm_signing_defaults *d);
 
+/* r's one base URL (and its name): tmpl with vars expanded, no trailing
+ * '/'. -ENAMETOOLONG when it does not fit. */
+int rpm_repo_set_baseurl(const struct rpm_vars *vars, const char *tmpl, struct rpm_repo *r);
+
 int rpm_config_add_mirror(struct rpm_config *cfg, const char *url, char *why, size_t whylen);
 void rpm_config_free(struct rpm_config *cfg);
 
